@@ -1,0 +1,233 @@
+"""Terms, Party cell congresses, hamlet-chief elections and targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hamlets import text
+from hamlets.models import District, Hamlet, PartyCell, Province
+
+TERM_PATTERN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
+
+
+class TermQuerySet(models.QuerySet["Term"]):
+    def parse(self, value: object) -> Term | None:
+        """The stored term a user typed (``2022-2025``, ``2022 – 2025``), or None."""
+        years = Term.parse_years(value)
+        return self.filter(start_year=years[0], end_year=years[1]).first() if years else None
+
+    def get_or_create_from_text(self, value: object) -> Term:
+        years = Term.parse_years(value)
+        if years is None:
+            raise ValueError(f"not a term: {value!r}")
+        term, _created = self.get_or_create(start_year=years[0], end_year=years[1])
+        return term
+
+
+class Term(models.Model):
+    """A congress term (nhiệm kỳ), e.g. 2022-2025."""
+
+    start_year = models.PositiveSmallIntegerField(_("năm bắt đầu"))
+    end_year = models.PositiveSmallIntegerField(_("năm kết thúc"))
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhiệm kỳ")
+        verbose_name_plural = _("nhiệm kỳ")
+        ordering = ["-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["start_year", "end_year"], name="term_unique_years"),
+            models.CheckConstraint(condition=Q(end_year__gt=models.F("start_year")), name="term_ends_after_start"),
+        ]
+
+    @staticmethod
+    def parse_years(value: object) -> tuple[int, int] | None:
+        match = TERM_PATTERN.match(text.clean(value))
+        if not match:
+            return None
+        start, end = int(match[1]), int(match[2])
+        return (start, end) if 1930 <= start < end <= start + 10 else None
+
+    @property
+    def name(self) -> str:
+        return f"{self.start_year}-{self.end_year}"
+
+    @property
+    def starts_on(self) -> dt.date:
+        return dt.date(self.start_year, 1, 1)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a form posts the version it showed; a save against a
+    newer version is refused instead of overwriting a colleague's change."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Congress(Versioned):
+    """The congress (đại hội chi bộ) a cell holds once per term."""
+
+    cell = models.ForeignKey(PartyCell, on_delete=models.CASCADE, related_name="congresses",
+                             verbose_name=_("chi bộ"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="congresses",
+                             verbose_name=_("nhiệm kỳ"))
+    held_on = models.DateField(_("ngày đại hội"), null=True, blank=True)
+    secretary = models.CharField(_("bí thư"), max_length=120, blank=True)
+    deputy_secretary = models.CharField(_("phó bí thư"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đại hội chi bộ")
+        verbose_name_plural = _("đại hội chi bộ")
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "term"], name="congress_one_per_cell_and_term"),
+        ]
+        indexes = [models.Index(fields=["term", "held_on"], name="congress_term_held_on")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.secretary = text.clean(self.secretary)
+        self.deputy_secretary = text.clean(self.deputy_secretary)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.term}"
+
+
+class PartyRole(models.TextChoices):
+    SECRETARY = "secretary", _("Bí thư")
+    DEPUTY = "deputy", _("Phó bí thư")
+
+
+class ChiefElection(Versioned):
+    """One election of a hamlet chief; several per term when a chief is replaced.
+
+    The chief in office on a date is the one elected most recently on or
+    before that date. ``chief_member_since`` is the date the chief was
+    admitted to the Party: the chief counts as a member from that date on,
+    so a chief admitted after the election counts from the admission.
+    """
+
+    hamlet = models.ForeignKey(Hamlet, on_delete=models.CASCADE, related_name="chief_elections",
+                               verbose_name=_("thôn, xóm"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="chief_elections",
+                             verbose_name=_("nhiệm kỳ"))
+    held_on = models.DateField(_("ngày bầu"))
+    chief = models.CharField(_("trưởng thôn"), max_length=120)
+    chief_member_since = models.DateField(_("ngày vào Đảng của trưởng thôn"), null=True, blank=True)
+    chief_party_role = models.CharField(_("chức vụ trong chi bộ"), max_length=20,
+                                        choices=PartyRole.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bầu trưởng thôn")
+        verbose_name_plural = _("bầu trưởng thôn")
+        ordering = ["hamlet", "term", "held_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["hamlet", "term", "held_on"], name="election_one_per_hamlet_term_day"),
+        ]
+        indexes = [models.Index(fields=["hamlet", "term", "held_on"], name="election_hamlet_term_day")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.chief = text.clean(self.chief)
+        super().save(*args, **kwargs)
+
+    def chief_is_member_on(self, day: dt.date) -> bool:
+        return self.chief_member_since is not None and self.chief_member_since <= day
+
+    def __str__(self) -> str:
+        return f"{self.hamlet} {self.held_on}: {self.chief}"
+
+
+class Metric(models.TextChoices):
+    """The ratios that have targets; values are the workbook's spellings."""
+
+    ELECTIONS = "Chief elections completed", _("Hoàn thành bầu trưởng thôn")
+    CHIEF_MEMBERS = "Chiefs who are Party members", _("Trưởng thôn là đảng viên")
+    CONGRESSES = "Congresses completed", _("Hoàn thành đại hội chi bộ")
+    CHIEF_SECRETARY_OR_DEPUTY = "Chiefs also secretary or deputy", _("Trưởng thôn kiêm bí thư hoặc phó bí thư")
+
+
+class TargetQuerySet(models.QuerySet["Target"]):
+    def for_province(self, province: Province, term: Term) -> TargetTable:
+        """All targets of a province and term, in one query, with the fallback."""
+        rows = self.filter(province=province, term=term).values_list(
+            "district_id", "metric", "special_area_only", "percent")
+        return TargetTable({(d, m, s): p for d, m, s, p in rows})
+
+
+class TargetTable:
+    """Looks targets up; a district without its own falls back to the province's."""
+
+    def __init__(self, table: dict[tuple[int | None, str, bool], Any]):
+        self._table = table
+
+    def get(self, metric: str, district_id: int | None = None, special_area_only: bool = False) -> Any:
+        own = self._table.get((district_id, metric, special_area_only))
+        return own if own is not None else self._table.get((None, metric, special_area_only))
+
+
+class Target(models.Model):
+    """A province's (district empty) or a district's target for one ratio."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="targets",
+                                 verbose_name=_("tỉnh"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="targets", verbose_name=_("huyện"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="targets",
+                             verbose_name=_("nhiệm kỳ"))
+    metric = models.CharField(_("chỉ tiêu"), max_length=40, choices=Metric.choices)
+    special_area_only = models.BooleanField(_("chỉ địa bàn đặc thù"), default=False)
+    percent = models.DecimalField(_("mục tiêu (%)"), max_digits=5, decimal_places=2)
+    history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "term", "metric", "special_area_only"],
+                                    condition=Q(district__isnull=True), name="target_unique_province_wide"),
+            models.UniqueConstraint(fields=["district", "term", "metric", "special_area_only"],
+                                    condition=Q(district__isnull=False), name="target_unique_per_district"),
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="target_percent_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district or self.province} {self.term} {self.metric}: {self.percent}%"
+
+
+class AdmissionTarget(models.Model):
+    """How many new Party members a district plans to admit in a calendar year."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admission_targets",
+                                 verbose_name=_("huyện"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    target = models.PositiveIntegerField(_("chỉ tiêu kết nạp"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu kết nạp đảng viên")
+        verbose_name_plural = _("chỉ tiêu kết nạp đảng viên")
+        ordering = ["district", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="admission_target_one_per_district_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}: {self.target}"

@@ -1,0 +1,68 @@
+"""Vietnamese text: storage normalisation, matching keys and search keys.
+
+* ``clean`` is what we store: NFC, white space folded. Text typed with an
+  input method that emits NFD (decomposed) characters is stored the same way
+  as text typed with one that emits NFC.
+* ``match_key`` is what names are compared by (workbooks.md, "Matching
+  names"): ``clean`` + case folding + one canonical place for the tone mark,
+  so the old and the new tone-mark placement (``Hoà`` / ``Hòa``,
+  ``Thuỷ`` / ``Thủy``) give the same key.
+* ``search_key`` drops every diacritic (``đ`` becomes ``d``): what users
+  type in a search box without a Vietnamese keyboard.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining marks that carry a Vietnamese tone (as opposed to the vowel
+# quality marks circumflex U+0302, breve U+0306 and horn U+031B).
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_SPACE = re.compile(r"\s+")
+
+# Administrative prefixes, longest first so "Thành phố" wins over shorter ones.
+UNIT_PREFIXES = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")
+
+
+def clean(value: object) -> str:
+    """NFC-normalised text with white space folded; what the database stores."""
+    if value is None:
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def _canonical_tone(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    bare = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    return unicodedata.normalize("NFC", bare) + "".join(tones)
+
+
+def match_key(value: object) -> str:
+    """Key for comparing names: NFC, spaces, case and tone placement folded."""
+    text = clean(value).casefold()
+    return " ".join(_canonical_tone(word) for word in text.split(" ")) if text else ""
+
+
+_PREFIX_KEYS = tuple(match_key(p) + " " for p in UNIT_PREFIXES)
+
+
+def split_prefix(value: object) -> tuple[str, str]:
+    """(prefix key, bare name key) of an administrative unit's name.
+
+    ``split_prefix("Huyện Kỳ Anh")`` gives the keys of ``huyện`` and
+    ``kỳ anh``; a name without a known prefix gives ``("", key)``.
+    """
+    key = match_key(value)
+    for prefix in _PREFIX_KEYS:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return prefix.strip(), key[len(prefix):]
+    return "", key
+
+
+def search_key(value: object) -> str:
+    """Lower-case text without any diacritic, for searches users type loosely."""
+    text = clean(value).casefold().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import DistrictFactory, ProvinceFactory, TermFactory
+
+
+@pytest.fixture
+def term(db):
+    return TermFactory(start_year=2022, end_year=2025)
+
+
+@pytest.fixture
+def nghe_an(db):
+    return ProvinceFactory(code=40, name="Tỉnh Nghệ An")
+
+
+@pytest.fixture
+def district_of(nghe_an):
+    """Makes a district of Nghệ An by name: ``district_of("Huyện Thanh Chương")``."""
+    codes = iter(range(400, 500))
+
+    def make(name: str):
+        return DistrictFactory(code=next(codes), name=name, province=nghe_an)
+
+    return make
