@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from hamlets import text
 from hamlets.models import District, Hamlet, PartyCell, Province
+from hamlets.scoping import Scope, ScopedQuerySet
 
 TERM_PATTERN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
 
@@ -48,6 +49,9 @@ class Term(models.Model):
             models.CheckConstraint(condition=Q(end_year__gt=models.F("start_year")), name="term_ends_after_start"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @staticmethod
     def parse_years(value: object) -> tuple[int, int] | None:
         match = TERM_PATTERN.match(text.clean(value))
@@ -64,9 +68,6 @@ class Term(models.Model):
     def starts_on(self) -> dt.date:
         return dt.date(self.start_year, 1, 1)
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class Versioned(models.Model):
     """Optimistic locking: a form posts the version it showed; a save against a
@@ -77,6 +78,11 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CongressQuerySet(ScopedQuerySet):
+    district_path = "cell__hamlet__commune__district"
+    province_path = "cell__hamlet__commune__district__province_id"
 
 
 class Congress(Versioned):
@@ -91,6 +97,8 @@ class Congress(Versioned):
     deputy_secretary = models.CharField(_("phó bí thư"), max_length=120, blank=True)
     history = HistoricalRecords()
 
+    objects = CongressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("đại hội chi bộ")
         verbose_name_plural = _("đại hội chi bộ")
@@ -99,18 +107,23 @@ class Congress(Versioned):
         ]
         indexes = [models.Index(fields=["term", "held_on"], name="congress_term_held_on")]
 
+    def __str__(self) -> str:
+        return f"{self.cell} {self.term}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.secretary = text.clean(self.secretary)
         self.deputy_secretary = text.clean(self.deputy_secretary)
         super().save(*args, **kwargs)
 
-    def __str__(self) -> str:
-        return f"{self.cell} {self.term}"
-
 
 class PartyRole(models.TextChoices):
     SECRETARY = "secretary", _("Bí thư")
     DEPUTY = "deputy", _("Phó bí thư")
+
+
+class ChiefElectionQuerySet(ScopedQuerySet):
+    district_path = "hamlet__commune__district"
+    province_path = "hamlet__commune__district__province_id"
 
 
 class ChiefElection(Versioned):
@@ -133,6 +146,8 @@ class ChiefElection(Versioned):
                                         choices=PartyRole.choices, blank=True)
     history = HistoricalRecords()
 
+    objects = ChiefElectionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("bầu trưởng thôn")
         verbose_name_plural = _("bầu trưởng thôn")
@@ -142,15 +157,15 @@ class ChiefElection(Versioned):
         ]
         indexes = [models.Index(fields=["hamlet", "term", "held_on"], name="election_hamlet_term_day")]
 
+    def __str__(self) -> str:
+        return f"{self.hamlet} {self.held_on}: {self.chief}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.chief = text.clean(self.chief)
         super().save(*args, **kwargs)
 
     def chief_is_member_on(self, day: dt.date) -> bool:
         return self.chief_member_since is not None and self.chief_member_since <= day
-
-    def __str__(self) -> str:
-        return f"{self.hamlet} {self.held_on}: {self.chief}"
 
 
 class Metric(models.TextChoices):
@@ -162,7 +177,17 @@ class Metric(models.TextChoices):
     CHIEF_SECRETARY_OR_DEPUTY = "Chiefs also secretary or deputy", _("Trưởng thôn kiêm bí thư hoặc phó bí thư")
 
 
-class TargetQuerySet(models.QuerySet["Target"]):
+class TargetQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+    def restrict(self, user: Any) -> TargetQuerySet:
+        """A district board sees its province's targets and its own district's."""
+        scope = user if isinstance(user, Scope) else Scope.of(user)
+        if scope.is_district:
+            return self.filter(Q(district__isnull=True, province_id=scope.province_id)
+                               | Q(district_id=scope.district_id))
+        return self.filter(scope.q("", "province_id"))
+
     def for_province(self, province: Province, term: Term) -> TargetTable:
         """All targets of a province and term, in one query, with the fallback."""
         rows = self.filter(province=province, term=term).values_list(
@@ -212,6 +237,10 @@ class Target(models.Model):
         return f"{self.district or self.province} {self.term} {self.metric}: {self.percent}%"
 
 
+class AdmissionTargetQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+
 class AdmissionTarget(models.Model):
     """How many new Party members a district plans to admit in a calendar year."""
 
@@ -220,6 +249,8 @@ class AdmissionTarget(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     target = models.PositiveIntegerField(_("chỉ tiêu kết nạp"))
     history = HistoricalRecords()
+
+    objects = AdmissionTargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chỉ tiêu kết nạp đảng viên")

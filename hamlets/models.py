@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import text
+from .scoping import ScopedQuerySet
 
 
 class NamedUnit(models.Model):
@@ -29,10 +31,8 @@ class NamedUnit(models.Model):
     class Meta:
         abstract = True
 
-    def fill_keys(self) -> None:
-        self.name = text.clean(self.name)
-        self.name_key = text.match_key(self.name)
-        self.search = text.search_key(self.name)
+    def __str__(self) -> str:
+        return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_keys()
@@ -41,8 +41,10 @@ class NamedUnit(models.Model):
             kwargs["update_fields"] = {*update_fields, "name_key", "search"}
         super().save(*args, **kwargs)
 
-    def __str__(self) -> str:
-        return self.name
+    def fill_keys(self) -> None:
+        self.name = text.clean(self.name)
+        self.name_key = text.match_key(self.name)
+        self.search = text.search_key(self.name)
 
 
 class OfficialUnit(NamedUnit):
@@ -56,7 +58,22 @@ class OfficialUnit(NamedUnit):
         ordering = ["code"]
 
 
+class ProvinceQuerySet(ScopedQuerySet):
+    district_path = "districts"
+    province_path = "pk"
+
+
+class DistrictQuerySet(ScopedQuerySet):
+    district_path = ""
+
+
+class CommuneQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+
 class Province(OfficialUnit):
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta(OfficialUnit.Meta):
         verbose_name = _("tỉnh")
         verbose_name_plural = _("tỉnh")
@@ -66,6 +83,8 @@ class District(OfficialUnit):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts",
                                  verbose_name=_("tỉnh"))
 
+    objects = DistrictQuerySet.as_manager()
+
     class Meta(OfficialUnit.Meta):
         verbose_name = _("huyện")
         verbose_name_plural = _("huyện")
@@ -74,6 +93,8 @@ class District(OfficialUnit):
 class Commune(OfficialUnit):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="communes",
                                  verbose_name=_("huyện"))
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta(OfficialUnit.Meta):
         verbose_name = _("xã")
@@ -99,7 +120,10 @@ class HamletKind(models.TextChoices):
         return None
 
 
-class HamletQuerySet(models.QuerySet["Hamlet"]):
+class HamletQuerySet(ScopedQuerySet):
+    district_path = "commune__district"
+    province_path = "commune__district__province_id"
+
     def in_province(self, province: Province) -> HamletQuerySet:
         return self.filter(commune__district__province=province)
 
@@ -140,6 +164,11 @@ class Hamlet(NamedUnit):
         ]
 
 
+class PartyCellQuerySet(ScopedQuerySet):
+    district_path = "hamlet__commune__district"
+    province_path = "hamlet__commune__district__province_id"
+
+
 class PartyCell(models.Model):
     """The hamlet's own Party cell (chi bộ); at most one per hamlet.
 
@@ -151,6 +180,8 @@ class PartyCell(models.Model):
                                   verbose_name=_("thôn, xóm"))
     active = models.BooleanField(_("đang hoạt động"), default=True)
     history = HistoricalRecords()
+
+    objects = PartyCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chi bộ")
@@ -164,6 +195,11 @@ class PartyCell(models.Model):
 class Gender(models.TextChoices):
     MALE = "male", _("Nam")
     FEMALE = "female", _("Nữ")
+
+
+class PartyMemberQuerySet(ScopedQuerySet):
+    district_path = "hamlet__commune__district"
+    province_path = "hamlet__commune__district__province_id"
 
 
 class PartyMember(models.Model):
@@ -183,6 +219,8 @@ class PartyMember(models.Model):
     sitting_chief = models.BooleanField(_("đang là trưởng thôn khi kết nạp"), default=False)
     history = HistoricalRecords()
 
+    objects = PartyMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
@@ -195,6 +233,9 @@ class PartyMember(models.Model):
         ]
         indexes = [models.Index(fields=["admitted_on"], name="member_admitted_on")]
 
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.birth_year})"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.full_name = text.clean(self.full_name)
         self.ethnicity = text.clean(self.ethnicity)
@@ -202,5 +243,36 @@ class PartyMember(models.Model):
         self.search = text.search_key(self.full_name)
         super().save(*args, **kwargs)
 
+
+class UserScope(models.Model):
+    """Which part of the province a user works on (see ``scoping.Scope``).
+
+    A district board member has a district (and its province); provincial
+    staff have a province only. ``editor`` lets provincial staff change the
+    districts' results; district boards always may, in their own district.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope",
+                                verbose_name=_("người dùng"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
+                                 verbose_name=_("huyện"))
+    editor = models.BooleanField(_("được sửa kết quả của các huyện"), default=False)
+
+    class Meta:
+        verbose_name = _("phạm vi người dùng")
+        verbose_name_plural = _("phạm vi người dùng")
+
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.birth_year})"
+        return f"{self.user}: {self.district or self.province}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.district_id and not self.province_id:
+            self.province_id = self.district.province_id
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.district_id and self.province_id and self.district.province_id != self.province_id:
+            raise ValidationError({"district": _("Huyện không thuộc tỉnh đã chọn.")})

@@ -10,8 +10,14 @@ import pytest
 from elections.figures import Figures, Ratio, admissions
 from elections.models import AdmissionTarget, Target
 from hamlets.models import Hamlet
-from tests.factories import (ChiefElectionFactory, CongressFactory, DistrictFactory, HamletFactory,
-                             PartyCellFactory, PartyMemberFactory)
+from tests.factories import (
+    ChiefElectionFactory,
+    CongressFactory,
+    DistrictFactory,
+    HamletFactory,
+    PartyCellFactory,
+    PartyMemberFactory,
+)
 from tests.scenarios import Published, build_district
 
 pytestmark = pytest.mark.django_db
