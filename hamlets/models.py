@@ -237,11 +237,15 @@ class PartyMember(models.Model):
         return f"{self.full_name} ({self.birth_year})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_keys()
+        super().save(*args, **kwargs)
+
+    def fill_keys(self) -> None:
+        """Normalise the names and derive the keys (``bulk_create`` skips ``save``)."""
         self.full_name = text.clean(self.full_name)
         self.ethnicity = text.clean(self.ethnicity)
         self.name_key = text.match_key(self.full_name)
         self.search = text.search_key(self.full_name)
-        super().save(*args, **kwargs)
 
 
 class UserScope(models.Model):

@@ -45,19 +45,20 @@ def match_key(value: object) -> str:
     return " ".join(_canonical_tone(word) for word in text.split(" ")) if text else ""
 
 
-_PREFIX_KEYS = tuple(match_key(p) + " " for p in UNIT_PREFIXES)
+_PREFIX_KEYS = tuple((p, match_key(p) + " ") for p in UNIT_PREFIXES)
 
 
 def split_prefix(value: object) -> tuple[str, str]:
     """(prefix key, bare name key) of an administrative unit's name.
 
     ``split_prefix("Huyện Kỳ Anh")`` gives the keys of ``huyện`` and
-    ``kỳ anh``; a name without a known prefix gives ``("", key)``.
+    ``kỳ anh`` (``("huyện", ...)``); a name without a known prefix gives
+    ``("", key)``.
     """
     key = match_key(value)
-    for prefix in _PREFIX_KEYS:
-        if key.startswith(prefix) and len(key) > len(prefix):
-            return prefix.strip(), key[len(prefix):]
+    for prefix, prefix_key in _PREFIX_KEYS:
+        if key.startswith(prefix_key) and len(key) > len(prefix_key):
+            return prefix, key[len(prefix_key):]
     return "", key
 
 
