@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import District, Hamlet, PartyCell, PartyMember
 
-from .models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Term
+from .models import AdmissionTarget, Congress, Metric, PartyRole, Term
+from .results import elections_until
 
 Level = Literal["province", "district", "commune"]
 GROUP_FIELDS: dict[str, str] = {
@@ -104,14 +105,11 @@ class Figures:
         self.term = term
         self.as_of = as_of
 
-    def _elections(self) -> QuerySet[ChiefElection]:
-        return ChiefElection.objects.filter(hamlet=OuterRef("pk"), term=self.term, held_on__lte=self.as_of)
-
     def _conditions(self) -> dict[str, Q]:
         term, as_of = self.term, self.as_of
         # The chief in office on the date is the latest one elected; a member
         # from the admission date on, whenever that was.
-        latest = self._elections().order_by("-held_on")
+        latest = elections_until(term, as_of)
         chief_since = Subquery(latest.values("chief_member_since")[:1])
         chief_role = Subquery(latest.values("chief_party_role")[:1])
         chief_member = Q(LessThanOrEqual(chief_since, Value(as_of)))
@@ -125,7 +123,7 @@ class Figures:
 
         conditions = {
             "all": Q(),
-            "elected": Q(Exists(self._elections())),
+            "elected": Q(Exists(latest)),
             "chief_member": chief_member,
             "cell": cell,
             "congress": congress,

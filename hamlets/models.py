@@ -163,6 +163,11 @@ class Hamlet(NamedUnit):
             models.CheckConstraint(condition=Q(party_members__gte=0), name="hamlet_party_members_not_negative"),
         ]
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hamlets:detail", args=[self.pk])
+
 
 class PartyCellQuerySet(ScopedQuerySet):
     district_path = "hamlet__commune__district"

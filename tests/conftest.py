@@ -24,3 +24,10 @@ def district_of(nghe_an):
         return DistrictFactory(code=next(codes), name=name, province=nghe_an)
 
     return make
+
+
+@pytest.fixture
+def world(term):
+    from tests.personas import build_world
+
+    return build_world(term)

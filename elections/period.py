@@ -1,0 +1,69 @@
+"""The term and as-of date a page shows, read from its query string.
+
+``?term=2022-2025&as_of=2022-07-15``: a link pasted into a meeting
+invitation shows the same figures later. Defaults: the latest term that has
+congresses or elections (else the latest term), and today in
+Asia/Ho_Chi_Minh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ChiefElection, Congress, Term
+
+
+def parse_day(value: str) -> dt.date | None:
+    """``YYYY-MM-DD`` or ``DD/MM/YYYY``; None when it is neither."""
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def default_term() -> Term | None:
+    with_data = Term.objects.filter(Q(Exists(Congress.objects.filter(term=OuterRef("pk"))))
+                                    | Q(Exists(ChiefElection.objects.filter(term=OuterRef("pk")))))
+    return with_data.first() or Term.objects.first()
+
+
+@dataclass(frozen=True)
+class Period:
+    term: Term | None
+    as_of: dt.date
+    errors: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> Period:
+        errors = []
+        term = None
+        if query.get("term"):
+            term = Term.objects.parse(query["term"])
+            if term is None:
+                errors.append(_("Không có nhiệm kỳ “%(term)s”; đang hiển thị nhiệm kỳ mới nhất.")
+                              % {"term": query["term"]})
+        term = term or default_term()
+        as_of = timezone.localdate()
+        if query.get("as_of"):
+            day = parse_day(query["as_of"])
+            if day is None:
+                errors.append(_("Ngày “%(day)s” không đọc được (YYYY-MM-DD hoặc DD/MM/YYYY); đang hiển thị hôm nay.")
+                              % {"day": query["as_of"]})
+            else:
+                as_of = day
+        return cls(term, as_of, tuple(errors))
+
+    def query(self, **extra: object) -> str:
+        """The query string that reproduces this period (plus ``extra``)."""
+        params = {"term": self.term.name if self.term else "", "as_of": self.as_of.isoformat(), **extra}
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})

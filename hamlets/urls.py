@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hamlets"
+urlpatterns = [
+    path("", views.HamletListView.as_view(), name="list"),
+    path("<int:pk>/", views.hamlet_detail, name="detail"),
+    path("<int:pk>/edit/", views.hamlet_edit, name="edit"),
+]

@@ -1,0 +1,152 @@
+"""The district board's hamlet list and hamlet page, with every persona."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+LIST = "/hamlets/"
+PERIOD = {"term": "2022-2025", "as_of": "2022-07-15"}
+
+
+def names_in(response) -> set[str]:
+    return {h for h in ("Xóm Đồng Hòa", "Bản Mới", "Bản Nậm Củng") if h in response.text}
+
+
+@pytest.mark.parametrize(("who", "seen"), [
+    ("board", {"Xóm Đồng Hòa"}), ("colleague", {"Xóm Đồng Hòa"}), ("neighbour", {"Bản Mới"}),
+    ("staff", {"Xóm Đồng Hòa", "Bản Mới"}), ("outsider", {"Bản Nậm Củng"}),
+    ("admin", {"Xóm Đồng Hòa", "Bản Mới", "Bản Nậm Củng"}),
+])
+def test_list_shows_the_users_scope_only(world, who, seen):
+    response = world.client(who).get(LIST, PERIOD)
+    assert response.status_code == 200
+    assert names_in(response) == seen
+
+
+def test_anonymous_visitor_is_sent_to_login(world):
+    response = world.client("anonymous").get(LIST)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    detail = world.client("anonymous").get(f"/hamlets/{world.hamlets['mine'].pk}/")
+    assert detail.status_code == 302
+
+
+def test_list_shows_chief_and_secretary_of_the_period(world):
+    page = world.client("board").get(LIST, PERIOD)
+    assert "Phó mine" in page.text and "Bí thư mine" in page.text
+    before = world.client("board").get(LIST, {"term": "2022-2025", "as_of": "2022-05-01"})
+    assert "Bí thư mine" not in before.text and "Phó mine" not in before.text
+
+
+def test_filter_choices_offer_only_the_users_communes(world):
+    page = world.client("board").get(LIST, PERIOD)
+    form = page.context["filter"].form
+    communes = {c.district_id for c in form.fields["commune"].queryset}
+    assert communes == {world.mine.pk}
+    assert list(form.fields["district"].queryset) == [world.mine]
+
+
+def test_search_ignores_case_and_diacritics(world):
+    page = world.client("staff").get(LIST, {**PERIOD, "q": "dong HOA"})
+    assert names_in(page) == {"Xóm Đồng Hòa"}
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"chief_elected": "true"}, {"Xóm Đồng Hòa", "Bản Mới"}),
+    ({"congress_held": "false"}, set()),
+    ({"chief_member": "true"}, {"Xóm Đồng Hòa", "Bản Mới"}),
+    ({"has_cell": "false"}, set()),
+])
+def test_filters(world, params, expected):
+    assert names_in(world.client("staff").get(LIST, {**PERIOD, **params})) == expected
+
+
+def test_filters_follow_the_as_of_date(world):
+    early = {"term": "2022-2025", "as_of": "2022-06-01"}
+    assert names_in(world.client("staff").get(LIST, {**early, "congress_held": "true"})) == {"Xóm Đồng Hòa", "Bản Mới"}
+    assert names_in(world.client("staff").get(LIST, {**early, "chief_elected": "true"})) == set()
+
+
+def test_csv_export_is_the_filtered_scope(world):
+    response = world.client("staff").get(LIST, {**PERIOD, "q": "ban", "_export": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Thôn, xóm"
+    assert [r[0] for r in rows[1:]] == ["Bản Mới"]
+
+
+def test_xlsx_export_is_formula_safe_and_scoped(world):
+    hamlet = world.hamlets["mine"]
+    hamlet.name = "=HYPERLINK(\"http://x\",\"y\")"
+    hamlet.save()
+    response = world.client("board").get(LIST, {**PERIOD, "_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert len(values) == 2
+    cell = sheet.cell(row=2, column=1)
+    assert cell.value == hamlet.name and cell.data_type == "s"
+
+
+def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
+    from tests.factories import HamletFactory
+
+    client = world.client("staff")
+    client.get(LIST, PERIOD)  # warm the session
+    with django_assert_max_num_queries(9) as few:
+        client.get(LIST, PERIOD)
+    for _ in range(30):
+        HamletFactory(commune=world.hamlets["mine"].commune)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(LIST, PERIOD).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    ("board", 200), ("colleague", 200), ("staff", 200), ("admin", 200), ("neighbour", 404), ("outsider", 404)])
+def test_hamlet_page_is_scoped(world, who, status):
+    response = world.client(who).get(reverse("hamlets:detail", args=[world.hamlets["mine"].pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert "Bí thư mine" in response.text and "Đảng viên mine" in response.text
+
+
+@pytest.mark.parametrize(("who", "status"), [("neighbour", 404), ("outsider", 404), ("staff", 403)])
+def test_hamlet_edit_refused_outside_scope_for_get_and_post(world, who, status):
+    url = reverse("hamlets:edit", args=[world.hamlets["mine"].pk])
+    client = world.client(who)
+    assert client.get(url).status_code == status
+    assert client.post(url, {"name": "X", "party_members": 1, "version": 1}).status_code == status
+    world.hamlets["mine"].refresh_from_db()
+    assert world.hamlets["mine"].name == "Xóm Đồng Hòa"
+
+
+def test_hamlet_edit_saves_and_records_history_with_user(world):
+    hamlet = world.hamlets["mine"]
+    url = reverse("hamlets:edit", args=[hamlet.pk])
+    response = world.client("board").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 4,
+                                                "has_cell": "on", "version": hamlet.version})
+    assert response.status_code == 302
+    hamlet.refresh_from_db()
+    assert hamlet.party_members == 4
+    latest = hamlet.history.latest()
+    assert latest.history_user.username == "board"
+    page = world.client("colleague").get(reverse("hamlets:detail", args=[hamlet.pk]))
+    assert "board" in page.text and "10 → 4" in page.text
+
+
+def test_hamlet_edit_refuses_a_stale_version(world):
+    hamlet = world.hamlets["mine"]
+    url = reverse("hamlets:edit", args=[hamlet.pk])
+    opened = hamlet.version
+    world.client("board").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 7, "has_cell": "on",
+                                     "version": opened})
+    response = world.client("colleague").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 9,
+                                                    "has_cell": "on", "version": opened})
+    assert response.status_code == 200
+    assert "7" in response.text and "Người khác vừa lưu" in response.text
+    hamlet.refresh_from_db()
+    assert hamlet.party_members == 7
