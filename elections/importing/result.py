@@ -1,0 +1,117 @@
+"""What an import reports: problems, warnings, the preview of changes and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem (or warning) at a cell: ``str()`` gives ``Sheet!Cell: message``.
+
+    A problem of the whole file has no sheet and no cell; one of a whole
+    sheet (a missing header) has a sheet and no cell. ``field`` names the
+    template column (``party_members``), for a web form to attach it to.
+    """
+
+    sheet: str
+    cell: str
+    message: str
+    row: int = 0
+    column: int = 0
+    field: str = ""
+    order: int = 0  # the sheet's place in the reading order, for sorting
+
+    def __str__(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}: {self.message}"
+        if self.sheet:
+            return f"{self.sheet}: {self.message}"
+        return self.message
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return self.order, self.row, self.column
+
+
+@dataclass(frozen=True)
+class Change:
+    """What importing one row does, for a preview: ``action`` is ``create``,
+    ``update`` or ``unchanged``; ``details`` says what changes, field by field."""
+
+    sheet: str
+    row: int
+    subject: str
+    action: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class Summary:
+    """Rows read per sheet and objects written (or, in a dry run, to be written)."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    hamlets_created: int = 0
+    hamlets_updated: int = 0
+    cells_created: int = 0
+    cells_updated: int = 0
+    congresses_created: int = 0
+    congresses_updated: int = 0
+    congresses_deleted: int = 0
+    elections_created: int = 0
+    elections_updated: int = 0
+    elections_deleted: int = 0
+    admissions_created: int = 0
+    admissions_updated: int = 0
+    targets_created: int = 0
+    targets_updated: int = 0
+    admission_targets_created: int = 0
+    admission_targets_updated: int = 0
+
+    @property
+    def written(self) -> int:
+        return sum(getattr(self, f.name) for f in fields(self) if f.name != "rows")
+
+    def line(self, name: str, dry_run: bool = False) -> str:
+        rows = sum(self.rows.values())
+        counts = (
+            f"hamlets {self.hamlets_created} created, {self.hamlets_updated} updated; "
+            f"Party cells {self.cells_created} created, {self.cells_updated} updated; "
+            f"congresses {self.congresses_created + self.congresses_updated} written, "
+            f"{self.congresses_deleted} removed; "
+            f"chief elections {self.elections_created + self.elections_updated} written, "
+            f"{self.elections_deleted} removed; "
+            f"admissions {self.admissions_created + self.admissions_updated} written; "
+            f"targets {self.targets_created + self.targets_updated} written; "
+            f"admission targets {self.admission_targets_created + self.admission_targets_updated} written")
+        if dry_run:
+            return f"Dry run, nothing written: {name}, {rows} rows checked; would write {counts}"
+        return f"Imported {name}: {rows} rows; {counts}"
+
+
+@dataclass
+class ImportResult:
+    """The outcome of ``import_workbook``: ``ok`` when nothing refused the file.
+
+    When ``ok`` is false nothing was written and ``problems`` lists every
+    problem of every row (or the one reason the whole file was refused,
+    ``refused``). ``changes`` previews, row by row, what was (or in a dry
+    run would be) written; ``warnings`` never block the import.
+    """
+
+    name: str
+    dry_run: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    refused: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary_line(self) -> str:
+        return self.summary.line(self.name, self.dry_run)

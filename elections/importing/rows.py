@@ -1,0 +1,329 @@
+"""Checking one data row of each sheet: cells parsed, units found, scope and
+the rules of ``rules.py`` applied; every problem recorded at its cell.
+
+A row that passes becomes a small typed record (``HamletRow``...) that the
+planner compares with the database; a row with a problem becomes nothing,
+but all its problems are listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from hamlets import text
+from hamlets.scoping import Scope
+
+from . import messages as msg
+from . import rules
+from .messages import Label
+from .result import Problem
+from .units import Resolution, Unit, Units
+from .workbook import ColumnMap, RawRow
+
+
+@dataclass
+class SheetCheck:
+    """The problems and warnings of one sheet, with where its columns are."""
+
+    columns: ColumnMap
+    order: int
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def at(self, names: str | tuple[str, ...], row: int, message: str) -> Problem:
+        name = self.columns.later((names,) if isinstance(names, str) else names)
+        column = self.columns.columns.get(name, 0)
+        cell = self.columns.ref(name, row) if column else str(row)
+        return Problem(self.columns.sheet, cell, message, row, column, name, self.order)
+
+
+class RowContext:
+    """One data row being checked."""
+
+    def __init__(self, sheet: SheetCheck, raw: RawRow):
+        self.sheet = sheet
+        self.raw = raw
+        self.row = raw.number
+        self.failed: set[str] = set()
+        self.problems = 0
+        for name, message in raw.bad.items():
+            self.problem(name, message)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems == 0
+
+    def label(self, name: str) -> Label:
+        return self.sheet.columns.spec.label(name)
+
+    def problem(self, names: str | tuple[str, ...], message: str) -> None:
+        self.sheet.problems.append(self.sheet.at(names, self.row, message))
+        self.failed.update((names,) if isinstance(names, str) else names)
+        self.problems += 1
+
+    def warn(self, name: str, message: str) -> None:
+        self.sheet.warnings.append(self.sheet.at(name, self.row, message))
+
+    def text(self, name: str, *, required: bool = False) -> str:
+        if name in self.failed:
+            return ""
+        value = rules.parse_text(self.raw.values.get(name))
+        if required and not value:
+            self.problem(name, msg.required(self.label(name)))
+        return value
+
+    def parse(self, name: str, parser: Callable[..., Any], *, required: bool = False, **options: Any) -> Any:
+        """``parser(value, label, **options)``; a CellError becomes a problem at the cell."""
+        if name in self.failed:
+            return None
+        value = self.raw.values.get(name)
+        if required and rules.is_blank(value):
+            self.problem(name, msg.required(self.label(name)))
+            return None
+        try:
+            return parser(value, self.label(name), **options)
+        except rules.CellError as error:
+            self.problem(name, error.message)
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    province: Unit
+    district: Unit | None = None
+    commune: Unit | None = None
+
+
+def _report(ctx: RowContext, found: Resolution, name: str, code: str) -> Unit | None:
+    if found.unit is None:
+        ctx.problem(tuple(name if f == "name" else code for f in found.fields), found.message)
+    return found.unit
+
+
+def scope_message(scope: Scope, province: Unit, district: Unit | None) -> str | None:
+    """Why ``scope`` may not write data of this province (and district), or None."""
+    if scope.everything:
+        return None
+    unit = (district or province).name
+    if scope.district_id is not None:
+        return None if district is not None and district.id == scope.district_id else msg.outside_district(unit)
+    if scope.province_id is not None:
+        return None if province.id == scope.province_id else msg.outside_province(unit)
+    return msg.NO_SCOPE
+
+
+def resolve_place(ctx: RowContext, units: Units, scope: Scope, *, commune: bool = True,
+                  district_required: bool = True) -> Place | None:
+    """The row's province, district (and commune), within the user's scope.
+
+    With ``district_required=False`` (Targets) a blank district means the
+    whole province."""
+    columns = ctx.sheet.columns
+    province_name = ctx.text("province", required=True)
+    district_name = ctx.text("district", required=district_required)
+    commune_name = ctx.text("commune", required=True) if commune else ""
+    district_code = ctx.parse("district_code", rules.parse_whole_number) if "district_code" in columns else None
+    commune_code = ctx.parse("commune_code", rules.parse_whole_number) if "commune_code" in columns else None
+    if not province_name:
+        return None
+    province = _report(ctx, units.province(province_name), "province", "province")
+    if province is None or {"district_code", "commune_code"} & ctx.failed:
+        return None
+    if not district_name:
+        if district_required:
+            return None
+        if not scope.is_district and (why := scope_message(scope, province, None)):
+            ctx.problem("province", why)
+            return None
+        return Place(province)
+    code_label = ctx.label("district_code") if "district_code" in columns else None
+    district = _report(ctx, units.district(province, district_name, district_code, code_label),
+                       "district", "district_code")
+    if district is None:
+        return None
+    if why := scope_message(scope, province, district):
+        ctx.problem("district", why)
+        return None
+    if not commune or not commune_name:
+        return Place(province, district)
+    code_label = ctx.label("commune_code") if "commune_code" in columns else None
+    found = _report(ctx, units.commune(district, commune_name, commune_code, code_label), "commune", "commune_code")
+    return Place(province, district, found) if found else None
+
+
+@dataclass(slots=True)
+class HamletRow:
+    row: int
+    place: Place
+    name: str
+    key: str
+    kind: str
+    special_area: bool
+    project01: bool
+    party_members: int
+    party_cell: bool
+    term: tuple[int, int]
+    congress_held_on: dt.date | None
+    secretary: str
+    deputy_secretary: str
+    chief_elected_on: dt.date | None
+    chief: str
+    chief_member_since: dt.date | None
+    chief_party_role: str
+
+    @property
+    def hamlet(self) -> tuple[int, str]:
+        assert self.place.commune is not None
+        return self.place.commune.id, self.key
+
+
+def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow | None, tuple | None]:
+    """A Hamlets row, and its (commune, hamlet, term) key for rule 9 when those could be read."""
+    place = resolve_place(ctx, units, scope)
+    name = ctx.text("hamlet", required=True)
+    kind = rules.parse_kind(ctx.raw.values.get("kind")) if "kind" not in ctx.failed else ""
+    if kind is None:
+        ctx.warn("kind", msg.unknown_kind(ctx.label("kind"), ctx.raw.values.get("kind")))
+        kind = ""
+    values = {
+        "special_area": ctx.parse("special_area", rules.parse_yes_no),
+        "project01": ctx.parse("project01", rules.parse_yes_no),
+        "party_members": ctx.parse("party_members", rules.parse_whole_number, required=True),
+        "party_cell": ctx.parse("party_cell", rules.parse_yes_no),
+        "term": ctx.parse("term", rules.parse_term, required=True),
+        "congress_held_on": ctx.parse("congress_held_on", rules.parse_date),
+        "secretary": ctx.text("secretary"),
+        "deputy_secretary": ctx.text("deputy_secretary"),
+        "chief_elected_on": ctx.parse("chief_elected_on", rules.parse_date),
+        "chief": ctx.text("chief"),
+        "chief_member_since": ctx.parse("chief_member_since", rules.parse_date),
+        "chief_party_role": ctx.parse("chief_party_role", rules.parse_party_role) or "",
+    }
+    between = rules.check_congress_and_roles(
+        party_cell=bool(values["party_cell"]), skip=ctx.failed,
+        **{k: values[k] for k in ("congress_held_on", "secretary", "deputy_secretary", "chief_elected_on", "chief",
+                                  "chief_member_since", "chief_party_role")})
+    for problem in between:
+        ctx.problem(problem.fields, problem.message)
+    _hamlet_warnings(ctx, values)
+    key = text.match_key(name)
+    commune = place.commune if place else None
+    duplicate_key = (commune.id, key, values["term"]) if commune and key and values["term"] else None
+    if not ctx.ok or place is None or commune is None:
+        return None, duplicate_key
+    return HamletRow(ctx.row, place, name, key, kind, **values), duplicate_key
+
+
+def _hamlet_warnings(ctx: RowContext, values: dict[str, Any]) -> None:
+    if values["party_cell"] is False and (values["secretary"] or values["deputy_secretary"]):
+        ctx.warn("party_cell", msg.both(
+            "Thôn không có chi bộ (Chi bộ = không) nên bỏ qua tên bí thư, phó bí thư",
+            "Party cell is no: Secretary and Deputy secretary are ignored"))
+    if values["chief_elected_on"] is None and "chief_elected_on" not in ctx.failed:
+        ignored = [f for f in ("chief", "chief_member_since", "chief_party_role") if values[f]]
+        if ignored:
+            ctx.warn(ignored[0], msg.both(
+                "Chưa có ngày bầu trưởng thôn nên bỏ qua thông tin trưởng thôn",
+                "Chief elected on is blank: the chief's name, membership and role are ignored"))
+
+
+def duplicate(ctx: RowContext, seen: dict[tuple, int], key: tuple | None, name: str, what: Label) -> None:
+    """Rule 9 (and its like on other sheets): the same thing twice in a sheet."""
+    if key is None:
+        return
+    first = seen.setdefault(key, ctx.row)
+    if first != ctx.row:
+        ctx.problem(name, msg.both(f"{what.vi} đã có ở dòng {first}", f"{what.en} already appears in row {first}"))
+
+
+@dataclass(slots=True)
+class AdmissionRow:
+    row: int
+    place: Place
+    hamlet_name: str
+    hamlet_key: str
+    full_name: str
+    name_key: str
+    birth_year: int
+    gender: str
+    ethnicity: str
+    admitted_on: dt.date
+    sitting_chief: bool
+
+    @property
+    def hamlet(self) -> tuple[int, str]:
+        assert self.place.commune is not None
+        return self.place.commune.id, self.hamlet_key
+
+
+def check_admission(ctx: RowContext, units: Units, scope: Scope) -> tuple[AdmissionRow | None, tuple | None]:
+    place = resolve_place(ctx, units, scope)
+    hamlet = ctx.text("hamlet", required=True)
+    full_name = ctx.text("full_name", required=True)
+    birth_year = ctx.parse("birth_year", rules.parse_year, required=True)
+    gender = rules.parse_gender(ctx.raw.values.get("gender")) if "gender" not in ctx.failed else ""
+    if gender is None:
+        ctx.warn("gender", msg.unknown_gender(ctx.label("gender"), ctx.raw.values.get("gender")))
+        gender = ""
+    ethnicity = ctx.text("ethnicity")
+    admitted_on = ctx.parse("admitted_on", rules.parse_date, required=True)
+    sitting_chief = ctx.parse("sitting_chief", rules.parse_yes_no)
+    name_key = text.match_key(full_name)
+    commune = place.commune if place else None
+    key = (commune.id, text.match_key(hamlet), name_key, birth_year) if (
+        commune and hamlet and full_name and birth_year) else None
+    if not ctx.ok or place is None or commune is None:
+        return None, key
+    return AdmissionRow(ctx.row, place, hamlet, text.match_key(hamlet), full_name, name_key, birth_year, gender,
+                        ethnicity, admitted_on, bool(sitting_chief)), key
+
+
+@dataclass(slots=True)
+class TargetRow:
+    row: int
+    place: Place
+    term: tuple[int, int]
+    metric: str
+    special_area_only: bool
+    percent: Decimal
+
+    @property
+    def key(self) -> tuple:
+        district = self.place.district.id if self.place.district else None
+        return self.place.province.id, district, self.term, self.metric, self.special_area_only
+
+
+def check_target(ctx: RowContext, units: Units, scope: Scope) -> TargetRow | None:
+    if not scope.can_set_targets:
+        ctx.problem("province", msg.NO_TARGETS)
+    place = resolve_place(ctx, units, scope, commune=False, district_required=False)
+    term = ctx.parse("term", rules.parse_term, required=True)
+    metric = ctx.parse("metric", rules.parse_metric, required=True)
+    special = ctx.parse("special_area_only", rules.parse_yes_no)
+    percent = ctx.parse("percent", rules.parse_percent, required=True)
+    if not ctx.ok or place is None:
+        return None
+    return TargetRow(ctx.row, place, term, metric, bool(special), percent)
+
+
+@dataclass(slots=True)
+class AdmissionTargetRow:
+    row: int
+    place: Place
+    year: int
+    target: int
+
+
+def check_admission_target(ctx: RowContext, units: Units, scope: Scope) -> AdmissionTargetRow | None:
+    if not scope.can_set_targets:
+        ctx.problem("province", msg.NO_TARGETS)
+    place = resolve_place(ctx, units, scope, commune=False)
+    year = ctx.parse("year", rules.parse_year, required=True, first=1930, last=rules.today().year + 10)
+    target = ctx.parse("target", rules.parse_whole_number, required=True)
+    if not ctx.ok or place is None or place.district is None:
+        return None
+    return AdmissionTargetRow(ctx.row, place, year, target)

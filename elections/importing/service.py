@@ -1,0 +1,249 @@
+"""The spreadsheet import of ``workbooks.md`` section 1, for the command line
+and the web upload alike.
+
+    result = import_workbook(path_or_file, user=request.user, dry_run=True)
+    result.ok, result.problems, result.warnings, result.changes, result.summary
+
+All or nothing: the file is checked as a whole (``workbook.py``), then every
+row of every sheet, in the order Hamlets, Targets, Admissions, Admission
+targets (``rows.py``, ``rules.py``); the rows that pass are compared with the
+database (``plan.py``). Any problem anywhere and nothing is written;
+otherwise everything is written in one transaction (``writer.py``). A dry
+run stops before writing and still reports what would be written.
+
+Who may import what (``Scope``): with a user, the user's scope (a district
+board: its district's rows only, row by row; provincial staff: their
+province's targets, and the districts' results only as editors); without a
+user (the command line), everything. The history records the user and
+``import <file name>``, or, without a user, ``import from command line by OS
+user <name>``.
+
+Choices where the spec leaves room:
+
+* a congress with a blank date but a Secretary or Deputy secretary is kept,
+  not held yet, with those names; date and names all blank delete it; with
+  Party cell = no the term's congress is left as stored (the cell becomes
+  inactive, its congresses stay on record) and names on the row are ignored
+  with a warning;
+* a Chief elected on earlier than the latest stored election of the term
+  corrects that latest election (moved to the row's date); stored elections
+  after the row's date are deleted, each with a warning; so after an import
+  the row's election is always the term's latest, and earlier ones are kept;
+* an unknown Kind or Gender is a warning (left blank), as are names that a
+  row gives but that cannot be stored (chief without an election date);
+* every header of the template must be present except District code and
+  Commune code: a missing Chief elected on column would otherwise read as
+  blank and delete the stored elections.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import IntegrityError
+
+from hamlets.scoping import FULL_SCOPE, Scope
+
+from . import messages as msg
+from .messages import Label
+from .plan import Planner, load_terms
+from .result import ImportResult, Problem
+from .rows import (
+    AdmissionRow,
+    AdmissionTargetRow,
+    HamletRow,
+    RowContext,
+    SheetCheck,
+    TargetRow,
+    check_admission,
+    check_admission_target,
+    check_hamlet,
+    check_target,
+    duplicate,
+)
+from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, SHEETS, TARGETS
+from .units import Units
+from .workbook import Refused, Source, Workbook
+from .writer import write
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Reading:
+    """Everything read from the workbook: the checked rows of each sheet."""
+
+    checks: dict[str, SheetCheck] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    hamlets: list[HamletRow] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+    admissions: list[AdmissionRow] = field(default_factory=list)
+    admission_targets: list[AdmissionTargetRow] = field(default_factory=list)
+    failed_hamlets: set[tuple[int, str]] = field(default_factory=set)  # named by Hamlets rows with problems
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for check in self.checks.values() for p in check.problems]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [w for check in self.checks.values() for w in check.warnings]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+def default_reason(name: str, user: Any) -> str:
+    if user is not None:
+        return f"import {name}"
+    return f"import from command line by OS user {os_user()}"
+
+
+def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = None, dry_run: bool = False,
+                    progress: Progress | None = None, change_reason: str | None = None) -> ImportResult:
+    """Check and import a workbook of the template; see the module's docstring.
+
+    ``source``: a path or a binary file-like object (an uploaded file).
+    ``scope``: defaults to the user's scope, or full scope without a user.
+    ``progress``: called with a line of text every 1,000 rows read and at
+    each step of a long import.
+    """
+    if scope is None:
+        scope = Scope.of(user) if user is not None else FULL_SCOPE
+    result = ImportResult(name=_name(source), dry_run=dry_run)
+    try:
+        reading = _read(source, scope, progress, result)
+    except Refused as refusal:
+        result.problems = [Problem(refusal.sheet, "", refusal.message)]
+        result.refused = True
+        return result
+
+    def step(line: str) -> None:
+        if progress is not None and reading.total >= 1000:
+            progress(line)
+
+    step(f"{reading.total} rows read; comparing with the database")
+    planner = _plan(reading)
+    result.problems = sorted([*reading.problems, *planner.plan.problems], key=lambda p: p.sort_key)
+    result.warnings = sorted([*reading.warnings, *planner.plan.warnings], key=lambda p: p.sort_key)
+    result.summary.rows = dict(reading.rows)
+    if not result.ok:
+        return result
+    result.changes = planner.plan.changes
+    result.summary = planner.plan.summary(reading.rows)
+    if not dry_run and result.summary.written:
+        step("writing")
+        try:
+            write(planner.plan, user=user, reason=change_reason or default_reason(result.name, user))
+        except IntegrityError:  # someone changed the same rows meanwhile: the transaction is rolled back
+            result.problems = [Problem("", "", msg.CONFLICT)]
+            result.changes = []
+            return result
+        result.written = True
+    return result
+
+
+def _name(source: Source) -> str:
+    raw = source if isinstance(source, str | Path) else getattr(source, "name", "") or "upload.xlsx"
+    return Path(str(raw)).name
+
+
+def _read(source: Source, scope: Scope, progress: Progress | None, result: ImportResult) -> Reading:
+    if scope.nothing:
+        raise Refused(msg.NO_SCOPE)
+    with Workbook(source) as book:
+        result.name = book.name
+        titles = {}
+        for spec in SHEETS:
+            title = book.find(spec)
+            if title is None and spec.required:
+                raise Refused(msg.missing_sheet(spec.name, book.sheet_titles))
+            if title is not None:
+                titles[spec.name] = title
+        reading = Reading()
+        for order, spec in enumerate(SHEETS):
+            if spec.name in titles:
+                reading.checks[spec.name] = SheetCheck(book.columns(spec, titles[spec.name]), order)
+        for title in titles.values():
+            book.check_size(title)
+        units = Units()
+        for name, check in reading.checks.items():
+            reading.rows[name] = _read_sheet(book, check, units, scope, progress, reading)
+        return reading
+
+
+def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, progress: Progress | None,
+                reading: Reading) -> int:
+    """Check every row of one sheet; returns the number of data rows."""
+    spec = check.columns.spec
+    results_sheet = spec in (HAMLETS, ADMISSIONS)
+    seen: dict[tuple, int] = {}
+    count = 0
+    for raw in book.rows(check.columns, progress):
+        count += 1
+        if results_sheet and not scope.can_edit_results:
+            check.problems.append(Problem(check.columns.sheet, "", msg.NO_RESULTS, order=check.order))
+            break
+        ctx = RowContext(check, raw)
+        if spec is HAMLETS:
+            hamlet, key = check_hamlet(ctx, units, scope)
+            if key is not None:
+                duplicate(ctx, seen, key, "hamlet", Label(f"Thôn này với nhiệm kỳ {_term(key[2])}",
+                                                          f"This hamlet and term {_term(key[2])}"))
+            if hamlet is not None and ctx.ok:
+                reading.hamlets.append(hamlet)
+            elif key is not None:
+                reading.failed_hamlets.add(key[:2])
+        elif spec is ADMISSIONS:
+            admission, key = check_admission(ctx, units, scope)
+            duplicate(ctx, seen, key, "full_name", Label("Người này (họ tên, năm sinh, thôn)",
+                                                         "This person (name, birth year, hamlet)"))
+            if admission is not None and ctx.ok:
+                reading.admissions.append(admission)
+        elif spec is TARGETS:
+            target = check_target(ctx, units, scope)
+            if target is not None:
+                duplicate(ctx, seen, target.key, "metric", Label("Mục tiêu này", "This target"))
+                if ctx.ok:
+                    reading.targets.append(target)
+        elif spec is ADMISSION_TARGETS:
+            admission_target = check_admission_target(ctx, units, scope)
+            if admission_target is not None:
+                assert admission_target.place.district is not None
+                duplicate(ctx, seen, (admission_target.place.district.id, admission_target.year), "year",
+                          Label("Chỉ tiêu của huyện và năm này", "The target of this district and year"))
+                if ctx.ok:
+                    reading.admission_targets.append(admission_target)
+    return count
+
+
+def _term(years: tuple[int, int]) -> str:
+    return f"{years[0]}-{years[1]}"
+
+
+def _plan(reading: Reading) -> Planner:
+    years = [r.term for r in reading.hamlets] + [r.term for r in reading.targets]
+    planner = Planner(reading.checks, load_terms(years))
+    communes = {r.place.commune.id for r in [*reading.hamlets, *reading.admissions] if r.place.commune}
+    planner.load(communes)
+    for row in reading.hamlets:
+        planner.hamlet_row(row)
+    if reading.admissions:
+        planner.admissions(reading.admissions, reading.failed_hamlets)
+    if reading.targets:
+        planner.targets(reading.targets)
+    if reading.admission_targets:
+        planner.admission_targets(reading.admission_targets)
+    return planner

@@ -1,0 +1,182 @@
+"""The import of the example workbook, all or nothing, idempotence, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from elections.importing import import_workbook
+from elections.models import AdmissionTarget, ChiefElection, Congress, PartyRole, Target, Term
+from hamlets.models import Hamlet, PartyCell, PartyMember
+from tests.workbooks import (
+    EXAMPLE,
+    admission_row,
+    hamlet_row,
+    history_count,
+    make_units,
+    snapshot,
+    target_row,
+    write_workbook,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units(db):
+    return make_units()
+
+
+@pytest.fixture
+def example(tmp_path):
+    if not EXAMPLE.exists():
+        pytest.skip("shared/spec/examples/example-import.xlsx is not beside the repository")
+    return shutil.copy(EXAMPLE, tmp_path / "example-import.xlsx")
+
+
+def test_the_example_workbook_imports(units, example):
+    result = import_workbook(example)
+    assert result.ok, result.problems
+    assert result.warnings == []
+    s = result.summary
+    assert (s.hamlets_created, s.cells_created, s.congresses_created, s.elections_created) == (6, 5, 5, 5)
+    assert (s.admissions_created, s.targets_created, s.admission_targets_created) == (1, 2, 1)
+    assert Term.objects.get().name == "2022-2025"
+
+    khoi6 = Hamlet.objects.get(name="Khối 6")
+    assert khoi6.commune == units["Phường Hà Huy Tập"] and khoi6.kind == "khoi" and khoi6.party_members == 42
+    congress = Congress.objects.get(cell__hamlet=khoi6)
+    assert (congress.held_on, congress.secretary, congress.deputy_secretary) == (
+        dt.date(2022, 5, 12), "Trần Thị Hoa", "Nguyễn Văn Long")
+    election = ChiefElection.objects.get(hamlet=khoi6)
+    assert (election.held_on, election.chief, election.chief_member_since, election.chief_party_role) == (
+        dt.date(2022, 5, 20), "Nguyễn Văn Long", dt.date(2004, 3, 2), PartyRole.DEPUTY)
+
+    ban_moi = Hamlet.objects.get(name="Bản Mới")  # text dates in both spellings, "x" for yes
+    assert ban_moi.commune == units["Thị trấn Kim Sơn"] and ban_moi.special_area and not ban_moi.project01
+    assert Congress.objects.get(cell__hamlet=ban_moi).held_on == dt.date(2022, 6, 3)
+    assert ChiefElection.objects.get(hamlet=ban_moi).held_on == dt.date(2022, 6, 10)
+    assert ChiefElection.objects.get(hamlet=ban_moi).chief_member_since is None
+
+    pa_co = Hamlet.objects.get(name="Bản Pà Cọ")  # có/không; nothing held yet
+    assert pa_co.project01 and pa_co.party_members == 2 and not PartyCell.objects.filter(hamlet=pa_co).exists()
+    assert not ChiefElection.objects.filter(hamlet=pa_co).exists()
+
+    assert ChiefElection.objects.get(hamlet__name="Bản Huồi Mới").chief_member_since == dt.date(2023, 4, 19)
+    assert Hamlet.objects.get(name="Thôn Tây Xuân").commune == units["Xã Kỳ Xuân"]
+    assert Hamlet.objects.get(name="Thôn Hải Phong").commune == units["Xã Kỳ Lợi"]
+
+    province_wide = Target.objects.get(district=None)
+    assert (province_wide.province, province_wide.percent, province_wide.special_area_only) == (
+        units["Tỉnh Nghệ An"], Decimal("100"), False)
+    assert Target.objects.get(district=units["Huyện Quế Phong"]).special_area_only
+    member = PartyMember.objects.get()
+    assert (member.full_name, member.gender, member.sitting_chief, member.admitted_on) == (
+        "Lô Văn Chung", "male", True, dt.date(2023, 4, 19))
+    assert member.hamlet.name == "Bản Huồi Mới" and member.hamlet.party_members == 6  # admissions never count
+    assert AdmissionTarget.objects.get().target == 120
+
+
+def test_importing_the_same_workbook_twice_changes_nothing(units, example):
+    assert import_workbook(example).ok
+    before, histories = snapshot(), history_count()
+    again = import_workbook(example)
+    assert again.ok and again.summary.written == 0
+    assert {c.action for c in again.changes} == {"unchanged"}
+    assert snapshot() == before
+    assert history_count() == histories
+
+
+def test_a_dry_run_reports_and_writes_nothing(units, example):
+    before = snapshot()
+    result = import_workbook(example, dry_run=True)
+    assert result.ok and result.dry_run and not result.written
+    assert result.summary.hamlets_created == 6
+    assert result.summary_line.startswith("Dry run, nothing written")
+    assert [c.action for c in result.changes if c.sheet == "Hamlets"] == ["create"] * 6
+    assert snapshot() == before
+    assert not Term.objects.exists()
+
+
+def test_every_problem_of_every_sheet_is_listed_and_nothing_written(units, tmp_path):
+    path = write_workbook(tmp_path / "bad.xlsx", {
+        "Hamlets": [hamlet_row(hamlet="Bản A"), hamlet_row(hamlet="Bản B", party_members="ba"),
+                    hamlet_row(hamlet="Bản C", term="2022")],
+        "Targets": [target_row(percent=120)],
+        "Admissions": [admission_row(hamlet="Bản Không Có")],
+    })
+    before = snapshot()
+    result = import_workbook(path)
+    assert not result.ok and not result.refused
+    assert [str(p) for p in result.problems] == [
+        'Hamlets!H3: Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole number ≥ 0, got "ba"',
+        'Hamlets!J4: Nhiệm kỳ phải viết như 2022-2025 / Term must be written like 2022-2025, got "2022"',
+        'Targets!F2: Mục tiêu % phải là số từ 0 đến 100 / Target % must be a number from 0 to 100, got "120"',
+        'Admissions!D2: Không có thôn "Bản Không Có" ở Xã Thông Thụ: thêm thôn vào trang Hamlets / '
+        'No hamlet "Bản Không Có" in Xã Thông Thụ: add it on the Hamlets sheet',
+    ]
+    assert result.changes == [] and result.summary.written == 0
+    assert snapshot() == before
+
+
+def test_history_records_the_user_and_the_file(units, tmp_path):
+    clerk = User.objects.create_superuser("clerk", password="x")
+    path = write_workbook(tmp_path / "que-phong.xlsx", {"Hamlets": [hamlet_row()]})
+    assert import_workbook(path, user=clerk).ok
+    for model in (Hamlet, PartyCell, Congress, ChiefElection):
+        record = model.history.get()
+        assert (record.history_user, record.history_change_reason, record.history_type) == (
+            clerk, "import que-phong.xlsx", "+")
+
+
+def test_history_of_a_command_line_import_names_the_os_user(units, tmp_path, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "operator")
+    path = write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]})
+    assert import_workbook(path).ok
+    write_workbook(path, {"Hamlets": [hamlet_row(party_members=13)]})
+    assert import_workbook(path).ok
+    records = Hamlet.history.order_by("history_id")
+    assert [(r.history_type, r.party_members, r.history_user) for r in records] == [("+", 12, None), ("~", 13, None)]
+    assert {r.history_change_reason for r in records} == {"import from command line by OS user operator"}
+
+
+def test_only_changed_objects_are_saved_and_their_version_bumped(units, tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]})
+    assert import_workbook(path).ok
+    write_workbook(path, {"Hamlets": [hamlet_row(secretary="Lô Văn Xuân Mới")]})
+    result = import_workbook(path)
+    assert result.summary.congresses_updated == 1 and result.summary.written == 1
+    assert result.changes[0].details == ("congress secretary: Lô Văn Xuân → Lô Văn Xuân Mới",)
+    assert Congress.objects.get().version == 2
+    assert (Hamlet.objects.get().version, ChiefElection.objects.get().version) == (1, 1)
+    assert (Congress.history.count(), Hamlet.history.count(), ChiefElection.history.count()) == (2, 1, 1)
+
+
+def test_a_file_like_source_is_read(units, tmp_path):
+    path = write_workbook(tmp_path / "upload.xlsx", {"Hamlets": [hamlet_row()]})
+    with open(path, "rb") as upload:
+        result = import_workbook(upload, dry_run=True)
+    assert result.ok and result.name == "upload.xlsx" and result.summary.hamlets_created == 1
+
+
+def test_a_conflicting_write_is_rolled_back_and_reported(units, tmp_path, monkeypatch):
+    from django.db import IntegrityError, transaction
+
+    from elections.importing import service
+
+    real_write = service.write
+
+    def clash(plan, **options):  # another import created the same hamlet meanwhile
+        with transaction.atomic():
+            real_write(plan, **options)
+            raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(service, "write", clash)
+    result = import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]}))
+    assert not result.ok and not result.written and result.changes == []
+    assert str(result.problems[0]).endswith("import the file again")
+    assert not Hamlet.objects.exists()

@@ -1,0 +1,108 @@
+"""``manage.py import_workbook``: exit codes, output, --dry-run and --user."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from elections.importing import workbook
+from hamlets.models import Hamlet
+from tests.workbooks import hamlet_row, make_units, write_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units(db):
+    return make_units()
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_workbook", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_success_prints_one_summary_line(units, tmp_path):
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row(), hamlet_row(hamlet="Bản Mới")]})
+    out, err = run(str(path))
+    assert out.splitlines() == [
+        "Imported ok.xlsx: 2 rows; hamlets 2 created, 0 updated; Party cells 2 created, 0 updated; congresses 2 "
+        "written, 0 removed; chief elections 2 written, 0 removed; admissions 0 written; targets 0 written; "
+        "admission targets 0 written"]
+    assert err == "" and Hamlet.objects.count() == 2
+
+
+def test_problems_go_to_stderr_one_per_line_and_nothing_is_written(units, tmp_path):
+    path = write_workbook(tmp_path / "bad.xlsx", {"Hamlets": [hamlet_row(party_members="ba"),
+                                                              hamlet_row(hamlet="Bản B", district="Kỳ Anh")]})
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_workbook", str(path), stdout=out, stderr=err)
+    assert raised.value.returncode == 1
+    assert str(raised.value) == "Không nhập gì / Nothing imported: 2 problems"
+    assert err.getvalue().splitlines() == [
+        'Hamlets!H2: Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole number ≥ 0, got "ba"',
+        'Hamlets!B3: Không có huyện "Kỳ Anh" thuộc Tỉnh Nghệ An / No district "Kỳ Anh" in Tỉnh Nghệ An']
+    assert out.getvalue() == "" and not Hamlet.objects.exists()
+
+
+def test_a_dry_run_writes_nothing(units, tmp_path):
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
+    out, _err = run(str(path), "--dry-run")
+    assert out.startswith("Dry run, nothing written: ok.xlsx, 1 rows checked; would write hamlets 1 created")
+    assert not Hamlet.objects.exists()
+
+
+def test_user_records_the_import_as_theirs(units, tmp_path):
+    User.objects.create_superuser("admin", password="x")
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
+    run(str(path), "--user", "admin")
+    record = Hamlet.history.get()
+    assert (record.history_user.username, record.history_change_reason) == ("admin", "import ok.xlsx")
+
+
+def test_an_unknown_user_is_a_clear_error(units, tmp_path):
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
+    with pytest.raises(CommandError, match='No user "ghost"') as raised:
+        run(str(path), "--user", "ghost")
+    assert raised.value.returncode == 1 and not Hamlet.objects.exists()
+
+
+def test_warnings_go_to_stderr_and_do_not_block(units, tmp_path):
+    path = write_workbook(tmp_path / "w.xlsx", {"Hamlets": [hamlet_row(kind="buôn")]})
+    out, err = run(str(path))
+    assert len(out.splitlines()) == 1 and err.startswith("Cảnh báo / Warning: Hamlets!E2: ")
+
+
+def test_progress_lines_for_long_imports_only(units, tmp_path, monkeypatch):
+    path = write_workbook(tmp_path / "p.xlsx", {"Hamlets": [hamlet_row(hamlet=f"Bản {i}") for i in range(5)]})
+    assert run(str(path), "--dry-run")[1] == ""
+    monkeypatch.setattr(workbook, "PROGRESS_EVERY", 2)
+    assert run(str(path), "--dry-run")[1].splitlines() == ["... Hamlets: 2 rows read", "... Hamlets: 4 rows read"]
+
+
+def test_the_command_line_exits_1_on_a_bad_file_without_a_traceback(tmp_path):
+    path = tmp_path / "not.xlsx"
+    path.write_text("Province;District\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    done = subprocess.run([sys.executable, "manage.py", "import_workbook", str(path)], cwd=settings.BASE_DIR,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0].startswith("Tệp không phải là bảng tính Excel .xlsx")
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_verbosity_2_lists_what_each_row_changes(units, tmp_path):
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
+    _out, err = run(str(path), "--dry-run", "-v", "2")
+    assert err.splitlines() == [
+        "Hamlets!2: create Bản Đỉ, Xã Thông Thụ, Huyện Quế Phong (2022-2025): hamlet created; Party cell created; "
+        "congress 2022-2025 created (2022-05-12); chief election of 2022-05-20 created"]

@@ -1,0 +1,268 @@
+"""The nine rules that make a Hamlets row wrong, each at its exact cell, and
+the reading of cells (``elections.importing.rules``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from elections.importing import import_workbook, messages, rules
+from elections.importing.messages import Label
+from elections.importing.template import HAMLETS, SHEETS, header_key
+from elections.models import ChiefElection, Congress
+from hamlets.models import Hamlet
+from tests.workbooks import HEADERS, hamlet_row, make_units, snapshot, write_workbook
+
+pytestmark = pytest.mark.django_db
+TOMORROW = rules.today() + dt.timedelta(days=1)
+LABEL = Label("Ô", "Cell")
+
+
+@pytest.fixture
+def units(db):
+    return make_units()
+
+
+@pytest.fixture
+def check(units, tmp_path):
+    """Imports the rows (dry run) and gives the problems as ``{cell: message}``; nothing must be written."""
+
+    def run(*rows, headers=None):
+        before = snapshot()
+        path = write_workbook(tmp_path / "rows.xlsx", {"Hamlets": list(rows)},
+                              headers={"Hamlets": headers} if headers else None)
+        result = import_workbook(path)
+        assert snapshot() == before or result.ok
+        return {p.cell: p.message for p in result.problems}
+
+    return run
+
+
+def test_a_valid_row_has_no_problem(check):
+    assert check(hamlet_row()) == {}
+
+
+@pytest.mark.parametrize(("field", "cell", "label"), [
+    ("province", "A2", "Province"), ("district", "B2", "District"), ("commune", "C2", "Commune"),
+    ("hamlet", "D2", "Hamlet"), ("party_members", "H2", "Party members"), ("term", "J2", "Term"),
+])
+def test_rule_1_a_required_cell_is_empty(check, field, cell, label):
+    problems = check(hamlet_row(**{field: "  "}))
+    assert problems[cell].endswith(f"/ {label} is required")
+
+
+def test_rule_1_chief_is_empty_while_chief_elected_on_is_given(check):
+    problems = check(hamlet_row(chief=None, chief_party_role=None))
+    assert problems == {"O2": "Đã có ngày bầu nhưng chưa ghi tên trưởng thôn / "
+                              "Chief is required when Chief elected on is given"}
+
+
+@pytest.mark.parametrize(("values", "cell", "english"), [
+    ({"province": "Nghệ Tĩnh"}, "A2", 'No province "Nghệ Tĩnh"'),
+    ({"district": "Quỳ Châu"}, "B2", 'No district "Quỳ Châu" in Tỉnh Nghệ An'),
+    ({"commune": "Xã Tiền Phong"}, "C2", 'No commune "Xã Tiền Phong" in Huyện Quế Phong'),
+    ({"district": "Kỳ Anh"}, "B2", 'No district "Kỳ Anh" in Tỉnh Nghệ An'),  # it is in Hà Tĩnh
+    ({"district": "Huyện Vinh"}, "B2", 'No district "Huyện Vinh" in Tỉnh Nghệ An (did you mean "Thành phố Vinh"?)'),
+    ({"district": "Que Phong"}, "B2", '(did you mean "Huyện Quế Phong"?)'),
+])
+def test_rule_2_an_unknown_unit(check, values, cell, english):
+    problems = check(hamlet_row(**values))
+    assert list(problems) == [cell] and english in problems[cell]
+
+
+def test_rule_2_a_bare_name_that_fits_two_districts_needs_its_prefix(check):
+    problems = check(hamlet_row(province="Hà Tĩnh", district="Kỳ Anh", commune="Kỳ Xuân"))
+    assert problems == {"B2": (
+        '"Kỳ Anh" chưa rõ thuộc Tỉnh Hà Tĩnh: có thể là Huyện Kỳ Anh hoặc Thị xã Kỳ Anh; ghi rõ tên kèm tiền tố '
+        '(ví dụ "Huyện Kỳ Anh") / "Kỳ Anh" is ambiguous in Tỉnh Hà Tĩnh: Huyện Kỳ Anh or Thị xã Kỳ Anh; write the '
+        'name with its prefix (e.g. "Huyện Kỳ Anh")')}
+    assert check(hamlet_row(province="Hà Tĩnh", district="Thị xã Kỳ Anh", commune="Kỳ Lợi")) == {}
+    assert check(hamlet_row(province="Hà Tĩnh", district="huyện  kỳ anh", commune="Xã Kỳ Xuân")) == {}
+
+
+CODE_HEADERS = [*HEADERS["Hamlets"], "District code", "Commune code"]
+
+
+def test_rule_2_the_codes_decide_and_the_names_are_only_checked(check, units):
+    row = hamlet_row(province="Hà Tĩnh", district="Kỳ Anh", commune="Kỳ Lợi", district_code=449, commune_code="18796")
+    assert check(row, headers=CODE_HEADERS) == {}
+    assert Hamlet.objects.get().commune == units["Xã Kỳ Lợi"]
+    ambiguous = check(hamlet_row(province="Hà Tĩnh", district="Kỳ Anh", commune="Kỳ Xuân"), headers=CODE_HEADERS)
+    assert "or fill in District code" in ambiguous["B2"]
+
+
+@pytest.mark.parametrize(("values", "cell", "english"), [
+    ({"district_code": 447, "commune": "Kỳ Lợi"}, "C2", 'No commune "Kỳ Lợi" in Huyện Kỳ Anh'),
+    ({"district_code": 415}, "R2", "District code 415 is not the code of a district in Tỉnh Hà Tĩnh"),
+    ({"district": "Huyện Kỳ Anh", "district_code": 449}, "R2",
+     'District code 449 is "Thị xã Kỳ Anh", which does not match "Huyện Kỳ Anh"'),
+    ({"district_code": 449, "commune_code": 18757}, "S2", "Commune code 18757 is not the code of a commune"),
+    ({"district_code": "mã"}, "R2", 'District code must be a whole number ≥ 0, got "mã"'),
+])
+def test_rule_2_a_code_that_does_not_fit(check, values, cell, english):
+    row = hamlet_row(**{"province": "Hà Tĩnh", "district": "Kỳ Anh", "commune": "Kỳ Lợi", **values})
+    problems = check(row, headers=CODE_HEADERS)
+    assert list(problems) == [cell] and english in problems[cell]
+
+
+@pytest.mark.parametrize(("values", "cell", "english"), [
+    ({"congress_held_on": "31/02/2022"}, "K2", 'Congress held on must be a date (YYYY-MM-DD or DD/MM/YYYY), '
+                                               'got "31/02/2022"'),
+    ({"chief_elected_on": "20.5.22"}, "N2", 'Chief elected on must be a date'),
+    ({"special_area": "maybe"}, "F2", 'Special area must be yes or no, got "maybe"'),
+    ({"party_cell": "có lẽ"}, "I2", 'Party cell must be yes or no, got "có lẽ"'),
+    ({"term": "2022/2025"}, "J2", 'Term must be written like 2022-2025, got "2022/2025"'),
+    ({"party_members": "ba"}, "H2", 'Party members must be a whole number ≥ 0, got "ba"'),
+    ({"chief_party_role": "Chairman"}, "Q2",
+     'Chief Party role must be Secretary, Deputy secretary or blank, got "Chairman"'),
+])
+def test_rule_3_a_cell_that_cannot_be_read(check, values, cell, english):
+    problems = check(hamlet_row(**values))
+    assert list(problems) == [cell] and english in problems[cell]
+
+
+@pytest.mark.parametrize("members", [-1, 12.5, "12,5", "-3"])
+def test_rule_4_party_members_negative_or_not_whole(check, members):
+    assert list(check(hamlet_row(party_members=members))) == ["H2"]
+
+
+@pytest.mark.parametrize(("field", "cell"), [("congress_held_on", "K2"), ("chief_elected_on", "N2"),
+                                             ("chief_member_since", "P2")])
+def test_rule_5_a_date_after_today(check, field, cell):
+    row = hamlet_row(**{field: TOMORROW, "chief_party_role": None})
+    assert check(row) == {cell: messages.after_today(HAMLETS.label(field), TOMORROW, rules.today())}
+    assert check(row)[cell].endswith(f"is after today ({rules.today().isoformat()})")
+
+
+def test_rule_6_congress_held_but_no_party_cell(check):
+    assert check(hamlet_row(party_cell="no", chief_party_role=None)) == {
+        "K2": "Có ngày đại hội nhưng thôn không có chi bộ (Chi bộ = không) / "
+              "Congress held on is given but Party cell is no"}
+
+
+def test_a_problem_between_two_columns_points_at_the_later_one_as_the_sheet_has_them(check):
+    headers = [h for h in HEADERS["Hamlets"] if h != "Party cell"] + ["Party cell"]
+    assert list(check(hamlet_row(party_cell="no", chief_party_role=None), headers=headers)) == ["Q2"]
+
+
+def test_rule_7_secretary_and_deputy_are_the_same_person(check):
+    problems = check(hamlet_row(secretary="Vi Thị Hạnh", deputy_secretary="  vi thị  HẠNH"))
+    assert list(problems) == ["M2"] and "Secretary and Deputy secretary name the same person" in problems["M2"]
+
+
+@pytest.mark.parametrize(("values", "english"), [
+    ({"congress_held_on": None, "secretary": None, "deputy_secretary": "Vi Thị Hạnh"},
+     "Chief Party role is Deputy secretary but Congress held on is blank"),
+    ({"chief": "Lô Văn Khác"}, 'Chief Party role is Deputy secretary but the chief "Lô Văn Khác" is not the '
+                               'Deputy secretary "Vi Thị Hạnh"'),
+    ({"chief_party_role": "Secretary"}, 'Chief Party role is Secretary but the chief "Vi Thị Hạnh" is not the '
+                                        'Secretary "Lô Văn Xuân"'),
+    ({"chief_member_since": None}, "Chief Party role is Deputy secretary but Chief member since is blank"),
+    ({"chief_member_since": dt.date(2022, 5, 13)}, "Chief Party role is Deputy secretary but Chief member since "
+                                                   "(2022-05-13) is later than Congress held on (2022-05-12)"),
+])
+def test_rule_8_the_chief_holds_a_role_the_row_does_not_bear_out(check, values, english):
+    problems = check(hamlet_row(**values))
+    assert list(problems) == ["Q2"] and problems["Q2"].endswith(english)
+
+
+def test_rule_8_is_met_by_the_secretary_too(check):
+    assert check(hamlet_row(chief="lô  văn xuân", chief_party_role="bí thư")) == {}
+
+
+def test_rule_9_the_same_hamlet_and_term_twice(check):
+    problems = check(hamlet_row(hamlet="Bản Đỉ"), hamlet_row(hamlet="Bản Đỉ", term="2025-2030"),
+                     hamlet_row(hamlet="  BẢN  ĐỈ ", term="2022 – 2025"))
+    assert problems == {"D4": "Thôn này với nhiệm kỳ 2022-2025 đã có ở dòng 2 / "
+                              "This hamlet and term 2022-2025 already appears in row 2"}
+
+
+def test_nothing_else_refuses_a_row(check):
+    row = hamlet_row(kind="bản làng", chief_party_role=None, party_cell="no", congress_held_on=None,
+                     chief_member_since=dt.date(1930, 2, 3), party_members=0)
+    assert check(row) == {}
+
+
+def test_all_problems_of_a_row_are_listed(check):
+    row = hamlet_row(province=None, party_members="ba", term="x", chief_member_since=None, chief="Khác")
+    assert sorted(check(row)) == ["A2", "H2", "J2", "Q2"]
+    assert len([m for m in check(row).values()]) == 4
+
+
+@pytest.mark.parametrize("value", ["yes", "Y", "x", "X", "có", "CÓ", "co", "true", "TRUE", "1", 1, 1.0, True])
+def test_yes(value):
+    assert rules.parse_yes_no(value, LABEL) is True
+
+
+@pytest.mark.parametrize("value", ["no", "N", "không", "Không", "khong", "false", "0", 0, False, None, "  "])
+def test_no(value):
+    assert rules.parse_yes_no(value, LABEL) is False
+
+
+@pytest.mark.parametrize(("value", "day"), [
+    (dt.datetime(2022, 5, 12, 0, 0), dt.date(2022, 5, 12)), (dt.date(2022, 5, 12), dt.date(2022, 5, 12)),
+    ("2022-05-12", dt.date(2022, 5, 12)), (" 12/05/2022 ", dt.date(2022, 5, 12)), ("2/5/2022", dt.date(2022, 5, 2)),
+    (44693, dt.date(2022, 5, 12)), (None, None), ("", None),
+])
+def test_dates(value, day):
+    assert rules.parse_date(value, LABEL) == day
+
+
+@pytest.mark.parametrize("value", ["2022-13-01", "12/05/22", "hôm qua", 2022, True, "2022/05/12"])
+def test_not_dates(value):
+    with pytest.raises(rules.CellError):
+        rules.parse_date(value, LABEL)
+
+
+@pytest.mark.parametrize("value", ["2022-2025", "2022 – 2025", " 2022 -2025 ", "2022—2025"])
+def test_terms(value):
+    assert rules.parse_term(value, LABEL) == (2022, 2025)
+
+
+@pytest.mark.parametrize(("value", "number"), [(12, 12), (12.0, 12), ("12", 12), (" 0 ", 0), (Decimal("7"), 7)])
+def test_whole_numbers(value, number):
+    assert rules.parse_whole_number(value, LABEL) == number
+
+
+@pytest.mark.parametrize(("value", "role"), [("Secretary", "secretary"), ("bí thư", "secretary"),
+                                             ("PHÓ BÍ THƯ", "deputy"), ("Deputy secretary", "deputy"), (None, "")])
+def test_party_roles(value, role):
+    assert rules.parse_party_role(value, LABEL) == role
+
+
+@pytest.mark.parametrize(("value", "percent"), [(90, Decimal("90.00")), ("90%", Decimal("90.00")),
+                                                ("90,5", Decimal("90.50")), (33.3333, Decimal("33.33"))])
+def test_percents(value, percent):
+    assert rules.parse_percent(value, LABEL) == percent
+
+
+def test_check_congress_and_roles_names_the_fields_for_a_web_form():
+    problems = rules.check_congress_and_roles(
+        party_cell=False, congress_held_on=dt.date(2022, 5, 1), secretary="A", deputy_secretary="a",
+        chief_elected_on=dt.date(2022, 5, 2), chief="", chief_member_since=None, chief_party_role="secretary")
+    assert [p.field for p in problems] == ["chief", "congress_held_on", "deputy_secretary", "chief_party_role",
+                                           "chief_party_role"]
+
+
+def test_an_unknown_kind_is_a_warning_and_left_blank(units, tmp_path):
+    path = write_workbook(tmp_path / "k.xlsx", {"Hamlets": [hamlet_row(kind="buôn")]})
+    result = import_workbook(path)
+    assert result.ok and [w.cell for w in result.warnings] == ["E2"]
+    assert "left blank" in result.warnings[0].message and Hamlet.objects.get().kind == ""
+
+
+def test_header_aliases_do_not_collide():
+    for spec in SHEETS:
+        spellings = [(header_key(s), c.field) for c in spec.columns for s in (c.header, c.vi, *c.aliases)]
+        owners: dict[str, set[str]] = {}
+        for key, field in spellings:
+            owners.setdefault(key, set()).add(field)
+        assert all(len(fields) == 1 for fields in owners.values()), spec.name
+
+
+def test_nothing_is_written_for_a_wrong_row_among_right_ones(check):
+    assert check(hamlet_row(hamlet="Bản A"), hamlet_row(hamlet="Bản B", party_members=-2)) == {
+        "H3": 'Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole number ≥ 0, got "-2"'}
+    assert not Hamlet.objects.exists() and not Congress.objects.exists() and not ChiefElection.objects.exists()

@@ -1,0 +1,155 @@
+"""Building import workbooks and the real units they name, for the import tests.
+
+``hamlet_row(party_members="ba")`` gives a valid Hamlets row (a hamlet of
+Xã Thông Thụ, Huyện Quế Phong, Nghệ An) with some cells changed;
+``write_workbook(path, {"Hamlets": [row, ...]})`` writes it with the
+template's headers. Units are made with the factories, with their official
+names and codes (vietnam-provinces 0.6.0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from django.conf import settings
+from django.db import models
+
+from elections.importing.template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, SHEETS, TARGETS, SheetSpec
+from elections.models import AdmissionTarget, ChiefElection, Congress, Target, Term
+from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
+from tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
+
+EXAMPLE = Path(settings.BASE_DIR).parent / "shared/spec/examples/example-import.xlsx"
+
+# Official codes and names: province -> district -> communes.
+UNITS: dict[tuple[int, str], dict[tuple[int, str], list[tuple[int, str]]]] = {
+    (40, "Tỉnh Nghệ An"): {
+        (412, "Thành phố Vinh"): [(16666, "Phường Hà Huy Tập"), (16693, "Phường Bến Thủy"),
+                                  (16717, "Phường Nghi Thuỷ")],
+        (414, "Thị xã Thái Hoà"): [(16939, "Phường Hoà Hiếu")],
+        (415, "Huyện Quế Phong"): [(16738, "Thị trấn Kim Sơn"), (16741, "Xã Thông Thụ")],
+        (418, "Huyện Tương Dương"): [(16876, "Thị trấn Thạch Giám"), (16879, "Xã Mai Sơn"), (16909, "Xã Yên Hòa")],
+    },
+    (42, "Tỉnh Hà Tĩnh"): {
+        (447, "Huyện Kỳ Anh"): [(18757, "Xã Kỳ Xuân")],
+        (449, "Thị xã Kỳ Anh"): [(18796, "Xã Kỳ Lợi")],
+    },
+}
+
+
+def make_units() -> dict[str, Any]:
+    """The units of ``UNITS``, by name (``units["Huyện Quế Phong"]``)."""
+    made: dict[str, Any] = {}
+    for (p_code, p_name), districts in UNITS.items():
+        province = made[p_name] = ProvinceFactory(code=p_code, name=p_name)
+        for (d_code, d_name), communes in districts.items():
+            district = made[d_name] = DistrictFactory(code=d_code, name=d_name, province=province)
+            for c_code, c_name in communes:
+                made[f"{d_name}/{c_name}"] = made.setdefault(c_name, CommuneFactory(
+                    code=c_code, name=c_name, district=district))
+    return made
+
+
+HEADERS = {spec.name: [c.header for c in spec.columns if c.header_required] for spec in SHEETS}
+
+DEFAULT_HAMLET: dict[str, Any] = {
+    "province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ", "hamlet": "Bản Đỉ", "kind": "bản",
+    "special_area": "no", "project01": "no", "party_members": 12, "party_cell": "yes", "term": "2022-2025",
+    "congress_held_on": dt.date(2022, 5, 12), "secretary": "Lô Văn Xuân", "deputy_secretary": "Vi Thị Hạnh",
+    "chief_elected_on": dt.date(2022, 5, 20), "chief": "Vi Thị Hạnh", "chief_member_since": dt.date(2001, 3, 2),
+    "chief_party_role": "Deputy secretary",
+}
+DEFAULT_ADMISSION: dict[str, Any] = {
+    "province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ", "hamlet": "Bản Đỉ",
+    "full_name": "Lô Văn Chung", "birth_year": 1979, "gender": "Nam", "ethnicity": "Thái",
+    "admitted_on": dt.date(2023, 4, 19), "sitting_chief": "yes",
+}
+DEFAULT_TARGET: dict[str, Any] = {"province": "Nghệ An", "district": None, "term": "2022-2025",
+                                  "metric": "Chiefs who are Party members", "special_area_only": "no", "percent": 100}
+DEFAULT_ADMISSION_TARGET: dict[str, Any] = {"province": "Nghệ An", "district": "Quế Phong", "year": 2023,
+                                            "target": 120}
+
+
+def hamlet_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_HAMLET, **values}
+
+
+def admission_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_ADMISSION, **values}
+
+
+def target_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_TARGET, **values}
+
+
+def admission_target_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_ADMISSION_TARGET, **values}
+
+
+SPECS: dict[str, SheetSpec] = {s.name: s for s in (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS)}
+
+
+def write_workbook(path: Path, sheets: dict[str, Sequence[dict[str, Any] | Sequence[Any] | None]],
+                   headers: dict[str, list[str]] | None = None) -> Path:
+    """Write ``sheets`` (rows as dicts by field, lists of cells, or None for a blank row).
+
+    A dict row is laid out under the sheet's headers (``headers`` overrides
+    them: spell them differently, leave some out, add code columns).
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        spec = SPECS.get(title.strip().capitalize() if title not in SPECS else title)
+        head = (headers or {}).get(title) or (HEADERS[spec.name] if spec else [])
+        fields = [_field(spec, h) for h in head] if spec else []
+        ws.append(head)
+        for row in rows:
+            if row is None:
+                ws.append([])
+            elif isinstance(row, dict):
+                ws.append([row.get(f) for f in fields])
+            else:
+                ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def _field(spec: SheetSpec, header: str) -> str:
+    from elections.importing.template import header_key
+
+    return spec.by_key.get(header_key(header), header)
+
+
+def set_cached_values(path: Path, values: dict[str, str]) -> None:
+    """Give formula cells a saved value, as Excel would (openpyxl saves none): ``{"H2": "12"}``."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members[sheet].decode()
+    for ref, value in values.items():
+        xml = re.sub(rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+    members[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+IMPORTED_MODELS: tuple[type[models.Model], ...] = (
+    Province, District, Commune, Hamlet, PartyCell, Term, Congress, ChiefElection, PartyMember, Target,
+    AdmissionTarget)
+
+
+def snapshot(models_: Iterable[type[models.Model]] = IMPORTED_MODELS) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every model the import writes, with all its values."""
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models_}
+
+
+def history_count() -> int:
+    return sum(m.history.count() for m in IMPORTED_MODELS if hasattr(m, "history"))
