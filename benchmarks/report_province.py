@@ -1,0 +1,171 @@
+"""Benchmark: the meeting report of a province the size of Nghệ An.
+
+    .venv/bin/python benchmarks/report_province.py [--hamlets 8000] [--admissions 2000] [--runs 3]
+
+Sets Django up on a temporary SQLite database (or on ``DATABASE_URL`` when
+it is set: everything is then written inside one transaction that is rolled
+back at the end; on PostgreSQL the new rows are ANALYZEd unless
+``--no-analyze``), migrates, loads Nghệ An's official districts and communes,
+generates hamlets with cells, congresses, chief elections and admissions in
+bulk, then exports the report and prints its wall-clock time, its number of
+queries (``CaptureQueriesContext``) and its peak Python memory
+(``tracemalloc``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2022, 7, 15)
+
+
+def setup_django(workdir: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_tracker.settings")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/benchmark.sqlite3"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_admin_units", province=["Nghệ An"], stdout=io.StringIO())
+    return os.environ["DATABASE_URL"].split("://", 1)[0]
+
+
+def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dict[str, int]:
+    from elections.models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Target, Term
+    from hamlets import text
+    from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
+
+    province = Province.objects.get(code=40)
+    term, _ = Term.objects.get_or_create(start_year=2022, end_year=2025)
+    communes = list(Commune.objects.filter(district__province=province).order_by("code"))
+    hamlets = []
+    for i in range(hamlet_count):
+        members = rng.choice((0, 1, 2, 3, 4)) if rng.random() < 0.08 else rng.randint(5, 60)
+        hamlet = Hamlet(commune=communes[i % len(communes)], name=f"Xóm {i // len(communes) + 1}", kind="xom",
+                        party_members=members, special_area=rng.random() < 0.3, project01=rng.random() < 0.1)
+        hamlet.fill_keys()
+        hamlets.append(hamlet)
+    hamlets = Hamlet.objects.bulk_create(hamlets, batch_size=2000)
+    cells = PartyCell.objects.bulk_create([PartyCell(hamlet=h) for h in hamlets if h.party_members >= 3],
+                                          batch_size=2000)
+    day = lambda: dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 300))  # noqa: E731
+    congresses = [Congress(cell=c, term=term, held_on=day(), secretary=f"Bí thư {i}", deputy_secretary=f"Phó {i}")
+                  for i, c in enumerate(cells) if rng.random() < 0.9]
+    Congress.objects.bulk_create(congresses, batch_size=2000)
+    elections = []
+    for i, h in enumerate(hamlets):
+        if rng.random() < 0.93:
+            member = rng.random() < 0.85
+            role = rng.choice((PartyRole.SECRETARY, PartyRole.DEPUTY, PartyRole.DEPUTY, "")) if member else ""
+            elections.append(ChiefElection(hamlet=h, term=term, held_on=day(), chief=f"Trưởng thôn {i}",
+                                           chief_member_since=dt.date(2005, 5, 1) if member else None,
+                                           chief_party_role=role))
+    ChiefElection.objects.bulk_create(elections, batch_size=2000)
+    admitted = []
+    for i in range(admission_count):
+        name = f"Đảng Viên Mới {i}"
+        admitted.append(PartyMember(hamlet=rng.choice(hamlets), full_name=name, name_key=text.match_key(name),
+                                    search=text.search_key(name), birth_year=1990 + i % 15,
+                                    admitted_on=dt.date(2021, 1, 1) + dt.timedelta(days=rng.randint(0, 700)),
+                                    sitting_chief=rng.random() < 0.05))
+    PartyMember.objects.bulk_create(admitted, batch_size=2000)
+    districts = list(District.objects.filter(province=province))
+    AdmissionTarget.objects.bulk_create([AdmissionTarget(district=d, year=y, target=rng.randint(40, 200))
+                                         for d in districts for y in (2021, 2022)])
+    Target.objects.create(province=province, term=term, metric=Metric.CHIEF_MEMBERS, percent=100)
+    for d in districts[::4]:
+        Target.objects.create(province=province, district=d, term=term, metric=Metric.CHIEF_MEMBERS, percent=90)
+    return {"districts": len(districts), "communes": len(communes), "hamlets": len(hamlets), "cells": len(cells),
+            "congresses": len(congresses), "elections": len(elections), "admissions": len(admitted)}
+
+
+def export_once(trace_memory: bool = False) -> tuple[float, int, int, int, list[float]]:
+    """(seconds, queries, peak traced bytes or 0, workbook bytes, per-query seconds) of one export.
+
+    ``tracemalloc`` slows Python down severalfold, so memory is measured on
+    its own run, never on a timed one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from elections.models import Term
+    from elections.reports import MeetingReport
+    from hamlets.models import Province
+
+    province, term = Province.objects.get(code=40), Term.objects.get(start_year=2022, end_year=2025)
+    buffer = io.BytesIO()
+    if trace_memory:
+        tracemalloc.start()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        MeetingReport(province, term, AS_OF).write_xlsx(buffer)
+    elapsed = time.perf_counter() - started
+    peak = 0
+    if trace_memory:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    times = [float(q.get("time") or 0) for q in queries.captured_queries]
+    return elapsed, len(queries.captured_queries), peak, len(buffer.getvalue()), times
+
+
+def postgres_settings(analyze: bool) -> str:
+    """ANALYZE the new rows (what autovacuum does shortly after a bulk load) and
+    say whether JIT is on: with JIT, each figures query pays about a second of
+    compilation (``PGOPTIONS="-c jit=off"`` to compare)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if analyze:
+            cursor.execute("ANALYZE")
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    return f"PostgreSQL: statistics {'analysed' if analyze else 'NOT analysed'}, jit={jit}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hamlets", type=int, default=8000)
+    parser.add_argument("--admissions", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="PostgreSQL: keep the planner without statistics on the new rows (as right after "
+                             "a bulk load, before autovacuum has analysed the tables)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cadre-bench-") as workdir:
+        vendor = setup_django(workdir)
+        from django.db import transaction
+
+        with transaction.atomic():
+            started = time.perf_counter()
+            sizes = generate(args.hamlets, args.admissions, random.Random(40))
+            print(f"database: {vendor}; generated in {time.perf_counter() - started:.1f} s: "
+                  + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))
+            if vendor.startswith("postgres"):
+                print(postgres_settings(analyze=not args.no_analyze))
+            runs = [export_once() for _ in range(args.runs)]
+            for i, (elapsed, count, _peak, size, times) in enumerate(runs, 1):
+                slowest = ", ".join(f"{t:.3f}" for t in sorted(times, reverse=True)[:3])
+                print(f"run {i}: {elapsed:.3f} s wall clock, {count} queries (slowest executes {slowest} s), "
+                      f"workbook {size / 1024:.0f} KiB")
+            print(f"median {statistics.median(r[0] for r in runs):.3f} s over {len(runs)} runs")
+            _elapsed, count, peak, _size, _times = export_once(trace_memory=True)
+            print(f"peak Python memory (tracemalloc, separate run): {peak / 2**20:.1f} MiB, {count} queries")
+            transaction.set_rollback(True)  # leave DATABASE_URL as it was
+
+
+if __name__ == "__main__":
+    main()

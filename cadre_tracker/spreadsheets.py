@@ -1,0 +1,196 @@
+"""The one formula-safe way to write spreadsheets (CSV and xlsx).
+
+Every CSV or xlsx the project writes goes through this module, so that a
+name typed by a user (``=HYPERLINK(...)``, ``+1``, ``@SUM(A1)``) is never
+evaluated by the spreadsheet that opens the file (OWASP ASVS 1.2.10, "CSV
+injection"). Text is dangerous when it starts with one of
+``FORMULA_PREFIXES``.
+
+* **CSV** (``CsvWriter``, ``write_csv``, ``safe_text``, ``safe_row``): a
+  dangerous text gets a leading single quote (``'=1+1``), the OWASP advice;
+  the file is UTF-8 with a byte-order mark so that Excel shows Vietnamese
+  correctly.
+* **xlsx** (``text_cell``, ``cell``, ``xlsx_row``): every text is written as
+  a *string* cell (``data_type == "s"``), never a formula, and a dangerous
+  one also gets the ``quotePrefix`` style, so Excel keeps it text even after
+  the cell is edited. The text itself stays exactly as given, except what
+  XML cannot carry: control characters that XML forbids are dropped, and a
+  carriage return becomes a line feed (an XML reader, Excel's included,
+  reads a literal CR as LF anyway; we say so rather than leave it to chance).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import IO, Any
+
+from django.utils import timezone
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Fill, Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a
+# formula (OWASP), and their full-width forms, which some East Asian Excel
+# versions treat the same way.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+CSV_QUOTE = "'"
+BOM = "\ufeff"
+EXCEL_MAX_TEXT = 32_767
+# What XML 1.0 cannot hold at all (openpyxl refuses it): C0 controls but tab, LF, CR.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CR = re.compile(r"\r\n?")
+
+Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
+
+
+def looks_like_formula(value: object) -> bool:
+    """True for text a spreadsheet could evaluate: it starts with =, +, -, @, tab or CR."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+# --- CSV -------------------------------------------------------------------
+
+def safe_text(value: object) -> object:
+    """A CSV field: dangerous text gets a leading ``'``; anything else is unchanged."""
+    if looks_like_formula(value):
+        return CSV_QUOTE + str(value)
+    return value
+
+
+def safe_row(values: Iterable[object]) -> list[object]:
+    """``safe_text`` applied to every field of a row."""
+    return [safe_text(_csv_value(v)) for v in values]
+
+
+def _csv_value(value: object) -> object:
+    if value is None or isinstance(value, (int, float, Decimal, str)):
+        return value
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)  # lazy translations, model instances: their text
+
+
+class CsvWriter:
+    """``csv.writer`` that writes a BOM first and every row through ``safe_row``.
+
+    ``stream`` is a text stream opened with ``newline=""`` (or a Django
+    ``HttpResponse``, which encodes ``str`` with its charset, UTF-8).
+    """
+
+    def __init__(self, stream: IO[str] | Any, *, bom: bool = True, **fmtparams: Any):
+        if bom:
+            stream.write(BOM)
+        self._writer = csv.writer(stream, **fmtparams)
+        self.rows = 0
+
+    def writerow(self, values: Iterable[object]) -> None:
+        self._writer.writerow(safe_row(values))
+        self.rows += 1
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def write_csv(target: str | os.PathLike[str] | IO[str], rows: Iterable[Iterable[object]],
+              header: Sequence[str] | None = None) -> int:
+    """Write ``rows`` (after ``header``) as a formula-safe UTF-8 CSV with BOM;
+    returns the number of data rows."""
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            return write_csv(stream, rows, header)
+    writer = CsvWriter(target)
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return writer.rows - (header is not None)
+
+
+# --- xlsx ------------------------------------------------------------------
+
+def xlsx_text(value: object) -> str:
+    """The text a string cell will hold: XML-illegal characters dropped,
+    CR and CRLF as LF, cut at Excel's 32,767 characters."""
+    text = _ILLEGAL_XML.sub("", str(value))
+    return _CR.sub("\n", text)[:EXCEL_MAX_TEXT]
+
+
+def _style(cell: WriteOnlyCell, *, number_format: str | None, font: Font | None, fill: Fill | None,
+           alignment: Alignment | None, border: Border | None) -> WriteOnlyCell:
+    if number_format is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    return cell
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: object, *, font: Font | None = None, fill: Fill | None = None,
+              alignment: Alignment | None = None, border: Border | None = None) -> WriteOnlyCell:
+    """A string cell that no spreadsheet evaluates, whatever the text."""
+    original = str(value)
+    cell = WriteOnlyCell(ws)
+    cell.value = xlsx_text(original)  # openpyxl may type it as a formula ("=...") or an error ("#N/A")
+    cell.data_type = "s"  # ... so force a plain string
+    if looks_like_formula(original):
+        cell.quotePrefix = True
+    return _style(cell, number_format=None, font=font, fill=fill, alignment=alignment, border=border)
+
+
+def number_cell(ws: WriteOnlyWorksheet, value: float) -> WriteOnlyCell:
+    """A number cell that keeps every bit of ``value``.
+
+    openpyxl writes numbers with ``"%.16g"``, one digit short of what a
+    double needs (233/230 would come back as 1.013043478260869, not
+    1.0130434782608695). We bind the float, so the cell is typed as a
+    number, then hand the writer its shortest exact spelling, ``repr``:
+    openpyxl writes a ``str`` value as it is.
+    """
+    cell = WriteOnlyCell(ws, value=value)
+    if math.isfinite(value):
+        cell._value = repr(value)  # noqa: SLF001  (the writer's text for a number cell; type stays "n")
+    return cell
+
+
+def cell(ws: WriteOnlyWorksheet, value: object, *, number_format: str | None = None, font: Font | None = None,
+         fill: Fill | None = None, alignment: Alignment | None = None,
+         border: Border | None = None) -> WriteOnlyCell:
+    """A cell for any value: numbers and dates typed, text through ``text_cell``,
+    ``None`` an empty (but styled) cell. ``float``, ``Decimal`` and ``Fraction``
+    are written as the nearest double, exactly (``number_cell``)."""
+    style = {"font": font, "fill": fill, "alignment": alignment, "border": border}
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        typed = WriteOnlyCell(ws, value=value)
+    elif isinstance(value, (float, Decimal, Fraction)):
+        typed = number_cell(ws, float(value))
+    elif isinstance(value, dt.datetime):
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        typed = WriteOnlyCell(ws, value=local)
+    elif isinstance(value, dt.date):
+        typed = WriteOnlyCell(ws, value=value)
+    else:
+        return text_cell(ws, value, **style)
+    return _style(typed, number_format=number_format, **style)
+
+
+def xlsx_row(ws: WriteOnlyWorksheet, values: Iterable[object], *, number_formats: Sequence[str | None] = (),
+             font: Font | None = None, fill: Fill | None = None, alignment: Alignment | None = None,
+             border: Border | None = None) -> list[WriteOnlyCell]:
+    """A row of ``cell``s to ``ws.append``; ``number_formats`` by position."""
+    formats = list(number_formats)
+    return [cell(ws, value, number_format=formats[i] if i < len(formats) else None, font=font, fill=fill,
+                 alignment=alignment, border=border) for i, value in enumerate(values)]
