@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import ExtractYear
-from django.db.models.lookups import In, LessThanOrEqual
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Concat, ExtractYear, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import District, Hamlet, PartyCell, PartyMember
 
-from .models import AdmissionTarget, Congress, Metric, PartyRole, Term
+from .models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Term
 from .results import elections_until
 
 Level = Literal["province", "district", "commune"]
@@ -76,7 +77,7 @@ class Figure:
     metric: str | None = None  # the Target metric this figure is measured against
 
 
-# Conditions on one hamlet, by name; ``Figures._conditions`` gives each its SQL.
+# Each figure names its numerator and denominator conditions (``CONDITIONS``).
 FIGURES: tuple[Figure, ...] = (
     Figure("elections", _("Hoàn thành bầu trưởng thôn"), "elected", "all", Metric.ELECTIONS),
     Figure("chief_members", _("Trưởng thôn là đảng viên"), "chief_member", "elected", Metric.CHIEF_MEMBERS),
@@ -96,70 +97,103 @@ FIGURES_BY_CODE = {f.code: f for f in FIGURES}
 # The Project 01 counts (domain.md item 5) split by special area and Project 01.
 SPLIT_CODES = ("without_cell", "without_members", "one_two_members", "cells_at_risk")
 
+_MEMBER = "SUBSTR(f_chief, 1, 2) = 'm:'"
+_ROLE = {role: f"f_chief = 'm:{role.value}'" for role in PartyRole}
+# Each named condition on one hamlet, in SQL over the facts of ``Figures._facts``
+# (booleans there are SQL booleans on PostgreSQL and 0/1 on SQLite; both read as truth values).
+CONDITIONS: dict[str, str | None] = {
+    "all": None,
+    "elected": "f_chief IS NOT NULL",
+    "chief_member": _MEMBER,
+    "cell": "f_cell",
+    "congress": "f_congress",
+    "chief_secretary": f"f_congress AND {_ROLE[PartyRole.SECRETARY]}",
+    "chief_deputy": f"f_congress AND {_ROLE[PartyRole.DEPUTY]}",
+    "chief_secretary_or_deputy": f"f_congress AND ({_ROLE[PartyRole.SECRETARY]} OR {_ROLE[PartyRole.DEPUTY]})",
+    "without_cell": "NOT f_cell",
+    "without_members": "f_members = 0",
+    "one_two_members": "f_members BETWEEN 1 AND 2",
+    "cell_at_risk": "f_cell AND f_members BETWEEN 3 AND 4",
+    "special_area": "f_special",
+    "project01": "f_p01",
+}
+
 
 class Figures:
-    """All figures of a set of hamlets for one term and one as-of date."""
+    """All figures of a set of hamlets for one term and one as-of date.
+
+    One query per call: an inner query works out each hamlet's facts once
+    (its chief on the date and whether a member, its cell, its congress),
+    each with one correlated subquery; the outer query counts the hamlets
+    that meet each figure's condition over those facts. Repeating the
+    subqueries inside every ``COUNT(... FILTER ...)`` instead made
+    PostgreSQL's plans several times more expensive (and JIT-compiled).
+    """
 
     def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date):
         self.hamlets = hamlets
         self.term = term
         self.as_of = as_of
 
-    def _conditions(self) -> dict[str, Q]:
+    def _facts(self, group: str | None) -> QuerySet:
         term, as_of = self.term, self.as_of
         # The chief in office on the date is the latest one elected; a member
-        # from the admission date on, whenever that was.
-        latest = elections_until(term, as_of)
-        chief_since = Subquery(latest.values("chief_member_since")[:1])
-        chief_role = Subquery(latest.values("chief_party_role")[:1])
-        chief_member = Q(LessThanOrEqual(chief_since, Value(as_of)))
+        # from the admission date on, whenever that was: "m:<role>" or "n:".
+        state = Case(When(chief_member_since__lte=as_of, then=Concat(Value("m:"), "chief_party_role")),
+                     default=Value("n:"), output_field=CharField())
+        chief = Subquery(elections_until(term, as_of).annotate(state=state).values("state")[:1])
+        cell = Exists(PartyCell.objects.filter(hamlet=OuterRef("pk"), active=True))
+        congress = Exists(Congress.objects.filter(cell__hamlet=OuterRef("pk"), cell__active=True, term=term,
+                                                  held_on__lte=as_of))
+        return self.hamlets.order_by().annotate(
+            f_group=F(GROUP_FIELDS[group]) if group else Value(0), f_cell=cell, f_congress=congress,
+            f_chief=chief, f_members=F("party_members"), f_special=F("special_area"), f_p01=F("project01"),
+        ).values("f_group", "f_cell", "f_congress", "f_chief", "f_members", "f_special", "f_p01")
 
-        cell = Q(Exists(PartyCell.objects.filter(hamlet=OuterRef("pk"), active=True)))
-        congress = cell & Q(Exists(Congress.objects.filter(
-            cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)))
-
-        def chief_role_in(*roles: str) -> Q:
-            return chief_member & congress & Q(In(chief_role, list(roles)))
-
-        conditions = {
-            "all": Q(),
-            "elected": Q(Exists(latest)),
-            "chief_member": chief_member,
-            "cell": cell,
-            "congress": congress,
-            "chief_secretary": chief_role_in(PartyRole.SECRETARY),
-            "chief_deputy": chief_role_in(PartyRole.DEPUTY),
-            "chief_secretary_or_deputy": chief_role_in(PartyRole.SECRETARY, PartyRole.DEPUTY),
-            "without_cell": ~cell,
-            "without_members": Q(party_members=0),
-            "one_two_members": Q(party_members__gte=1, party_members__lte=2),
-            "cell_at_risk": cell & Q(party_members__gte=3, party_members__lte=4),
-            "special_area": Q(special_area=True),
-            "project01": Q(project01=True),
-        }
-        return conditions
-
-    def _counts(self, figures: Iterable[Figure], splits: bool) -> dict[str, Count]:
-        conditions = self._conditions()
+    def _counts(self, figures: Iterable[Figure], splits: bool) -> dict[str, str]:
+        """Output column -> SQL condition over the facts (None: every hamlet)."""
         names: set[str] = set()
         for figure in figures:
             names.update((figure.numerator, figure.denominator))
-        counts = {f"n_{name}": Count("pk", filter=conditions[name] or None) for name in names}
+        counts = {f"n_{name}": CONDITIONS[name] for name in sorted(names)}
         if splits:
             for code in SPLIT_CODES:
-                figure = FIGURES_BY_CODE[code]
+                numerator = FIGURES_BY_CODE[code].numerator
                 for flag in ("special_area", "project01"):
-                    counts[f"n_{figure.numerator}__{flag}"] = Count(
-                        "pk", filter=conditions[figure.numerator] & conditions[flag])
+                    counts[f"n_{flag}"] = CONDITIONS[flag]
+                    counts[f"n_{numerator}__{flag}"] = f"({CONDITIONS[numerator]}) AND {CONDITIONS[flag]}"
         return counts
 
+    def _query(self, group: str | None, figures: Iterable[Figure], splits: bool) -> list[dict[str, int]]:
+        facts = self._facts(group)
+        try:
+            sql, params = facts.query.sql_with_params()
+        except EmptyResultSet:  # a scope that can see nothing
+            return []
+        connection = connections[facts.db]
+        quote = connection.ops.quote_name
+        counts = self._counts(figures, splits)
+        columns = [f"COUNT(*) AS {quote(name)}" if condition is None
+                   else f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(name)}"
+                   for name, condition in counts.items()]
+        if group:
+            outer = f"SELECT f_group, {', '.join(columns)} FROM ({sql}) facts GROUP BY f_group"
+        else:
+            outer = f"SELECT {', '.join(columns)} FROM ({sql}) facts"
+        with connection.cursor() as cursor:
+            cursor.execute(outer, params)
+            names = [c[0] for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def _ratios(self, row: dict[str, int], figures: Sequence[Figure], splits: bool) -> dict[str, Ratio]:
-        result = {f.code: Ratio(row[f"n_{f.numerator}"] or 0, row[f"n_{f.denominator}"] or 0) for f in figures}
+        result = {f.code: Ratio(row.get(f"n_{f.numerator}") or 0, row.get(f"n_{f.denominator}") or 0)
+                  for f in figures}
         if splits:
             for code in SPLIT_CODES:
                 figure = FIGURES_BY_CODE[code]
                 for flag in ("special_area", "project01"):
-                    result[f"{code}__{flag}"] = Ratio(row[f"n_{figure.numerator}__{flag}"] or 0, row[f"n_{flag}"] or 0)
+                    result[f"{code}__{flag}"] = Ratio(row.get(f"n_{figure.numerator}__{flag}") or 0,
+                                                      row.get(f"n_{flag}") or 0)
         return result
 
     def _select(self, codes: Sequence[str] | None) -> tuple[list[Figure], bool]:
@@ -173,17 +207,13 @@ class Figures:
         of item 5 split by special area and Project 01 (``"cells_at_risk__project01"``).
         """
         figures, splits = self._select(codes)
-        counts = self._counts(figures, splits)
-        group = GROUP_FIELDS[level]
-        rows = self.hamlets.order_by().values(group).annotate(**counts)
-        return {row[group]: self._ratios(row, figures, splits) for row in rows}
+        return {row["f_group"]: self._ratios(row, figures, splits) for row in self._query(level, figures, splits)}
 
     def total(self, codes: Sequence[str] | None = None) -> dict[str, Ratio]:
         """The same figures over the whole set of hamlets; one query."""
         figures, splits = self._select(codes)
-        counts = self._counts(figures, splits)
-        row = self.hamlets.order_by().aggregate(**counts)
-        return self._ratios(row, figures, splits)
+        rows = self._query(None, figures, splits)
+        return self._ratios(rows[0] if rows else {}, figures, splits)
 
     def ratio(self, code: str, by: Level) -> dict[int, Ratio]:
         """One figure per unit: {unit id: Ratio}; one query."""
@@ -219,3 +249,46 @@ def admissions(districts: QuerySet[District], as_of: dt.date,
     for district_id, year, target in targets.values_list("district_id", "year", "target"):
         table.setdefault((district_id, year), [0, 0, None])[2] = target
     return [AdmissionRow(d, y, a or 0, s or 0, t) for (d, y), (a, s, t) in sorted(table.items())]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Hamlets that had held their first chief election / congress of the term
+    by the end of each week, up to the as-of date."""
+
+    weeks: list[dt.date]
+    elections: list[int]
+    congresses: list[int]
+
+
+def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Progress:
+    """Cumulative weekly counts: one grouped query per table (elections,
+    congresses), then a running sum over the weeks (never over hamlets)."""
+    first_election = ChiefElection.objects.filter(hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
+    first_congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), cell__active=True, term=term,
+                                             held_on__lte=as_of)
+
+    def per_week(events: QuerySet) -> dict[dt.date, int]:
+        day = Subquery(events.order_by("held_on").values("held_on")[:1], output_field=DateField())
+        rows = (hamlets.order_by().annotate(day=day).filter(day__isnull=False)
+                .annotate(week=TruncWeek("day", output_field=DateField())).values("week")
+                .annotate(n=Count("pk")).values_list("week", "n"))
+        return {_as_date(week): n for week, n in rows}
+
+    elections, congresses = per_week(first_election), per_week(first_congress)
+    last = as_of - dt.timedelta(days=as_of.weekday())
+    first = min([*elections, *congresses], default=last)
+    weeks, e_total, c_total, e_series, c_series = [], 0, 0, [], []
+    week = first
+    while week <= last:
+        e_total += elections.get(week, 0)
+        c_total += congresses.get(week, 0)
+        weeks.append(week)
+        e_series.append(e_total)
+        c_series.append(c_total)
+        week += dt.timedelta(days=7)
+    return Progress(weeks, e_series, c_series)
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

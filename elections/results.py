@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
 
 from hamlets.models import Hamlet, PartyCell
 
@@ -35,5 +35,7 @@ def with_results(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Query
         chief_member_since=Subquery(latest.values("chief_member_since")[:1]),
         chief_party_role=Subquery(latest.values("chief_party_role")[:1]),
     ).annotate(
-        chief_is_member=ExpressionWrapper(Q(chief_member_since__lte=as_of), output_field=BooleanField()),
+        # NULL (never admitted) must read as "not a member", not as unknown
+        chief_is_member=Case(When(chief_member_since__lte=as_of, then=Value(True)), default=Value(False),
+                             output_field=BooleanField()),
     )
