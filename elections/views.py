@@ -1,9 +1,131 @@
-"""Placeholder until the forms land: the URLs exist so templates resolve."""
-from django.http import Http404
+"""Recording results: a congress, a chief election or by-election, an admission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from cadre_tracker.generic import VersionConflict, save_versioned, scoped_object_or_404
+from hamlets.models import Hamlet, PartyCell, PartyMember
+from hamlets.views import require_editor
+
+from .forms import AdmissionForm, ChiefElectionForm, CongressForm
+from .models import ChiefElection, Congress, Term
 
 
-def _missing(*args, **kwargs):
-    raise Http404
+def _save(request: HttpRequest, form: ModelForm, describe: Any) -> bool:
+    """Save a valid form: new objects by insert, existing ones only if nobody
+    saved them since the form was opened. On a conflict the form is given the
+    stored values and the message shows them."""
+    obj = form.instance
+    try:
+        if obj.pk is None:
+            with transaction.atomic():
+                obj.save()
+        else:
+            save_versioned(obj, form.cleaned_data.get("version") or 0)
+    except (VersionConflict, IntegrityError):
+        current = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+        messages.error(request, _("Người khác vừa lưu kết quả này: %(values)s. Chưa lưu thay đổi của bạn; "
+                                  "hãy xem lại rồi lưu lần nữa.") % {"values": describe(current) if current else "—"})
+        return False
+    messages.success(request, _("Đã lưu."))
+    return True
 
 
-congress_edit = election_new = election_edit = admission_new = import_upload = _missing
+def _form_page(request: HttpRequest, form: ModelForm, title: str, hamlet: Hamlet) -> HttpResponse:
+    return render(request, "generic/object_form.html", {"form": form, "title": title, "cancel": hamlet,
+                                                        "nav": "hamlets"})
+
+
+def _hamlet(request: HttpRequest, pk: int) -> Hamlet:
+    hamlet = scoped_object_or_404(Hamlet.objects.select_related("commune__district"), request, pk=pk)
+    require_editor(request)
+    return hamlet
+
+
+def describe_congress(c: Congress) -> str:
+    return _("ngày %(day)s, bí thư %(secretary)s, phó bí thư %(deputy)s") % {
+        "day": c.held_on.strftime("%d/%m/%Y") if c.held_on else "—", "secretary": c.secretary or "—",
+        "deputy": c.deputy_secretary or "—"}
+
+
+def describe_election(e: ChiefElection) -> str:
+    return _("ngày bầu %(day)s, trưởng thôn %(chief)s, vào Đảng %(since)s, kiêm %(role)s") % {
+        "day": e.held_on.strftime("%d/%m/%Y"), "chief": e.chief,
+        "since": e.chief_member_since.strftime("%d/%m/%Y") if e.chief_member_since else "—",
+        "role": e.get_chief_party_role_display() or "—"}
+
+
+def congress_edit(request: HttpRequest, hamlet: int, term: int) -> HttpResponse:
+    hamlet_obj = _hamlet(request, hamlet)
+    term_obj = get_object_or_404(Term, pk=term)
+    cell = PartyCell.objects.filter(hamlet=hamlet_obj, active=True).first()
+    if cell is None:
+        raise Http404(_("Thôn chưa có chi bộ."))
+    congress = Congress.objects.filter(cell=cell, term=term_obj).first() or Congress(cell=cell, term=term_obj)
+    chief = ChiefElection.objects.filter(hamlet=hamlet_obj, term=term_obj).order_by("-held_on").first()
+    form = CongressForm(request.POST or None, instance=congress, cell=cell, chief=chief)
+    if request.method == "POST" and form.is_valid() and _save(request, form, describe_congress):
+        return redirect(hamlet_obj)
+    return _form_page(request, form, _("Đại hội chi bộ %(hamlet)s, nhiệm kỳ %(term)s")
+                      % {"hamlet": hamlet_obj.name, "term": term_obj}, hamlet_obj)
+
+
+def _election_form(request: HttpRequest, election: ChiefElection) -> HttpResponse:
+    hamlet = election.hamlet
+    cell = PartyCell.objects.filter(hamlet=hamlet).first()
+    congress = Congress.objects.filter(cell=cell, term=election.term).first() if cell else None
+    form = ChiefElectionForm(request.POST or None, instance=election, cell=cell, congress=congress)
+    if request.method == "POST" and form.is_valid() and _save(request, form, describe_election):
+        return redirect(hamlet)
+    return _form_page(request, form, _("Bầu trưởng thôn %(hamlet)s, nhiệm kỳ %(term)s")
+                      % {"hamlet": hamlet.name, "term": election.term}, hamlet)
+
+
+def election_new(request: HttpRequest, hamlet: int, term: int) -> HttpResponse:
+    return _election_form(request, ChiefElection(hamlet=_hamlet(request, hamlet), term=get_object_or_404(Term,
+                                                                                                        pk=term)))
+
+
+def election_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    election = scoped_object_or_404(ChiefElection.objects.select_related("hamlet", "term"), request, pk=pk)
+    require_editor(request)
+    return _election_form(request, election)
+
+
+def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
+    hamlet_obj = _hamlet(request, hamlet)
+    form = AdmissionForm(request.POST or None, instance=PartyMember(hamlet=hamlet_obj))
+    if request.method == "POST" and form.is_valid() and _save(request, form, str):
+        return redirect(hamlet_obj)
+    return _form_page(request, form, _("Kết nạp đảng viên, %(hamlet)s") % {"hamlet": hamlet_obj.name}, hamlet_obj)
+
+
+def report_download(request: HttpRequest) -> HttpResponse:
+    """The meeting report for the dashboard's term, date and province, in the user's scope."""
+    from hamlets.models import Province
+    from hamlets.scoping import Scope
+
+    from .period import Period
+    from .reports.registry import XLSX_CONTENT_TYPE, get_report
+
+    period = Period.from_query(request.GET)
+    scope = Scope.of(request.user)
+    code = request.GET.get("province", "")
+    provinces = Province.objects.restrict(scope)
+    province = provinces.filter(code=int(code)).first() if code.isdigit() else (
+        provinces.filter(pk=scope.province_id).first() if scope.province_id else None)
+    if province is None or period.term is None:
+        raise Http404(_("Chọn tỉnh và nhiệm kỳ để tải báo cáo."))
+    report = get_report("meeting")(province, period.term, period.as_of, scope=scope)
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    report.write_xlsx(response)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename()}"'
+    return response

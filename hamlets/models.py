@@ -194,7 +194,7 @@ class PartyCell(models.Model):
         indexes = [models.Index(fields=["hamlet", "active"], name="partycell_hamlet_active")]
 
     def __str__(self) -> str:
-        return f"Chi bộ {self.hamlet.name}"
+        return _("Chi bộ %(hamlet)s") % {"hamlet": self.hamlet.name}
 
 
 class Gender(models.TextChoices):

@@ -5,6 +5,12 @@ import pytest
 from tests.factories import DistrictFactory, ProvinceFactory, TermFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; tests are about scope, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def term(db):
     return TermFactory(start_year=2022, end_year=2025)

@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(**env: str) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS_ONLY", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    ours = {"DEBUG", "HTTPS_ONLY", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full = {k: v for k, v in os.environ.items() if k not in ours}
     full.update(env)
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=full, capture_output=True, text=True)
