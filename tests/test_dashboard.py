@@ -1,0 +1,136 @@
+"""The dashboard and the report download, as provincial staff and district boards see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from elections.models import Target
+from hamlets.models import Commune, Hamlet
+from tests.personas import make_user
+from tests.scenarios import Published, build_district
+
+pytestmark = pytest.mark.django_db
+JULY_15 = dt.date(2022, 7, 15)
+PERIOD = {"term": "2022-2025", "as_of": "2022-07-15"}
+
+
+@pytest.fixture
+def province(term, nghe_an, district_of):
+    districts = {
+        "thanh_chuong": district_of("Huyện Thanh Chương"),
+        "quy_hop": district_of("Huyện Quỳ Hợp"),
+        "nam_dan": district_of("Huyện Nam Đàn"),  # no hamlets yet
+    }
+    build_district(districts["thanh_chuong"], term, JULY_15, Published(
+        hamlets=234, elected=218, chief_members=214, cells=230, congresses=206, secretary=14, deputy=189))
+    build_district(districts["quy_hop"], term, JULY_15, Published(
+        hamlets=214, elected=214, chief_members=202, cells=214, congresses=203, secretary=12, deputy=183),
+        special_area=lambda i: i < 50)
+    Target.objects.create(province=nghe_an, term=term, metric="Chiefs who are Party members", percent=100)
+    Target.objects.create(province=nghe_an, term=term, metric="Chiefs who are Party members", percent=95,
+                          special_area_only=True)
+    Target.objects.create(province=nghe_an, district=districts["quy_hop"], term=term,
+                          metric="Chiefs who are Party members", percent=90)
+    return districts
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_provincial_dashboard_shows_each_district_with_counts_and_targets(nghe_an, province):
+    page = client_for(make_user("tinh", province=nghe_an)).get("/", PERIOD)
+    assert page.status_code == 200
+    rows = {r.name: r for r in page.context["rows"]}
+    assert list(rows) == ["Huyện Thanh Chương", "Huyện Quỳ Hợp", "Huyện Nam Đàn"]  # every official district
+    tc, qh = rows["Huyện Thanh Chương"], rows["Huyện Quỳ Hợp"]
+    assert (tc.measures["elections"].ratio.numerator, tc.measures["elections"].ratio.denominator) == (218, 234)
+    assert tc.measures["chief_members"].target == 100 and qh.measures["chief_members"].target == 90
+    assert qh.special["chief_members"].target == 95
+    assert rows["Huyện Nam Đàn"].hamlets == 0
+    assert page.context["total"].ratios["elections"].numerator == 218 + 214
+    text = page.content.decode()
+    assert "214/218" in text and "98,17\u00a0%" in text  # count and denominator beside the percentage
+    assert "<svg" in text and "Tiến độ theo tuần" in text
+
+
+def test_english_numbers_and_labels(nghe_an, province):
+    client = client_for(make_user("tinh", province=nghe_an))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = client.get("/", PERIOD).content.decode()
+    assert "98.17%" in text
+
+
+def test_dashboard_query_count_is_fixed(nghe_an, province, term, district_of, django_assert_max_num_queries):
+    client = client_for(make_user("tinh", province=nghe_an))
+    client.get("/", PERIOD)
+    with django_assert_max_num_queries(25) as first:
+        client.get("/", PERIOD)
+    more = district_of("Huyện Yên Thành")
+    build_district(more, term, JULY_15, Published(hamlets=50, elected=40, chief_members=30, cells=50, congresses=45))
+    with django_assert_max_num_queries(len(first)):
+        assert client.get("/", PERIOD).status_code == 200
+
+
+def test_drill_down_to_a_district_and_its_missing_hamlets(nghe_an, province):
+    client = client_for(make_user("tinh", province=nghe_an))
+    quy_hop = province["quy_hop"]
+    page = client.get("/", {**PERIOD, "district": quy_hop.pk})
+    assert page.status_code == 200
+    names = [r.name for r in page.context["rows"]]
+    assert names == list(Commune.objects.filter(district=quy_hop).order_by("code").values_list("name", flat=True))
+    commune = Commune.objects.filter(district=quy_hop).order_by("code").first()
+    link = f"commune={commune.pk}&amp;chief_member=false"
+    assert link in page.content.decode()
+    missing = client.get("/hamlets/", {**PERIOD, "commune": commune.pk, "chief_member": "false"})
+    expected = Hamlet.objects.filter(commune=commune).count() - sum(
+        1 for h in Hamlet.objects.filter(commune=commune) if int(h.name.split()[-1]) - 1 < 202)
+    assert missing.context["table"].paginator.count == expected
+
+
+def test_district_board_sees_its_communes_only(nghe_an, province):
+    board = make_user("tc", district=province["thanh_chuong"])
+    page = client_for(board).get("/", {**PERIOD, "district": province["quy_hop"].pk})
+    assert page.status_code == 200
+    assert {r.name for r in page.context["rows"]} == set(Commune.objects.filter(
+        district=province["thanh_chuong"]).values_list("name", flat=True))
+    assert page.context["total"].hamlets == 234
+
+
+def test_other_province_is_not_found(nghe_an, province):
+    from tests.factories import ProvinceFactory
+
+    far = ProvinceFactory(name="Tỉnh Điện Biên")
+    outsider = client_for(make_user("db", province=far))
+    assert outsider.get("/", {**PERIOD, "province": nghe_an.code}).status_code == 404
+    assert outsider.get("/", {**PERIOD, "district": province["quy_hop"].pk}).status_code == 404
+    assert outsider.get("/report.xlsx", {**PERIOD, "province": nghe_an.code}).status_code == 404
+
+
+def test_report_download_for_the_same_period_and_scope(nghe_an, province):
+    staff = client_for(make_user("tinh", province=nghe_an))
+    response = staff.get("/report.xlsx", {**PERIOD, "province": nghe_an.code})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Districts", "Communes", "Admissions"]
+    rows = list(book["Districts"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "District")
+    by_name = {r[0]: r for r in rows[header + 1:]}
+    assert by_name["Huyện Thanh Chương"][1:3] == (234, 218)
+    board = client_for(make_user("tc", district=province["thanh_chuong"]))
+    mine = openpyxl.load_workbook(io.BytesIO(board.get("/report.xlsx", PERIOD).content))
+    names = [r[0] for r in mine["Districts"].iter_rows(values_only=True) if r[0] and r[0].startswith("Huyện")]
+    assert names == ["Huyện Thanh Chương"]
+
+
+def test_bad_period_falls_back_with_a_message(nghe_an, province):
+    page = client_for(make_user("tinh", province=nghe_an)).get("/", {"term": "1999-2000", "as_of": "hôm qua"})
+    assert page.status_code == 200
+    assert len(page.context["period"].errors) == 2
