@@ -9,6 +9,7 @@ sorts and paginates it, and exports the same filtered rows with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -16,8 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin, Table
+from django_tables2 import A, BooleanColumn, SingleTableMixin, Table
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -32,21 +34,62 @@ def scoped_object_or_404(queryset: ScopedQuerySet, request: HttpRequest, **looku
     return get_object_or_404(queryset.restrict(request.user), **lookup)
 
 
+def export_rows(table: Table) -> Iterator[list[Any]]:
+    """The header, then every row of ``table`` (all pages, in its order), as values.
+
+    The same columns, headers, ``value_<column>`` methods and choice labels as
+    ``Table.as_values``, read directly: django-tables2 inspects a signature for
+    every cell there, which made a 3,700-row export take 5 seconds.
+    """
+    columns = [c for c in table.columns if c.name not in getattr(table, "export_exclude", ())]
+    yield [str(c.header) for c in columns]
+    yes_no = (str(_("Có")), str(_("Không")))
+    readers = [_reader(table, c, yes_no) for c in columns]
+    for record in table.data:
+        yield [read(record) for read in readers]
+
+
+def _reader(table: Table, bound: Any, yes_no: tuple[str, str]) -> Any:
+    """How to read one column's export value from a record (worked out once per column)."""
+    accessor = A(bound.accessor)
+    custom = getattr(table, f"value_{bound.name}", None)
+    boolean = isinstance(bound.column, BooleanColumn)
+    choices: list[bool] = []  # whether the column is a model field with choices: learnt from the first record
+
+    def read(record: Any) -> Any:
+        if not choices:
+            owner, _last = accessor.penultimate(record)
+            field = accessor.get_field(record) if isinstance(owner, Model) else None
+            choices.append(bool(getattr(field, "choices", None)))
+        if choices[0]:
+            owner, last = accessor.penultimate(record)
+            value = getattr(owner, f"get_{last}_display")() if owner is not None else None
+        else:
+            value = accessor.resolve(record, quiet=True)
+        if custom is not None:
+            return custom(value)
+        if boolean:
+            return "" if value is None else yes_no[0] if value else yes_no[1]
+        return str(value) if isinstance(value, Model) else value
+
+    return read
+
+
 def export_table(table: Table, fmt: str, name: str) -> HttpResponse:
     """The table's rows (all of them, not one page) as CSV or xlsx, formula-safe."""
-    rows = table.as_values(exclude_columns=getattr(table, "export_exclude", ()))
+    rows = export_rows(table)
     filename = f"{slugify(name) or 'export'}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         header = next(rows)
-        write_csv(response, rows, header=[str(h) for h in header])
+        write_csv(response, rows, header=header)
     else:
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=(name or "Export")[:31])
         sheet.freeze_panes = "A2"
         for index, row in enumerate(rows):
-            sheet.append(xlsx_row(sheet, [str(v) if index == 0 else v for v in row],
+            sheet.append(xlsx_row(sheet, row, number_formats=[None] * len(row) if index else (),
                                   font=Font(bold=True) if index == 0 else None))
         workbook.save(response)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -57,7 +100,7 @@ class ObjectListView(SingleTableMixin, FilterView):
     """Scoped, filtered, sorted, paginated list with CSV/xlsx export."""
 
     template_name = "generic/object_list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # the table paginates; the view must not count the rows again
     title: str = ""
 
     def base_queryset(self) -> QuerySet:

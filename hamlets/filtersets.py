@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,6 @@ from .models import Commune, District, Hamlet, HamletKind
 YES_NO = ((True, _("Có")), (False, _("Không")))
 
 
-def _terms(request: Any) -> QuerySet[Term]:
-    return Term.objects.all()
 
 
 class HamletFilterSet(django_filters.FilterSet):
@@ -25,8 +24,9 @@ class HamletFilterSet(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(method="search", label=_("Tìm"))
-    term = django_filters.CharFilter(method="period", label=_("Nhiệm kỳ"))
-    as_of = django_filters.CharFilter(method="period", label=_("Tính đến ngày"))
+    term = django_filters.ChoiceFilter(method="period", label=_("Nhiệm kỳ"), choices=(), empty_label=None)
+    as_of = django_filters.CharFilter(method="period", label=_("Tính đến ngày"),
+                                      widget=forms.DateInput(attrs={"type": "date"}))
     district = django_filters.ModelChoiceFilter(field_name="commune__district", queryset=District.objects.none(),
                                                 label=_("Huyện"))
     commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.none(), label=_("Xã"))
@@ -52,6 +52,7 @@ class HamletFilterSet(django_filters.FilterSet):
         self.filters["commune"].queryset = units.order_by("district__code", "code")
         districts = District.objects.restrict(user).filter(communes__hamlets__isnull=False).distinct()
         self.filters["district"].queryset = districts.order_by("code")
+        self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]
 
     def search(self, queryset: QuerySet[Hamlet], name: str, value: str) -> QuerySet[Hamlet]:
         return queryset.search(value)

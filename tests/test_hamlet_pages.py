@@ -150,3 +150,26 @@ def test_hamlet_edit_refuses_a_stale_version(world):
     assert "7" in response.text and "Người khác vừa lưu" in response.text
     hamlet.refresh_from_db()
     assert hamlet.party_members == 7
+
+
+def test_hamlet_page_query_count_does_not_grow_with_history(world, django_assert_max_num_queries):
+    hamlet = world.hamlets["mine"]
+    client = world.client("board")
+    url = reverse("hamlets:detail", args=[hamlet.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14) as first:
+        client.get(url)
+    for members in range(5):
+        hamlet.party_members = members
+        hamlet.save()
+    with django_assert_max_num_queries(len(first)):
+        assert client.get(url).status_code == 200
+
+
+def test_list_finds_chiefs_never_admitted(world):
+    election = world.elections["mine"]
+    election.chief_member_since = None
+    election.chief_party_role = ""
+    election.save()
+    page = world.client("staff").get(LIST, {**PERIOD, "chief_member": "false"})
+    assert names_in(page) == {"Xóm Đồng Hòa"}
