@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from hamlets import text
 from hamlets.models import District, Hamlet, PartyCell, Province
-from hamlets.scoping import Scope, ScopedQuerySet
+from hamlets.scoping import HamletChildQuerySet, Scope, ScopedQuerySet
 
 TERM_PATTERN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
 
@@ -121,11 +121,6 @@ class PartyRole(models.TextChoices):
     DEPUTY = "deputy", _("Phó bí thư")
 
 
-class ChiefElectionQuerySet(ScopedQuerySet):
-    district_path = "hamlet__commune__district"
-    province_path = "hamlet__commune__district__province_id"
-
-
 class ChiefElection(Versioned):
     """One election of a hamlet chief; several per term when a chief is replaced.
 
@@ -146,7 +141,7 @@ class ChiefElection(Versioned):
                                         choices=PartyRole.choices, blank=True)
     history = HistoricalRecords()
 
-    objects = ChiefElectionQuerySet.as_manager()
+    objects = HamletChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bầu trưởng thôn")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import text
-from .scoping import ScopedQuerySet
+from .scoping import HamletChildQuerySet, ScopedQuerySet
 
 
 class NamedUnit(models.Model):
@@ -169,11 +169,6 @@ class Hamlet(NamedUnit):
         return reverse("hamlets:detail", args=[self.pk])
 
 
-class PartyCellQuerySet(ScopedQuerySet):
-    district_path = "hamlet__commune__district"
-    province_path = "hamlet__commune__district__province_id"
-
-
 class PartyCell(models.Model):
     """The hamlet's own Party cell (chi bộ); at most one per hamlet.
 
@@ -186,7 +181,7 @@ class PartyCell(models.Model):
     active = models.BooleanField(_("đang hoạt động"), default=True)
     history = HistoricalRecords()
 
-    objects = PartyCellQuerySet.as_manager()
+    objects = HamletChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chi bộ")
@@ -200,11 +195,6 @@ class PartyCell(models.Model):
 class Gender(models.TextChoices):
     MALE = "male", _("Nam")
     FEMALE = "female", _("Nữ")
-
-
-class PartyMemberQuerySet(ScopedQuerySet):
-    district_path = "hamlet__commune__district"
-    province_path = "hamlet__commune__district__province_id"
 
 
 class PartyMember(models.Model):
@@ -224,7 +214,7 @@ class PartyMember(models.Model):
     sitting_chief = models.BooleanField(_("đang là trưởng thôn khi kết nạp"), default=False)
     history = HistoricalRecords()
 
-    objects = PartyMemberQuerySet.as_manager()
+    objects = HamletChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đảng viên")

@@ -88,3 +88,10 @@ class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: Any) -> Self:
         scope = user if isinstance(user, Scope) else Scope.of(user)
         return self.filter(scope.q(self.district_path, self.province_path))
+
+
+class HamletChildQuerySet(ScopedQuerySet):
+    """Rows that belong to a hamlet (cells, members, chief elections)."""
+
+    district_path = "hamlet__commune__district"
+    province_path = "hamlet__commune__district__province_id"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 
 from elections.models import AdmissionTarget, ChiefElection, Congress, Target
-from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UserScope
+from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
 from hamlets.scoping import Scope
 from tests.factories import (
     ChiefElectionFactory,
@@ -17,16 +17,9 @@ from tests.factories import (
     ProvinceFactory,
     TargetFactory,
 )
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def account(name: str, *, province=None, district=None, editor=False, superuser=False) -> User:
-    user = User.objects.create_user(name, password="x", is_superuser=superuser)
-    if province or district:
-        UserScope.objects.create(user=user, province=province or district.province, district=district,
-                                 editor=editor)
-    return user
 
 
 @pytest.fixture
@@ -63,29 +56,29 @@ def test_district_board_sees_its_district_only(world, model):
     if model is Commune:
         for d in (world["mine"], world["neighbour"]):
             assert Commune.objects.filter(district=d).exists()
-    user = account("board", district=world["mine"])
+    user = make_user("board", district=world["mine"])
     assert districts_seen(model, user) == {world["mine"].pk}
 
 
 @pytest.mark.parametrize("model", SCOPED)
 def test_provincial_staff_see_their_province_only(world, model):
-    user = account("staff", province=world["home"])
+    user = make_user("staff", province=world["home"])
     assert districts_seen(model, user) == {world["mine"].pk, world["neighbour"].pk}
 
 
 @pytest.mark.parametrize("model", SCOPED)
 def test_administrator_sees_everything_and_strangers_nothing(world, model):
-    admin = account("root", superuser=True)
+    admin = make_user("root", superuser=True)
     assert len(districts_seen(model, admin)) == 3
-    assert districts_seen(model, account("nobody")) == set()
+    assert districts_seen(model, make_user("nobody")) == set()
     assert districts_seen(model, AnonymousUser()) == set()
 
 
 def test_targets_district_board_sees_province_wide_and_its_own(world):
-    user = account("board", district=world["mine"])
+    user = make_user("board", district=world["mine"])
     seen = {(t.province_id, t.district_id) for t in Target.objects.restrict(user)}
     assert seen == {(world["home"].pk, None), (world["home"].pk, world["mine"].pk)}
-    staff = account("staff", province=world["home"])
+    staff = make_user("staff", province=world["home"])
     assert Target.objects.restrict(staff).count() == 3
     assert Province.objects.restrict(user).get() == world["home"]
 
