@@ -173,3 +173,18 @@ def test_list_finds_chiefs_never_admitted(world):
     election.save()
     page = world.client("staff").get(LIST, {**PERIOD, "chief_member": "false"})
     assert names_in(page) == {"Xóm Đồng Hòa"}
+
+
+@pytest.mark.parametrize(("who", "seen"), [
+    ("board", ["Xóm Đồng Hòa"]), ("neighbour", ["Bản Mới"]), ("outsider", ["Bản Nậm Củng"]),
+    ("staff", ["Xóm Đồng Hòa", "Bản Mới"])])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_contain_only_the_users_scope(world, who, seen, fmt):
+    response = world.client(who).get(LIST, {**PERIOD, "_export": fmt})
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+        names = [r[0] for r in rows]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(seen)
