@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cadre_tracker.generic import ObjectListView, VersionConflict, save_versioned, scoped_object_or_404
 from elections.models import ChiefElection, Congress, Term
@@ -16,9 +17,9 @@ from elections.period import Period
 from elections.results import with_results
 
 from .filtersets import HamletFilterSet
-from .forms import HamletForm
+from .forms import HamletForm, NewHamletForm
 from .history import hamlet_history
-from .models import Hamlet, PartyCell, PartyMember
+from .models import Commune, Hamlet, PartyCell, PartyMember
 from .scoping import Scope
 from .tables import HamletTable
 
@@ -27,7 +28,8 @@ class HamletListView(ObjectListView):
     queryset = Hamlet.objects.select_related("commune__district")
     filterset_class = HamletFilterSet
     table_class = HamletTable
-    title = _("Thôn, xóm")
+    title = gettext_lazy("Thôn, xóm")
+    template_name = "hamlets/hamlet_list.html"
 
     def base_queryset(self) -> QuerySet[Hamlet]:
         self.period = Period.from_query(self.request.GET)
@@ -88,6 +90,20 @@ def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "generic/object_form.html", {
         "form": form, "title": _("Sửa thôn, xóm: %(name)s") % {"name": hamlet.name}, "cancel": hamlet,
         "nav": "hamlets"})
+
+
+def hamlet_new(request: HttpRequest) -> HttpResponse:
+    require_editor(request)
+    form = NewHamletForm(request.POST or None, communes=Commune.objects.restrict(request.user))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            hamlet = form.save()
+            if form.cleaned_data["has_cell"]:
+                PartyCell.objects.create(hamlet=hamlet)
+        messages.success(request, _("Đã thêm %(name)s.") % {"name": hamlet.name})
+        return redirect(hamlet)
+    return render(request, "generic/object_form.html", {"form": form, "title": _("Thêm thôn, xóm"),
+                                                        "nav": "hamlets"})
 
 
 def describe_hamlet(hamlet: Hamlet) -> str:

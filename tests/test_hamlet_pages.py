@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from tests.factories import HamletFactory
+
 pytestmark = pytest.mark.django_db
 LIST = "/hamlets/"
 PERIOD = {"term": "2022-2025", "as_of": "2022-07-15"}
@@ -93,8 +95,6 @@ def test_xlsx_export_is_formula_safe_and_scoped(world):
 
 
 def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
-    from tests.factories import HamletFactory
-
     client = world.client("staff")
     client.get(LIST, PERIOD)  # warm the session
     with django_assert_max_num_queries(9) as few:
@@ -188,3 +188,39 @@ def test_exports_contain_only_the_users_scope(world, who, seen, fmt):
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted(seen)
+
+
+def new_hamlet(commune, name="Xóm Mới", **extra):
+    return {"commune": commune.pk, "name": name, "kind": "xom", "party_members": 5, "has_cell": "on",
+            "version": 0, **extra}
+
+
+def test_board_adds_a_hamlet_in_its_own_commune(world):
+    from hamlets.models import Hamlet
+
+    commune = world.hamlets["mine"].commune
+    response = world.client("board").post(reverse("hamlets:new"), new_hamlet(commune, name="  Xóm   Mới "))
+    hamlet = Hamlet.objects.get(name="Xóm Mới")
+    assert response.status_code == 302 and response["Location"] == f"/hamlets/{hamlet.pk}/"
+    assert hamlet.party_cell.active and hamlet.history.latest().history_user.username == "board"
+
+
+@pytest.mark.parametrize(("who", "status"), [("neighbour", 200), ("outsider", 403), ("staff", 403)])
+def test_board_cannot_add_a_hamlet_elsewhere(world, who, status):
+    from hamlets.models import Hamlet
+
+    response = world.client(who).post(reverse("hamlets:new"), new_hamlet(world.hamlets["mine"].commune))
+    assert response.status_code == status
+    if status == 200:
+        assert "commune" in response.context["form"].errors
+    assert not Hamlet.objects.filter(name="Xóm Mới").exists()
+
+
+def test_duplicate_hamlet_name_is_a_field_error_not_a_crash(world):
+    commune = world.hamlets["mine"].commune
+    response = world.client("board").post(reverse("hamlets:new"), new_hamlet(commune, name="xóm đồng hoà"))
+    assert response.status_code == 200 and "name" in response.context["form"].errors
+    other = HamletFactory(commune=commune, name="Xóm Khác")
+    edit = world.client("board").post(reverse("hamlets:edit", args=[other.pk]), {
+        "name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 1, "version": other.version})
+    assert edit.status_code == 200 and "name" in edit.context["form"].errors
