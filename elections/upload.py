@@ -114,7 +114,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if not result.ok:  # the data changed since the preview: show why, nothing written
         return render(request, "elections/import_preview.html", {
             "result": result, "token": "", "nav": "import", "title": _("Chưa nhập được")})
-    messages.success(request, _("Đã nhập %(name)s.") % {"name": name} + " " + result.summary_line)
+    messages.success(request, result.summary_line)
     return redirect("elections:import")
 
 

@@ -96,7 +96,8 @@ def test_a_dry_run_reports_and_writes_nothing(units, example):
     result = import_workbook(example, dry_run=True)
     assert result.ok and result.dry_run and not result.written
     assert result.summary.hamlets_created == 6
-    assert result.summary_line.startswith("Dry run, nothing written")
+    assert result.summary_line.startswith("Chạy thử, chưa ghi gì")
+    assert " / Dry run, nothing written" in result.summary_line
     assert [c.action for c in result.changes if c.sheet == "Hamlets"] == ["create"] * 6
     assert snapshot() == before
     assert not Term.objects.exists()
@@ -150,10 +151,30 @@ def test_only_changed_objects_are_saved_and_their_version_bumped(units, tmp_path
     write_workbook(path, {"Hamlets": [hamlet_row(secretary="Lô Văn Xuân Mới")]})
     result = import_workbook(path)
     assert result.summary.congresses_updated == 1 and result.summary.written == 1
-    assert result.changes[0].details == ("congress secretary: Lô Văn Xuân → Lô Văn Xuân Mới",)
+    assert result.changes[0].details == ("Bí thư / Secretary: Lô Văn Xuân → Lô Văn Xuân Mới",)
     assert Congress.objects.get().version == 2
     assert (Hamlet.objects.get().version, ChiefElection.objects.get().version) == (1, 1)
     assert (Congress.history.count(), Hamlet.history.count(), ChiefElection.history.count()) == (2, 1, 1)
+
+
+def test_the_preview_names_each_changed_field_in_both_languages(units, tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]})
+    assert import_workbook(path).ok
+    write_workbook(path, {"Hamlets": [hamlet_row(kind="xóm", special_area="yes", party_members=3,
+                                                 chief_party_role=None, chief_elected_on=None, chief=None)]})
+    result = import_workbook(path, dry_run=True)
+    assert [(c.action, c.details) for c in result.changes] == [("update", (
+        "Loại / Kind: bản → xóm",
+        "Địa bàn đặc thù: không → có / Special area: no → yes",
+        "Số đảng viên / Party members: 12 → 3",
+        "Xóa cuộc bầu trưởng thôn ngày 2022-05-20 / chief election of 2022-05-20 removed"))]
+    assert result.summary_line == (
+        "Chạy thử, chưa ghi gì: a.xlsx, đã kiểm tra 1 dòng; sẽ ghi thôn: 0 thêm, 1 sửa; chi bộ: 0 thêm, 0 sửa; "
+        "đại hội: 0 ghi, 0 xóa; bầu trưởng thôn: 0 ghi, 1 xóa; kết nạp: 0 ghi; mục tiêu: 0 ghi; "
+        "chỉ tiêu kết nạp: 0 ghi / "
+        "Dry run, nothing written: a.xlsx, 1 rows checked; would write hamlets 0 created, 1 updated; "
+        "Party cells 0 created, 0 updated; congresses 0 written, 0 removed; chief elections 0 written, 1 removed; "
+        "admissions 0 written; targets 0 written; admission targets 0 written")
 
 
 def test_a_file_like_source_is_read(units, tmp_path):

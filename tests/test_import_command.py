@@ -34,6 +34,8 @@ def test_success_prints_one_summary_line(units, tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row(), hamlet_row(hamlet="Bản Mới")]})
     out, err = run(str(path))
     assert out.splitlines() == [
+        "Đã nhập ok.xlsx: 2 dòng; thôn: 2 thêm, 0 sửa; chi bộ: 2 thêm, 0 sửa; đại hội: 2 ghi, 0 xóa; "
+        "bầu trưởng thôn: 2 ghi, 0 xóa; kết nạp: 0 ghi; mục tiêu: 0 ghi; chỉ tiêu kết nạp: 0 ghi / "
         "Imported ok.xlsx: 2 rows; hamlets 2 created, 0 updated; Party cells 2 created, 0 updated; congresses 2 "
         "written, 0 removed; chief elections 2 written, 0 removed; admissions 0 written; targets 0 written; "
         "admission targets 0 written"]
@@ -57,7 +59,8 @@ def test_problems_go_to_stderr_one_per_line_and_nothing_is_written(units, tmp_pa
 def test_a_dry_run_writes_nothing(units, tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
     out, _err = run(str(path), "--dry-run")
-    assert out.startswith("Dry run, nothing written: ok.xlsx, 1 rows checked; would write hamlets 1 created")
+    assert out.startswith("Chạy thử, chưa ghi gì: ok.xlsx, đã kiểm tra 1 dòng; sẽ ghi thôn: 1 thêm, 0 sửa")
+    assert " / Dry run, nothing written: ok.xlsx, 1 rows checked; would write hamlets 1 created" in out
     assert not Hamlet.objects.exists()
 
 
@@ -104,5 +107,7 @@ def test_verbosity_2_lists_what_each_row_changes(units, tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
     _out, err = run(str(path), "--dry-run", "-v", "2")
     assert err.splitlines() == [
-        "Hamlets!2: create Bản Đỉ, Xã Thông Thụ, Huyện Quế Phong (2022-2025): hamlet created; Party cell created; "
-        "congress 2022-2025 created (2022-05-12); chief election of 2022-05-20 created"]
+        "Hamlets!2: create Bản Đỉ, Xã Thông Thụ, Huyện Quế Phong (2022-2025): Thêm thôn / hamlet created; "
+        "Thêm chi bộ / Party cell created; "
+        "Thêm đại hội nhiệm kỳ 2022-2025 (2022-05-12) / congress 2022-2025 created (2022-05-12); "
+        "Thêm cuộc bầu trưởng thôn ngày 2022-05-20 / chief election of 2022-05-20 created"]

@@ -151,6 +151,10 @@ def test_admissions_are_updated_never_duplicated_and_never_change_party_members(
     assert (member.full_name, member.gender, member.sitting_chief) == ("Lô Văn Chung", "female", False)
     assert Hamlet.objects.get().party_members == 12
     assert (result.summary.admissions_created, result.summary.admissions_updated) == (1, 1)
+    assert [(c.row, c.action, c.details) for c in result.changes if c.sheet == "Admissions"] == [
+        (2, "update", ("Giới tính: Nam → Nữ / Gender: Male → Female",
+                       "Đang là trưởng thôn: có → không / Sitting chief: yes → no")),
+        (3, "create", ("Thêm đảng viên kết nạp / member created",))]
 
 
 def test_an_admission_for_a_stored_hamlet_needs_no_hamlets_row(units, tmp_path):
@@ -176,13 +180,21 @@ def test_the_same_person_twice_in_admissions_is_wrong(units, tmp_path):
 
 
 def test_targets_are_upserted_province_wide_and_per_district(run, units):
-    run(targets=[target_row(), target_row(district="Quế Phong", special_area_only="yes", percent="90%"),
-                 target_row(metric="Hoàn thành đại hội chi bộ", percent=95.5)],
-        admission_targets=[admission_target_row()])
+    result = run(targets=[target_row(), target_row(district="Quế Phong", special_area_only="yes", percent="90%"),
+                          target_row(metric="Hoàn thành đại hội chi bộ", percent=95.5)],
+                 admission_targets=[admission_target_row()])
+    assert [(c.subject, c.action, c.details) for c in result.changes] == [
+        ("Tỉnh Nghệ An: Chiefs who are Party members, 2022-2025", "create", ("Mục tiêu 100% / target 100%",)),
+        ("Huyện Quế Phong: Chiefs who are Party members (chỉ địa bàn đặc thù / special areas only), 2022-2025",
+         "create", ("Mục tiêu 90% / target 90%",)),
+        ("Tỉnh Nghệ An: Congresses completed, 2022-2025", "create", ("Mục tiêu 95.5% / target 95.5%",)),
+        ("Huyện Quế Phong, 2023", "create", ("Chỉ tiêu kết nạp 120 / target 120",))]
     assert Target.objects.count() == 3 and AdmissionTarget.objects.get().target == 120
     assert Target.objects.get(metric="Congresses completed").percent == Decimal("95.50")
     before = history_count()
-    run(targets=[target_row(percent=98)], admission_targets=[admission_target_row(target=130)])
+    result = run(targets=[target_row(percent=98)], admission_targets=[admission_target_row(target=130)])
+    assert [c.details for c in result.changes] == [("Mục tiêu % / Target %: 100 → 98",),
+                                                   ("Chỉ tiêu kết nạp / Target: 120 → 130",)]
     assert Target.objects.count() == 3 and Target.objects.get(district=None, metric__startswith="Chiefs").percent == 98
     assert AdmissionTarget.objects.get().target == 130
     assert history_count() == before + 2

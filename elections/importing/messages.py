@@ -188,3 +188,91 @@ def unknown_kind(label: Label, got: object) -> str:
 def unknown_gender(label: Label, got: object) -> str:
     return both(f"{label.vi} không rõ (Nam/Nữ) nên để trống", f"{label.en} is not Nam/Nữ (male/female): left blank",
                 got)
+
+
+# --- what a row changes (the preview) ------------------------------------
+
+BLANK = Label("trống", "blank")
+YES = Label("có", "yes")
+NO = Label("không", "no")
+
+
+def words(value: object) -> Label:
+    """A stored or new value in both languages: the words for blank, yes and no, else as shown."""
+    if value is None or value == "":
+        return BLANK
+    if isinstance(value, bool):
+        return YES if value else NO
+    return Label(shown(value), shown(value))
+
+
+def changed(label: Label, old: Label, new: Label) -> str:
+    """``Số đảng viên / Party members: 12 → 3``; where a value has words:
+    ``Đề án 01: không → có / Project 01: no → yes``."""
+    if (old.vi, new.vi) == (old.en, new.en):
+        return f"{label.vi} / {label.en}: {old.en} → {new.en}"
+    return both(f"{label.vi}: {old.vi} → {new.vi}", f"{label.en}: {old.en} → {new.en}")
+
+
+HAMLET_CREATED = both("Thêm thôn", "hamlet created")
+CELL_CREATED = both("Thêm chi bộ", "Party cell created")
+CELL_ACTIVE_AGAIN = both("Chi bộ hoạt động trở lại", "Party cell active again")
+CELL_INACTIVE = both("Chi bộ thôi hoạt động", "Party cell no longer active")
+MEMBER_CREATED = both("Thêm đảng viên kết nạp", "member created")
+SPECIAL_AREAS_ONLY = both("chỉ địa bàn đặc thù", "special areas only")
+
+
+def congress_created(term: str, held_on: dt.date | None) -> str:
+    day_ = words(held_on)
+    return both(f"Thêm đại hội nhiệm kỳ {term} ({day_.vi})", f"congress {term} created ({day_.en})")
+
+
+def congress_removed(term: str) -> str:
+    return both(f"Xóa đại hội nhiệm kỳ {term}", f"congress {term} removed")
+
+
+def election_created(held_on: dt.date) -> str:
+    return both(f"Thêm cuộc bầu trưởng thôn ngày {day(held_on)}", f"chief election of {day(held_on)} created")
+
+
+def election_removed(held_on: dt.date) -> str:
+    return both(f"Xóa cuộc bầu trưởng thôn ngày {day(held_on)}", f"chief election of {day(held_on)} removed")
+
+
+def target_created(percent: Decimal) -> str:
+    return both(f"Mục tiêu {shown(percent)}%", f"target {shown(percent)}%")
+
+
+def admission_target_created(target: int) -> str:
+    return both(f"Chỉ tiêu kết nạp {target}", f"target {target}")
+
+
+# --- the summary ---------------------------------------------------------
+
+def summary(name: str, rows: int, dry_run: bool, *, hamlets: tuple[int, int], cells: tuple[int, int],
+            congresses: tuple[int, int], elections: tuple[int, int], admissions: int, targets: int,
+            admission_targets: int) -> str:
+    """One line: what an import wrote (or a dry run would write).
+
+    ``hamlets`` and ``cells`` are (created, updated); ``congresses`` and
+    ``elections`` (written, removed); the others the number written."""
+    counts_vi = (
+        f"thôn: {hamlets[0]} thêm, {hamlets[1]} sửa; "
+        f"chi bộ: {cells[0]} thêm, {cells[1]} sửa; "
+        f"đại hội: {congresses[0]} ghi, {congresses[1]} xóa; "
+        f"bầu trưởng thôn: {elections[0]} ghi, {elections[1]} xóa; "
+        f"kết nạp: {admissions} ghi; "
+        f"mục tiêu: {targets} ghi; "
+        f"chỉ tiêu kết nạp: {admission_targets} ghi")
+    counts_en = (
+        f"hamlets {hamlets[0]} created, {hamlets[1]} updated; "
+        f"Party cells {cells[0]} created, {cells[1]} updated; "
+        f"congresses {congresses[0]} written, {congresses[1]} removed; "
+        f"chief elections {elections[0]} written, {elections[1]} removed; "
+        f"admissions {admissions} written; "
+        f"targets {targets} written; "
+        f"admission targets {admission_targets} written")
+    if dry_run:
+        return both(f"Chạy thử, chưa ghi gì: {name}, đã kiểm tra {rows} dòng; sẽ ghi {counts_vi}",
+                    f"Dry run, nothing written: {name}, {rows} rows checked; would write {counts_en}")
+    return both(f"Đã nhập {name}: {rows} dòng; {counts_vi}", f"Imported {name}: {rows} rows; {counts_en}")

@@ -28,19 +28,21 @@ The rules, from ``workbooks.md`` ("Import rules"):
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
+
+from django.utils import translation
 
 from elections.models import AdmissionTarget, ChiefElection, Congress, Target, Term
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
-from .messages import both
+from . import messages as msg
+from .messages import Label, both
 from .result import Change, Problem, Summary
 from .rows import AdmissionRow, AdmissionTargetRow, HamletRow, SheetCheck, TargetRow
+from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, TARGETS, SheetSpec
 
 CHUNK = 2000
 HamletKey = tuple[int, str]  # (commune id, name key)
@@ -53,16 +55,32 @@ def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[start:start + CHUNK]
 
 
-def shown(value: Any) -> str:
-    if value is None or value == "":
-        return "blank"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+def labels(spec: SheetSpec, *names: str, **columns: str) -> dict[str, Label]:
+    """Model field -> the label of the template column it is read from: ``names`` are fields named
+    like their column, ``columns`` maps the others (``held_on="congress_held_on"``)."""
+    return {**{name: spec.label(name) for name in names},
+            **{name: spec.label(column) for name, column in columns.items()}}
+
+
+# The labels of the fields each tracker's rows set, for the preview's details.
+HAMLET_LABELS = labels(HAMLETS, "kind", "special_area", "project01", "party_members")
+CONGRESS_LABELS = labels(HAMLETS, "secretary", "deputy_secretary", held_on="congress_held_on")
+ELECTION_LABELS = labels(HAMLETS, "chief", "chief_member_since", "chief_party_role", held_on="chief_elected_on")
+MEMBER_LABELS = labels(ADMISSIONS, "gender", "ethnicity", "admitted_on", "sitting_chief")
+TARGET_LABELS = labels(TARGETS, "percent")
+ADMISSION_TARGET_LABELS = labels(ADMISSION_TARGETS, "target")
+
+
+def words(obj: Any, name: str, value: Any) -> Label:
+    """A field's value in both languages: a choice by its label (``Nam`` / ``Male``)."""
+    choices = dict(obj._meta.get_field(name).flatchoices)
+    if value not in (None, "") and value in choices:
+        with translation.override(None):
+            vi = str(choices[value])
+        with translation.override("en"):
+            en = str(choices[value])
+        return Label(vi, en)
+    return msg.words(value)
 
 
 class Tracker:
@@ -98,13 +116,14 @@ class Tracker:
         return [o for o in self.loaded if id(o) not in self._deleted and self._values(o) != self._before[id(o)]]
 
     @staticmethod
-    def assign(obj: Any, values: dict[str, Any], what: str = "") -> list[str]:
-        """Set ``values`` on ``obj``; the changes as ``"field: old → new"``."""
+    def assign(obj: Any, values: dict[str, Any], labels: Mapping[str, Label]) -> list[str]:
+        """Set ``values`` on ``obj``; the changes as ``"Số đảng viên / Party members: 12 → 3"``,
+        each field named by its label in ``labels``."""
         details = []
         for name, value in values.items():
             old = getattr(obj, name)
             if old != value:
-                details.append(f"{what}{name.replace('_', ' ')}: {shown(old)} → {shown(value)}")
+                details.append(msg.changed(labels[name], words(obj, name, old), words(obj, name, value)))
                 setattr(obj, name, value)
         return details
 
@@ -189,14 +208,14 @@ class Planner:
             hamlet = Hamlet(commune_id=row.place.commune.id, name=row.name, **values)
             hamlet.fill_keys()
             self.hamlets[key] = self.plan.hamlets.create(hamlet)
-            details = ["hamlet created"]
+            details = [msg.HAMLET_CREATED]
         else:
-            details = Tracker.assign(hamlet, values)
+            details = Tracker.assign(hamlet, values, HAMLET_LABELS)
         details += self._cell(key, hamlet, row)
         if row.party_cell:
             details += self._congress(key, term, row)
         details += self._election(key, hamlet, term, row)
-        action = "create" if details[:1] == ["hamlet created"] else "update" if details else "unchanged"
+        action = "create" if details[:1] == [msg.HAMLET_CREATED] else "update" if details else "unchanged"
         subject = f"{row.name}, {row.place.commune.name}, {row.place.district.name} ({term.name})"
         self.plan.changes.append(Change(self.checks["Hamlets"].columns.sheet, row.row, subject, action,
                                         tuple(details)))
@@ -205,10 +224,10 @@ class Planner:
         cell = self.cells.get(key)
         if row.party_cell and cell is None:
             self.cells[key] = self.plan.cells.create(PartyCell(hamlet=hamlet, active=True))
-            return ["Party cell created"]
+            return [msg.CELL_CREATED]
         if cell is not None and cell.active != row.party_cell:
             cell.active = row.party_cell
-            return ["Party cell active again" if row.party_cell else "Party cell no longer active"]
+            return [msg.CELL_ACTIVE_AGAIN if row.party_cell else msg.CELL_INACTIVE]
         return []
 
     def _congress(self, key: HamletKey, term: Term, row: HamletRow) -> list[str]:
@@ -216,15 +235,15 @@ class Planner:
         if row.congress_held_on is None and not row.secretary and not row.deputy_secretary:
             if congress is not None and congress.pk is not None:
                 self.plan.congresses.delete(congress)
-                return [f"congress {term.name} removed"]
+                return [msg.congress_removed(term.name)]
             return []
         values = {"held_on": row.congress_held_on, "secretary": row.secretary,
                   "deputy_secretary": row.deputy_secretary}
         if congress is None:
             congress = Congress(cell=self.cells[key], term=term, **values)
             self.congresses[(key, row.term)] = self.plan.congresses.create(congress)
-            return [f"congress {term.name} created ({shown(row.congress_held_on)})"]
-        return Tracker.assign(congress, values, "congress ")
+            return [msg.congress_created(term.name, row.congress_held_on)]
+        return Tracker.assign(congress, values, CONGRESS_LABELS)
 
     def _election(self, key: HamletKey, hamlet: Hamlet, term: Term, row: HamletRow) -> list[str]:
         stored = self.elections.get((key, row.term), [])
@@ -232,7 +251,7 @@ class Planner:
         if day is None:
             for election in stored:
                 self.plan.elections.delete(election)
-            return [f"chief election of {shown(e.held_on)} removed" for e in stored]
+            return [msg.election_removed(e.held_on) for e in stored]
         same = next((e for e in stored if e.held_on == day), None)
         later = [e for e in stored if e.held_on > day]
         if same is None and later:
@@ -240,18 +259,18 @@ class Planner:
         details = []
         for election in later:
             self.plan.elections.delete(election)
-            details.append(f"chief election of {shown(election.held_on)} removed")
+            details.append(msg.election_removed(election.held_on))
             self.plan.warnings.append(self.checks["Hamlets"].at("chief_elected_on", row.row, both(
-                f"Cuộc bầu trưởng thôn ngày {shown(election.held_on)} ({election.chief}) đã lưu sau ngày bầu của "
+                f"Cuộc bầu trưởng thôn ngày {msg.day(election.held_on)} ({election.chief}) đã lưu sau ngày bầu của "
                 "dòng này nên bị xoá",
-                f"The stored chief election of {shown(election.held_on)} ({election.chief}) is later than this "
+                f"The stored chief election of {msg.day(election.held_on)} ({election.chief}) is later than this "
                 "row's and is removed")))
         values = {"held_on": day, "chief": row.chief, "chief_member_since": row.chief_member_since,
                   "chief_party_role": row.chief_party_role}
         if same is None:
             self.plan.elections.create(ChiefElection(hamlet=hamlet, term=term, **values))
-            return [*details, f"chief election of {shown(day)} created"]
-        return details + Tracker.assign(same, values, "chief election ")
+            return [*details, msg.election_created(day)]
+        return details + Tracker.assign(same, values, ELECTION_LABELS)
 
     def admissions(self, rows: list[AdmissionRow], failed: set[HamletKey] = frozenset()) -> None:
         """``failed``: hamlets named by Hamlets rows with problems (not reported again here)."""
@@ -280,14 +299,14 @@ class Planner:
                 member = PartyMember(hamlet=hamlet, full_name=row.full_name, birth_year=row.birth_year, **values)
                 member.fill_keys()
                 self.plan.members.create(member)
-                self.plan.changes.append(Change(check.columns.sheet, row.row, subject, "create", ("member created",)))
+                self.plan.changes.append(Change(check.columns.sheet, row.row, subject, "create", (msg.MEMBER_CREATED,)))
                 continue
             if member.official_on and row.admitted_on > member.official_on:
                 self.plan.problems.append(check.at("admitted_on", row.row, both(
-                    f"Ngày kết nạp sau ngày chính thức đã lưu ({shown(member.official_on)})",
-                    f"Admitted on is later than the stored official date ({shown(member.official_on)})")))
+                    f"Ngày kết nạp sau ngày chính thức đã lưu ({msg.day(member.official_on)})",
+                    f"Admitted on is later than the stored official date ({msg.day(member.official_on)})")))
                 continue
-            details = Tracker.assign(member, values)
+            details = Tracker.assign(member, values, MEMBER_LABELS)
             self.plan.changes.append(Change(check.columns.sheet, row.row, subject,
                                             "update" if details else "unchanged", tuple(details)))
 
@@ -302,16 +321,16 @@ class Planner:
         for row in rows:
             target = stored.get(row.key)
             unit = row.place.district or row.place.province
-            subject = (f"{unit.name}: {row.metric}{' (special areas only)' if row.special_area_only else ''}, "
+            subject = (f"{unit.name}: {row.metric}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
                        f"{self.plan.terms[row.term].name}")
             if target is None:
                 province, district, _years, metric, special = row.key
                 self.plan.targets.create(Target(province_id=province, district_id=district, metric=metric,
                                                 term=self.plan.terms[row.term], special_area_only=special,
                                                 percent=row.percent))
-                self.plan.changes.append(Change(sheet, row.row, subject, "create", (f"target {row.percent}%",)))
+                self.plan.changes.append(Change(sheet, row.row, subject, "create", (msg.target_created(row.percent),)))
                 continue
-            details = Tracker.assign(target, {"percent": row.percent})
+            details = Tracker.assign(target, {"percent": row.percent}, TARGET_LABELS)
             self.plan.changes.append(Change(sheet, row.row, subject, "update" if details else "unchanged",
                                             tuple(details)))
 
@@ -327,8 +346,9 @@ class Planner:
             if target is None:
                 self.plan.admission_targets.create(AdmissionTarget(district_id=row.place.district.id, year=row.year,
                                                                    target=row.target))
-                self.plan.changes.append(Change(sheet, row.row, subject, "create", (f"target {row.target}",)))
+                self.plan.changes.append(Change(sheet, row.row, subject, "create",
+                                                (msg.admission_target_created(row.target),)))
                 continue
-            details = Tracker.assign(target, {"target": row.target})
+            details = Tracker.assign(target, {"target": row.target}, ADMISSION_TARGET_LABELS)
             self.plan.changes.append(Change(sheet, row.row, subject, "update" if details else "unchanged",
                                             tuple(details)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .messages import summary
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -37,7 +39,8 @@ class Problem:
 @dataclass(frozen=True)
 class Change:
     """What importing one row does, for a preview: ``action`` is ``create``,
-    ``update`` or ``unchanged``; ``details`` says what changes, field by field."""
+    ``update`` or ``unchanged``; ``details`` says what changes, field by field,
+    Vietnamese then English (``Số đảng viên / Party members: 12 → 3``)."""
 
     sheet: str
     row: int
@@ -73,20 +76,16 @@ class Summary:
         return sum(getattr(self, f.name) for f in fields(self) if f.name != "rows")
 
     def line(self, name: str, dry_run: bool = False) -> str:
-        rows = sum(self.rows.values())
-        counts = (
-            f"hamlets {self.hamlets_created} created, {self.hamlets_updated} updated; "
-            f"Party cells {self.cells_created} created, {self.cells_updated} updated; "
-            f"congresses {self.congresses_created + self.congresses_updated} written, "
-            f"{self.congresses_deleted} removed; "
-            f"chief elections {self.elections_created + self.elections_updated} written, "
-            f"{self.elections_deleted} removed; "
-            f"admissions {self.admissions_created + self.admissions_updated} written; "
-            f"targets {self.targets_created + self.targets_updated} written; "
-            f"admission targets {self.admission_targets_created + self.admission_targets_updated} written")
-        if dry_run:
-            return f"Dry run, nothing written: {name}, {rows} rows checked; would write {counts}"
-        return f"Imported {name}: {rows} rows; {counts}"
+        """One line, Vietnamese then English: ``Đã nhập x.xlsx: 10 dòng; ... / Imported x.xlsx: 10 rows; ...``."""
+        return summary(
+            name, sum(self.rows.values()), dry_run,
+            hamlets=(self.hamlets_created, self.hamlets_updated),
+            cells=(self.cells_created, self.cells_updated),
+            congresses=(self.congresses_created + self.congresses_updated, self.congresses_deleted),
+            elections=(self.elections_created + self.elections_updated, self.elections_deleted),
+            admissions=self.admissions_created + self.admissions_updated,
+            targets=self.targets_created + self.targets_updated,
+            admission_targets=self.admission_targets_created + self.admission_targets_updated)
 
 
 @dataclass
