@@ -12,7 +12,7 @@ from django.test import Client
 from elections.models import Target
 from hamlets.models import Commune, Hamlet
 from tests.personas import make_user
-from tests.scenarios import Published, build_district
+from tests.scenarios import QUY_HOP_2022, THANH_CHUONG_2022, Published, build_district
 
 pytestmark = pytest.mark.django_db
 JULY_15 = dt.date(2022, 7, 15)
@@ -26,10 +26,8 @@ def province(term, nghe_an, district_of):
         "quy_hop": district_of("Huyện Quỳ Hợp"),
         "nam_dan": district_of("Huyện Nam Đàn"),  # no hamlets yet
     }
-    build_district(districts["thanh_chuong"], term, JULY_15, Published(
-        hamlets=234, elected=218, chief_members=214, cells=230, congresses=206, secretary=14, deputy=189))
-    build_district(districts["quy_hop"], term, JULY_15, Published(
-        hamlets=214, elected=214, chief_members=202, cells=214, congresses=203, secretary=12, deputy=183),
+    build_district(districts["thanh_chuong"], term, JULY_15, THANH_CHUONG_2022)
+    build_district(districts["quy_hop"], term, JULY_15, QUY_HOP_2022,
         special_area=lambda i: i < 50)
     Target.objects.create(province=nghe_an, term=term, metric="Chiefs who are Party members", percent=100)
     Target.objects.create(province=nghe_an, term=term, metric="Chiefs who are Party members", percent=95,

@@ -18,7 +18,7 @@ from tests.factories import (
     PartyCellFactory,
     PartyMemberFactory,
 )
-from tests.scenarios import Published, build_district
+from tests.scenarios import QUY_HOP_2022, QUY_HOP_ELECTIONS_HELD, THANH_CHUONG_2022, Published, build_district
 
 pytestmark = pytest.mark.django_db
 JULY_15 = dt.date(2022, 7, 15)
@@ -32,12 +32,10 @@ def counts(ratio: Ratio) -> tuple[int, int]:
 def nghe_an_2022(term, district_of):
     """Four districts of Nghệ An as the article reports them on 15 July 2022."""
     thanh_chuong = district_of("Huyện Thanh Chương")
-    build_district(thanh_chuong, term, JULY_15, Published(
-        hamlets=234, elected=218, chief_members=214, cells=230, congresses=206, secretary=14, deputy=189))
+    build_district(thanh_chuong, term, JULY_15, THANH_CHUONG_2022)
     quy_hop = district_of("Huyện Quỳ Hợp")
-    build_district(quy_hop, term, JULY_15, Published(
-        hamlets=214, elected=214, chief_members=202, cells=214, congresses=203, secretary=12, deputy=183),
-        elections_held=dt.date(2022, 4, 10))
+    build_district(quy_hop, term, JULY_15, QUY_HOP_2022,
+        elections_held=QUY_HOP_ELECTIONS_HELD)
     tuong_duong = district_of("Huyện Tương Dương")
     build_district(tuong_duong, term, JULY_15, Published(
         hamlets=146, elected=146, chief_members=145, cells=146, congresses=146))

@@ -25,7 +25,7 @@ from elections.reports.meeting import QUERIES
 from hamlets.models import Commune, District, Province, UserScope
 from hamlets.scoping import Scope
 from tests.factories import CommuneFactory, DistrictFactory, HamletFactory, PartyMemberFactory, ProvinceFactory
-from tests.scenarios import Published, build_district
+from tests.scenarios import QUY_HOP_2022, QUY_HOP_ELECTIONS_HELD, THANH_CHUONG_2022, Published, build_district
 
 pytestmark = pytest.mark.django_db
 JULY_15 = dt.date(2022, 7, 15)
@@ -75,12 +75,10 @@ def values(row, header: list[str]) -> dict[str, object]:
 def nghe_an_2022(term, nghe_an, district_of):
     """Thanh Chương and Quỳ Hợp as published on 15 July 2022, Nam Đàn without hamlets."""
     thanh_chuong = district_of("Huyện Thanh Chương")
-    build_district(thanh_chuong, term, JULY_15, Published(
-        hamlets=234, elected=218, chief_members=214, cells=230, congresses=206, secretary=14, deputy=189))
+    build_district(thanh_chuong, term, JULY_15, THANH_CHUONG_2022)
     quy_hop = district_of("Huyện Quỳ Hợp")
-    build_district(quy_hop, term, JULY_15, Published(
-        hamlets=214, elected=214, chief_members=202, cells=214, congresses=203, secretary=12, deputy=183),
-        elections_held=dt.date(2022, 4, 10), party_members=lambda i: (0, 2, 4)[i] if i < 3 else 12)
+    build_district(quy_hop, term, JULY_15, QUY_HOP_2022,
+        elections_held=QUY_HOP_ELECTIONS_HELD, party_members=lambda i: (0, 2, 4)[i] if i < 3 else 12)
     nam_dan = district_of("Huyện Nam Đàn")
     CommuneFactory(district=nam_dan, name="Xã Không Có Thôn")
     Target.objects.create(province=nghe_an, term=term, metric=MEMBERS, percent=100)
