@@ -88,9 +88,9 @@ def export_table(table: Table, fmt: str, name: str) -> HttpResponse:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=(name or "Export")[:31])
         sheet.freeze_panes = "A2"
-        for index, row in enumerate(rows):
-            sheet.append(xlsx_row(sheet, row, number_formats=[None] * len(row) if index else (),
-                                  font=Font(bold=True) if index == 0 else None))
+        sheet.append(xlsx_row(sheet, next(rows), font=Font(bold=True)))
+        for row in rows:
+            sheet.append(xlsx_row(sheet, row))
         workbook.save(response)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
