@@ -158,7 +158,9 @@ class Dashboard:
         return made
 
 
-def _province(request: HttpRequest, scope: Scope) -> Province | None:
+def scoped_province(request: HttpRequest, scope: Scope) -> Province | None:
+    """The province a page shows: ``?province=<code>`` (404 outside the scope),
+    else the user's own, else (an administrator) the first that has hamlets."""
     provinces = Province.objects.restrict(scope)
     code = request.GET.get("province", "")
     if code.isdigit():
@@ -191,7 +193,7 @@ TITLE = gettext_lazy("Tổng hợp tiến độ")
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = Scope.of(request.user)
     period = Period.from_query(request.GET)
-    province = _province(request, scope)
+    province = scoped_province(request, scope)
     context: dict[str, Any] = {"nav": "dashboard", "title": TITLE, "period": period, "terms": Term.objects.all(),
                                "province": province, "scope": scope}
     if province is None or period.term is None:

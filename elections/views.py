@@ -110,18 +110,15 @@ def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
 
 def report_download(request: HttpRequest) -> HttpResponse:
     """The meeting report for the dashboard's term, date and province, in the user's scope."""
-    from hamlets.models import Province
     from hamlets.scoping import Scope
 
+    from .dashboard import scoped_province
     from .period import Period
     from .reports.registry import XLSX_CONTENT_TYPE, get_report
 
     period = Period.from_query(request.GET)
     scope = Scope.of(request.user)
-    code = request.GET.get("province", "")
-    provinces = Province.objects.restrict(scope)
-    province = provinces.filter(code=int(code)).first() if code.isdigit() else (
-        provinces.filter(pk=scope.province_id).first() if scope.province_id else None)
+    province = scoped_province(request, scope)
     if province is None or period.term is None:
         raise Http404(_("Chọn tỉnh và nhiệm kỳ để tải báo cáo."))
     report = get_report("meeting")(province, period.term, period.as_of, scope=scope)

@@ -132,3 +132,10 @@ def test_bad_period_falls_back_with_a_message(nghe_an, province):
     page = client_for(make_user("tinh", province=nghe_an)).get("/", {"term": "1999-2000", "as_of": "hôm qua"})
     assert page.status_code == 200
     assert len(page.context["period"].errors) == 2
+
+
+def test_report_without_province_is_the_province_the_dashboard_shows(nghe_an, province):
+    admin = client_for(make_user("root", superuser=True))
+    assert admin.get("/", PERIOD).context["province"] == nghe_an
+    response = admin.get("/report.xlsx", PERIOD)
+    assert response.status_code == 200 and f"-{nghe_an.code}-" in response["Content-Disposition"]
