@@ -9,9 +9,11 @@ sorts and paginates it, and exports the same filtered rows with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -147,8 +149,6 @@ def save_versioned(obj: Any, expected_version: int) -> None:
     started from the same version cannot both pass, on SQLite or PostgreSQL.
     Raises ``VersionConflict`` when the stored version moved on.
     """
-    from django.db import transaction
-
     with transaction.atomic():
         bumped = type(obj)._default_manager.filter(pk=obj.pk, version=expected_version).update(
             version=expected_version + 1)
@@ -156,3 +156,31 @@ def save_versioned(obj: Any, expected_version: int) -> None:
             raise VersionConflict
         obj.version = expected_version + 1
         obj.save()
+
+
+def save_form(request: HttpRequest, form: Any, describe: Callable[[Any], str],
+              also: Callable[[Any], None] | None = None) -> bool:
+    """Save a valid model form: a new object by insert, an existing one only if
+    nobody saved it since the form was opened; ``also(obj)`` runs in the same
+    transaction. On a conflict nothing is saved, the message shows the stored
+    values, and the form keeps what the user typed but now carries the stored
+    version, so saving it again is a deliberate overwrite, not a stale one."""
+    obj = form.instance
+    try:
+        with transaction.atomic():
+            if obj.pk is None:
+                obj.save()
+            else:
+                save_versioned(obj, form.cleaned_data.get("version") or 0)
+            if also is not None:
+                also(obj)
+    except (VersionConflict, IntegrityError):
+        current = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        messages.error(request, _("Người khác vừa lưu: %(values)s. Chưa lưu thay đổi của bạn; "
+                                  "hãy xem lại rồi lưu lần nữa.") % {"values": describe(current) if current else "—"})
+        if current is not None:
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        return False
+    messages.success(request, _("Đã lưu."))
+    return True

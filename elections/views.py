@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cadre_tracker.generic import VersionConflict, save_versioned, scoped_object_or_404
+from cadre_tracker.generic import save_form, scoped_object_or_404
 from hamlets.models import Hamlet, PartyCell, PartyMember
 from hamlets.views import require_editor
 
 from .forms import AdmissionForm, ChiefElectionForm, CongressForm
 from .models import ChiefElection, Congress, Term
-
-
-def _save(request: HttpRequest, form: ModelForm, describe: Any) -> bool:
-    """Save a valid form: new objects by insert, existing ones only if nobody
-    saved them since the form was opened. On a conflict the form is given the
-    stored values and the message shows them."""
-    obj = form.instance
-    try:
-        if obj.pk is None:
-            with transaction.atomic():
-                obj.save()
-        else:
-            save_versioned(obj, form.cleaned_data.get("version") or 0)
-    except (VersionConflict, IntegrityError):
-        current = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
-        messages.error(request, _("Người khác vừa lưu kết quả này: %(values)s. Chưa lưu thay đổi của bạn; "
-                                  "hãy xem lại rồi lưu lần nữa.") % {"values": describe(current) if current else "—"})
-        return False
-    messages.success(request, _("Đã lưu."))
-    return True
 
 
 def _form_page(request: HttpRequest, form: ModelForm, title: str, hamlet: Hamlet) -> HttpResponse:
@@ -72,7 +48,7 @@ def congress_edit(request: HttpRequest, hamlet: int, term: int) -> HttpResponse:
     congress = Congress.objects.filter(cell=cell, term=term_obj).first() or Congress(cell=cell, term=term_obj)
     chief = ChiefElection.objects.filter(hamlet=hamlet_obj, term=term_obj).order_by("-held_on").first()
     form = CongressForm(request.POST or None, instance=congress, cell=cell, chief=chief)
-    if request.method == "POST" and form.is_valid() and _save(request, form, describe_congress):
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_congress):
         return redirect(hamlet_obj)
     return _form_page(request, form, _("Đại hội chi bộ %(hamlet)s, nhiệm kỳ %(term)s")
                       % {"hamlet": hamlet_obj.name, "term": term_obj}, hamlet_obj)
@@ -83,7 +59,7 @@ def _election_form(request: HttpRequest, election: ChiefElection) -> HttpRespons
     cell = PartyCell.objects.filter(hamlet=hamlet).first()
     congress = Congress.objects.filter(cell=cell, term=election.term).first() if cell else None
     form = ChiefElectionForm(request.POST or None, instance=election, cell=cell, congress=congress)
-    if request.method == "POST" and form.is_valid() and _save(request, form, describe_election):
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_election):
         return redirect(hamlet)
     return _form_page(request, form, _("Bầu trưởng thôn %(hamlet)s, nhiệm kỳ %(term)s")
                       % {"hamlet": hamlet.name, "term": election.term}, hamlet)
@@ -103,7 +79,7 @@ def election_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
     hamlet_obj = _hamlet(request, hamlet)
     form = AdmissionForm(request.POST or None, instance=PartyMember(hamlet=hamlet_obj))
-    if request.method == "POST" and form.is_valid() and _save(request, form, str):
+    if request.method == "POST" and form.is_valid() and save_form(request, form, str):
         return redirect(hamlet_obj)
     return _form_page(request, form, _("Kết nạp đảng viên, %(hamlet)s") % {"hamlet": hamlet_obj.name}, hamlet_obj)
 

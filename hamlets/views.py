@@ -1,17 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_tracker.generic import ObjectListView, VersionConflict, save_versioned, scoped_object_or_404
+from cadre_tracker.generic import ObjectListView, save_form, scoped_object_or_404
 from elections.models import ChiefElection, Congress, Term
 from elections.period import Period
 from elections.results import with_results
@@ -64,29 +64,27 @@ def require_editor(request: HttpRequest) -> None:
         raise PermissionDenied(_("Bạn chỉ có quyền xem, không có quyền sửa kết quả."))
 
 
+def _set_cell(form: HamletForm) -> Callable[[Hamlet], None]:
+    """Create, reactivate or deactivate the hamlet's cell as the form says."""
+
+    def apply(hamlet: Hamlet) -> None:
+        wanted = form.cleaned_data["has_cell"]
+        cell = PartyCell.objects.filter(hamlet=hamlet).first()
+        if cell is None and wanted:
+            PartyCell.objects.create(hamlet=hamlet)
+        elif cell is not None and cell.active != wanted:
+            cell.active = wanted
+            cell.save()
+
+    return apply
+
+
 def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     hamlet = scoped_object_or_404(Hamlet.objects.select_related("commune__district"), request, pk=pk)
     require_editor(request)
     form = HamletForm(request.POST or None, instance=hamlet)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                save_versioned(form.instance, form.cleaned_data["version"] or 0)
-                cell = PartyCell.objects.filter(hamlet=hamlet).first()
-                wanted = form.cleaned_data["has_cell"]
-                if cell is None and wanted:
-                    PartyCell.objects.create(hamlet=hamlet)
-                elif cell is not None and cell.active != wanted:
-                    cell.active = wanted
-                    cell.save()
-        except VersionConflict:
-            current = Hamlet.objects.get(pk=hamlet.pk)
-            messages.error(request, _("Người khác vừa lưu thôn này (%(values)s). Chưa lưu thay đổi của bạn; "
-                                      "hãy xem lại rồi lưu lần nữa.") % {"values": describe_hamlet(current)})
-            form = HamletForm(instance=current)
-        else:
-            messages.success(request, _("Đã lưu."))
-            return redirect(hamlet)
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_hamlet, _set_cell(form)):
+        return redirect(hamlet)
     return render(request, "generic/object_form.html", {
         "form": form, "title": _("Sửa thôn, xóm: %(name)s") % {"name": hamlet.name}, "cancel": hamlet,
         "nav": "hamlets"})
@@ -95,13 +93,8 @@ def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def hamlet_new(request: HttpRequest) -> HttpResponse:
     require_editor(request)
     form = NewHamletForm(request.POST or None, communes=Commune.objects.restrict(request.user))
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            hamlet = form.save()
-            if form.cleaned_data["has_cell"]:
-                PartyCell.objects.create(hamlet=hamlet)
-        messages.success(request, _("Đã thêm %(name)s.") % {"name": hamlet.name})
-        return redirect(hamlet)
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_hamlet, _set_cell(form)):
+        return redirect(form.instance)
     return render(request, "generic/object_form.html", {"form": form, "title": _("Thêm thôn, xóm"),
                                                         "nav": "hamlets"})
 

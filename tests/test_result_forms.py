@@ -136,3 +136,18 @@ def test_admission_form(world):
     assert "admitted_on" in late.context["form"].errors
     member = PartyMember.objects.get(full_name="Lèng Văn Tình")
     assert member.sitting_chief and member.history.latest().history_user.username == "board"
+
+
+def test_after_a_conflict_the_refused_form_can_be_saved_deliberately(world):
+    congress = world.congresses["mine"]
+    opened = congress.version
+    world.client("board").post(congress_url(world), congress_data(congress, secretary="Người Lưu Trước"))
+    refused = world.client("colleague").post(congress_url(world), congress_data(
+        congress, secretary="Người Lưu Sau", version=opened))
+    form = refused.context["form"]
+    assert form["secretary"].value() == "Người Lưu Sau"  # their typing is kept
+    again = world.client("colleague").post(congress_url(world), congress_data(
+        congress, secretary="Người Lưu Sau", version=form["version"].value()))
+    assert again.status_code == 302
+    congress.refresh_from_db()
+    assert congress.secretary == "Người Lưu Sau" and congress.version == opened + 2
