@@ -28,16 +28,20 @@ from django.db.models import Case, CharField, Count, DateField, Exists, F, Outer
 from django.db.models.functions import Concat, ExtractYear, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
-from hamlets.models import District, Hamlet, PartyCell, PartyMember
+from hamlets.models import District, Hamlet, PartyMember
 
-from .models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Term
+from .models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Term
 from .results import elections_until
 
-Level = Literal["province", "district", "commune"]
+Level = Literal["province", "district", "commune", "new_province", "new_commune"]
+# How hamlets are grouped: the earlier list's province, district, commune; the 2025
+# list's province and commune (``new_commune`` None: the province's unplaced hamlets).
 GROUP_FIELDS: dict[str, str] = {
     "province": "commune__district__province_id",
     "district": "commune__district_id",
     "commune": "commune_id",
+    "new_province": "province_id",
+    "new_commune": "new_commune_id",
 }
 
 
@@ -98,6 +102,8 @@ FIGURES_BY_CODE = {f.code: f for f in FIGURES}
 SPLIT_CODES = ("without_cell", "without_members", "one_two_members", "cells_at_risk")
 
 _MEMBER = "SUBSTR(f_chief, 1, 2) = 'm:'"
+# a congress counts for a hamlet whose record for the term says it has a Party cell
+_CONGRESS = "(f_cell AND f_congress)"
 _ROLE = {role: f"f_chief = 'm:{role.value}'" for role in PartyRole}
 # Each named condition on one hamlet, in SQL over the facts of ``Figures._facts``
 # (booleans there are SQL booleans on PostgreSQL and 0/1 on SQLite; both read as truth values).
@@ -106,10 +112,10 @@ CONDITIONS: dict[str, str | None] = {
     "elected": "f_chief IS NOT NULL",
     "chief_member": _MEMBER,
     "cell": "f_cell",
-    "congress": "f_congress",
-    "chief_secretary": f"f_congress AND {_ROLE[PartyRole.SECRETARY]}",
-    "chief_deputy": f"f_congress AND {_ROLE[PartyRole.DEPUTY]}",
-    "chief_secretary_or_deputy": f"f_congress AND ({_ROLE[PartyRole.SECRETARY]} OR {_ROLE[PartyRole.DEPUTY]})",
+    "congress": _CONGRESS,
+    "chief_secretary": f"{_CONGRESS} AND {_ROLE[PartyRole.SECRETARY]}",
+    "chief_deputy": f"{_CONGRESS} AND {_ROLE[PartyRole.DEPUTY]}",
+    "chief_secretary_or_deputy": f"{_CONGRESS} AND ({_ROLE[PartyRole.SECRETARY]} OR {_ROLE[PartyRole.DEPUTY]})",
     "without_cell": "NOT f_cell",
     "without_members": "f_members = 0",
     "one_two_members": "f_members BETWEEN 1 AND 2",
@@ -117,6 +123,25 @@ CONDITIONS: dict[str, str | None] = {
     "special_area": "f_special",
     "project01": "f_p01",
 }
+
+
+def counted_hamlets(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date,
+                    special_only: bool = False, **record: object) -> QuerySet[Hamlet]:
+    """The hamlets a term's figures count on a date, joined to the record they use.
+
+    Only hamlets with a record for the term or an earlier one count, each
+    with that record's attributes (``units.md``); a hamlet first entered in
+    the 2025 list counts in nothing dated before 1 July 2025. The join to
+    ``term_records`` holds one row per hamlet (the record in force); later
+    ``F("term_records__...")`` references reuse it; ``record`` adds conditions on
+    the record in the same join (``party_cell=True``).
+    """
+    in_force = HamletTerm.objects.in_force(term).values("pk")[:1]
+    condition: dict[str, object] = {"term_records__pk": Subquery(in_force)}
+    condition.update({f"term_records__{name}": value for name, value in record.items()})
+    if special_only:
+        condition["term_records__special_area"] = True
+    return hamlets.counted_on(as_of).order_by().filter(**condition)
 
 
 class Figures:
@@ -130,10 +155,11 @@ class Figures:
     PostgreSQL's plans several times more expensive (and JIT-compiled).
     """
 
-    def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date):
+    def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, special_only: bool = False):
         self.hamlets = hamlets
         self.term = term
         self.as_of = as_of
+        self.special_only = special_only
 
     def _facts(self, group: str | None) -> QuerySet:
         term, as_of = self.term, self.as_of
@@ -142,12 +168,11 @@ class Figures:
         state = Case(When(chief_member_since__lte=as_of, then=Concat(Value("m:"), "chief_party_role")),
                      default=Value("n:"), output_field=CharField())
         chief = Subquery(elections_until(term, as_of).annotate(state=state).values("state")[:1])
-        cell = Exists(PartyCell.objects.filter(hamlet=OuterRef("pk"), active=True))
-        congress = Exists(Congress.objects.filter(cell__hamlet=OuterRef("pk"), cell__active=True, term=term,
-                                                  held_on__lte=as_of))
-        return self.hamlets.order_by().annotate(
-            f_group=F(GROUP_FIELDS[group]) if group else Value(0), f_cell=cell, f_congress=congress,
-            f_chief=chief, f_members=F("party_members"), f_special=F("special_area"), f_p01=F("project01"),
+        congress = Exists(Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of))
+        return counted_hamlets(self.hamlets, term, as_of, self.special_only).annotate(
+            f_group=F(GROUP_FIELDS[group]) if group else Value(0), f_cell=F("term_records__party_cell"),
+            f_congress=congress, f_chief=chief, f_members=F("term_records__party_members"),
+            f_special=F("term_records__special_area"), f_p01=F("term_records__project01"),
         ).values("f_group", "f_cell", "f_congress", "f_chief", "f_members", "f_special", "f_p01")
 
     def _counts(self, figures: Iterable[Figure], splits: bool) -> dict[str, str]:
@@ -222,11 +247,15 @@ class Figures:
 
 @dataclass(frozen=True)
 class AdmissionRow:
-    district_id: int
+    unit_id: int | None  # a district (earlier layout) or a 2025 commune (None: unplaced hamlets)
     year: int
     admitted: int
     sitting_chiefs: int
     target: int | None
+
+    @property
+    def district_id(self) -> int | None:
+        return self.unit_id
 
     @property
     def ratio(self) -> Ratio | None:
@@ -236,19 +265,36 @@ class AdmissionRow:
 
 def admissions(districts: QuerySet[District], as_of: dt.date,
                members: QuerySet[PartyMember] | None = None) -> list[AdmissionRow]:
-    """Admissions per district and calendar year up to ``as_of``, against the
+    """Admissions per district (earlier layout) and calendar year up to ``as_of``, against the
     districts' annual targets: one query on members, one on targets."""
     members = PartyMember.objects.all() if members is None else members
-    counted = (members.filter(hamlet__commune__district__in=districts, admitted_on__lte=as_of)
+    return _admissions(members.filter(hamlet__commune__district__in=districts), "hamlet__commune__district_id",
+                       AdmissionTarget.objects.filter(district__in=districts), "district_id", as_of)
+
+
+def admissions_by_commune(hamlets: QuerySet[Hamlet], as_of: dt.date,
+                          members: QuerySet[PartyMember] | None = None) -> list[AdmissionRow]:
+    """Admissions per 2025 commune (None: unplaced hamlets) and calendar year up to ``as_of``,
+    against the communes' annual targets, for the members of ``hamlets``: two queries."""
+    members = PartyMember.objects.all() if members is None else members
+    communes = hamlets.order_by().values("new_commune_id")
+    targets = AdmissionTarget.objects.filter(commune_id__in=communes)
+    return _admissions(members.filter(hamlet__in=hamlets.order_by().values("pk")), "hamlet__new_commune_id",
+                       targets, "commune_id", as_of)
+
+
+def _admissions(members: QuerySet[PartyMember], member_group: str, targets: QuerySet[AdmissionTarget],
+                target_group: str, as_of: dt.date) -> list[AdmissionRow]:
+    counted = (members.filter(admitted_on__lte=as_of)
                .annotate(year=ExtractYear("admitted_on")).order_by()
-               .values("hamlet__commune__district_id", "year")
+               .values(member_group, "year")
                .annotate(admitted=Count("pk"), sitting=Count("pk", filter=Q(sitting_chief=True))))
-    table: dict[tuple[int, int], list[int | None]] = {
-        (r["hamlet__commune__district_id"], r["year"]): [r["admitted"], r["sitting"], None] for r in counted}
-    targets = AdmissionTarget.objects.filter(district__in=districts, year__lte=as_of.year)
-    for district_id, year, target in targets.values_list("district_id", "year", "target"):
-        table.setdefault((district_id, year), [0, 0, None])[2] = target
-    return [AdmissionRow(d, y, a or 0, s or 0, t) for (d, y), (a, s, t) in sorted(table.items())]
+    table: dict[tuple[int | None, int], list[int | None]] = {
+        (r[member_group], r["year"]): [r["admitted"], r["sitting"], None] for r in counted}
+    for unit_id, year, target in targets.filter(year__lte=as_of.year).values_list(target_group, "year", "target"):
+        table.setdefault((unit_id, year), [0, 0, None])[2] = target
+    key = lambda item: (item[0][0] is None, item[0][0] or 0, item[0][1])  # noqa: E731 - unplaced last
+    return [AdmissionRow(u, y, a or 0, s or 0, t) for (u, y), (a, s, t) in sorted(table.items(), key=key)]
 
 
 @dataclass(frozen=True)
@@ -265,17 +311,18 @@ def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Pr
     """Cumulative weekly counts: one grouped query per table (elections,
     congresses), then a running sum over the weeks (never over hamlets)."""
     first_election = ChiefElection.objects.filter(hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
-    first_congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), cell__active=True, term=term,
-                                             held_on__lte=as_of)
+    first_congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
+    with_cell = counted_hamlets(hamlets, term, as_of, party_cell=True)
+    hamlets = counted_hamlets(hamlets, term, as_of)
 
-    def per_week(events: QuerySet) -> dict[dt.date, int]:
+    def per_week(events: QuerySet, hamlets: QuerySet[Hamlet]) -> dict[dt.date, int]:
         day = Subquery(events.order_by("held_on").values("held_on")[:1], output_field=DateField())
         rows = (hamlets.order_by().annotate(day=day).filter(day__isnull=False)
                 .annotate(week=TruncWeek("day", output_field=DateField())).values("week")
                 .annotate(n=Count("pk")).values_list("week", "n"))
         return {_as_date(week): n for week, n in rows}
 
-    elections, congresses = per_week(first_election), per_week(first_congress)
+    elections, congresses = per_week(first_election, hamlets), per_week(first_congress, with_cell)
     last = as_of - dt.timedelta(days=as_of.weekday())
     first = min([*elections, *congresses], default=last)
     weeks, e_total, c_total, e_series, c_series = [], 0, 0, [], []

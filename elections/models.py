@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hamlets import text
-from hamlets.models import District, Hamlet, PartyCell, Province
+from hamlets.models import Commune, District, Hamlet, HamletKind, PartyCell, Province, UnitList
 from hamlets.scoping import HamletChildQuerySet, Scope, ScopedQuerySet
 
 TERM_PATTERN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
@@ -80,9 +80,50 @@ class Versioned(models.Model):
         abstract = True
 
 
+class HamletTermQuerySet(ScopedQuerySet):
+    hamlet_path = "hamlet"
+
+    def in_force(self, term: Term, hamlet: object = None) -> HamletTermQuerySet:
+        """The record a term's figures use for a hamlet: the term's own, else the latest earlier term's."""
+        hamlet = OuterRef("pk") if hamlet is None else hamlet
+        return self.filter(hamlet=hamlet, term__start_year__lte=term.start_year).order_by(
+            "-term__start_year", "-term__end_year")
+
+
+class HamletTerm(Versioned):
+    """What describes a hamlet in one term (``units.md``): a later term's record never
+    rewrites an earlier term's figures. A hamlet counts in a term's figures only once it
+    has a record for that term or an earlier one."""
+
+    hamlet = models.ForeignKey(Hamlet, on_delete=models.CASCADE, related_name="term_records",
+                               verbose_name=_("thôn, xóm"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="hamlet_records",
+                             verbose_name=_("nhiệm kỳ"))
+    kind = models.CharField(_("loại"), max_length=20, choices=HamletKind.choices, blank=True)
+    special_area = models.BooleanField(_("địa bàn đặc thù"), default=False)
+    project01 = models.BooleanField(_("thuộc Đề án 01"), default=False)
+    party_members = models.PositiveIntegerField(_("số đảng viên"), default=0)
+    party_cell = models.BooleanField(_("có chi bộ"), default=False)
+    history = HistoricalRecords()
+
+    objects = HamletTermQuerySet.as_manager()
+
+    FIELDS = ("kind", "special_area", "project01", "party_members", "party_cell")
+
+    class Meta:
+        verbose_name = _("thông tin thôn theo nhiệm kỳ")
+        verbose_name_plural = _("thông tin thôn theo nhiệm kỳ")
+        constraints = [
+            models.UniqueConstraint(fields=["hamlet", "term"], name="hamlet_term_one_record"),
+            models.CheckConstraint(condition=Q(party_members__gte=0), name="hamlet_term_members_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hamlet} {self.term}"
+
+
 class CongressQuerySet(ScopedQuerySet):
-    district_path = "cell__hamlet__commune__district"
-    province_path = "cell__hamlet__commune__district__province_id"
+    hamlet_path = "cell__hamlet"
 
 
 class Congress(Versioned):
@@ -173,41 +214,55 @@ class Metric(models.TextChoices):
 
 
 class TargetQuerySet(ScopedQuerySet):
-    district_path = "district"
-
     def restrict(self, user: Any) -> TargetQuerySet:
-        """A district board sees its province's targets and its own district's."""
-        scope = user if isinstance(user, Scope) else Scope.of(user)
+        """A board sees its province's targets and its own district's or commune's."""
+        scope = Scope.of_any(user)
+        if scope.everything:
+            return self
         if scope.is_district:
-            return self.filter(Q(district__isnull=True, province_id=scope.province_id)
+            return self.filter(Q(district__isnull=True, commune__isnull=True, province_id=scope.province_id)
                                | Q(district_id=scope.district_id))
-        return self.filter(scope.q("", "province_id"))
+        if scope.is_commune:
+            return self.filter(Q(district__isnull=True, commune__isnull=True, province_id=scope.province_id)
+                               | Q(commune_id=scope.commune_id))
+        if scope.province_id is not None:
+            return self.filter(province_id=scope.province_id)
+        return self.none()
 
     def for_province(self, province: Province, term: Term) -> TargetTable:
-        """All targets of a province and term, in one query, with the fallback."""
-        rows = self.filter(province=province, term=term).values_list(
-            "district_id", "metric", "special_area_only", "percent")
-        return TargetTable({(d, m, s): p for d, m, s, p in rows})
+        """All targets of a (2025) province and term, in one query, with the fallback."""
+        rows = self.filter(province_id=province.current_id, term=term).values_list(
+            "district_id", "commune_id", "metric", "special_area_only", "percent")
+        table: dict[tuple[str | None, int | None, str, bool], Any] = {}
+        for district_id, commune_id, metric, special, percent in rows:
+            unit = ("district", district_id) if district_id else ("commune", commune_id) if commune_id else (None, None)
+            table[(*unit, metric, special)] = percent
+        return TargetTable(table)
 
 
 class TargetTable:
-    """Looks targets up; a district without its own falls back to the province's."""
+    """Looks targets up; a district or commune without its own falls back to its 2025 province's."""
 
-    def __init__(self, table: dict[tuple[int | None, str, bool], Any]):
+    def __init__(self, table: dict[tuple[str | None, int | None, str, bool], Any]):
         self._table = table
 
-    def get(self, metric: str, district_id: int | None = None, special_area_only: bool = False) -> Any:
-        own = self._table.get((district_id, metric, special_area_only))
-        return own if own is not None else self._table.get((None, metric, special_area_only))
+    def get(self, metric: str, district_id: int | None = None, special_area_only: bool = False,
+            commune_id: int | None = None) -> Any:
+        unit = ("district", district_id) if district_id else ("commune", commune_id) if commune_id else None
+        own = self._table.get((*unit, metric, special_area_only)) if unit else None
+        return own if own is not None else self._table.get((None, None, metric, special_area_only))
 
 
 class Target(models.Model):
-    """A province's (district empty) or a district's target for one ratio."""
+    """A (2025) province's target for one ratio, or a district's (earlier list) or a commune's (2025 list)."""
 
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="targets",
                                  verbose_name=_("tỉnh"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="targets", verbose_name=_("huyện"))
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="targets", verbose_name=_("xã, phường (từ 01/07/2025)"),
+                                limit_choices_to={"unit_list": UnitList.NEW})
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="targets",
                              verbose_name=_("nhiệm kỳ"))
     metric = models.CharField(_("chỉ tiêu"), max_length=40, choices=Metric.choices)
@@ -222,25 +277,56 @@ class Target(models.Model):
         verbose_name_plural = _("mục tiêu")
         constraints = [
             models.UniqueConstraint(fields=["province", "term", "metric", "special_area_only"],
-                                    condition=Q(district__isnull=True), name="target_unique_province_wide"),
+                                    condition=Q(district__isnull=True, commune__isnull=True),
+                                    name="target_unique_province_wide"),
             models.UniqueConstraint(fields=["district", "term", "metric", "special_area_only"],
                                     condition=Q(district__isnull=False), name="target_unique_per_district"),
+            models.UniqueConstraint(fields=["commune", "term", "metric", "special_area_only"],
+                                    condition=Q(commune__isnull=False), name="target_unique_per_commune"),
+            models.CheckConstraint(condition=Q(district__isnull=True) | Q(commune__isnull=True),
+                                   name="target_district_or_commune"),
             models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="target_percent_0_100"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.district or self.province} {self.term} {self.metric}: {self.percent}%"
+        return f"{self.district or self.commune or self.province} {self.term} {self.metric}: {self.percent}%"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # a province named anywhere is a 2025 province (units.md)
+        if self.district_id:
+            self.province_id = District.objects.get(pk=self.district_id).province.current_id
+        elif self.commune_id:
+            self.province_id = Commune.objects.filter(pk=self.commune_id).values_list("province_id").get()[0]
+        elif self.province_id:
+            self.province_id = Province.objects.get(pk=self.province_id).current_id
+        super().save(*args, **kwargs)
 
 
 class AdmissionTargetQuerySet(ScopedQuerySet):
-    district_path = "district"
+    def restrict(self, user: Any) -> AdmissionTargetQuerySet:
+        scope = Scope.of_any(user)
+        if scope.everything:
+            return self
+        if scope.is_district:
+            return self.filter(district_id=scope.district_id)
+        if scope.is_commune:
+            return self.filter(commune_id=scope.commune_id)
+        if scope.province_id is not None:
+            return self.filter(Q(district__province__successor_id=scope.province_id)
+                               | Q(district__province_id=scope.province_id)
+                               | Q(commune__province_id=scope.province_id))
+        return self.none()
 
 
 class AdmissionTarget(models.Model):
-    """How many new Party members a district plans to admit in a calendar year."""
+    """How many new Party members a district (earlier list) or a commune (2025 list) plans
+    to admit in a calendar year."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="admission_targets",
-                                 verbose_name=_("huyện"))
+                                 null=True, blank=True, verbose_name=_("huyện"))
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="admission_targets",
+                                null=True, blank=True, verbose_name=_("xã, phường (từ 01/07/2025)"),
+                                limit_choices_to={"unit_list": UnitList.NEW})
     year = models.PositiveSmallIntegerField(_("năm"))
     target = models.PositiveIntegerField(_("chỉ tiêu kết nạp"))
     history = HistoricalRecords()
@@ -250,10 +336,16 @@ class AdmissionTarget(models.Model):
     class Meta:
         verbose_name = _("chỉ tiêu kết nạp đảng viên")
         verbose_name_plural = _("chỉ tiêu kết nạp đảng viên")
-        ordering = ["district", "year"]
+        ordering = ["district", "commune", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "year"], name="admission_target_one_per_district_year"),
+            models.UniqueConstraint(fields=["district", "year"], condition=Q(district__isnull=False),
+                                    name="admission_target_one_per_district_year"),
+            models.UniqueConstraint(fields=["commune", "year"], condition=Q(commune__isnull=False),
+                                    name="admission_target_one_per_commune_year"),
+            models.CheckConstraint(condition=Q(district__isnull=False, commune__isnull=True)
+                                   | Q(district__isnull=True, commune__isnull=False),
+                                   name="admission_target_district_or_commune"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.year}: {self.target}"
+        return f"{self.district or self.commune} {self.year}: {self.target}"

@@ -9,16 +9,17 @@ that ignore case and diacritics.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import text
-from .scoping import HamletChildQuerySet, ScopedQuerySet
+from .scoping import HamletChildQuerySet, Scope, ScopedQuerySet
 
 
 class NamedUnit(models.Model):
@@ -47,39 +48,121 @@ class NamedUnit(models.Model):
         self.search = text.search_key(self.name)
 
 
-class OfficialUnit(NamedUnit):
-    """A unit of the official list, identified by its official code."""
+class UnitList(models.TextChoices):
+    """The two official lists (``units.md``): a code means something only with its list."""
 
-    code = models.PositiveIntegerField(_("mã"), unique=True)
+    EARLIER = "earlier", _("danh mục trước 01/07/2025")
+    NEW = "2025", _("danh mục từ 01/07/2025")
+
+
+# The first day of the 2025 list: figures as of this day or later use it.
+NEW_LIST_FROM = dt.date(2025, 7, 1)
+
+
+def list_in_force(day: dt.date) -> str:
+    return UnitList.NEW if day >= NEW_LIST_FROM else UnitList.EARLIER
+
+
+class OfficialUnit(NamedUnit):
+    """A unit of one official list, identified by its list and official code."""
+
+    code = models.PositiveIntegerField(_("mã"))
+    unit_list = models.CharField(_("danh mục"), max_length=8, choices=UnitList.choices, default=UnitList.EARLIER,
+                                 db_index=True)
     division_type = models.CharField(_("loại"), max_length=30)
 
     class Meta:
         abstract = True
         ordering = ["code"]
 
+    @property
+    def is_new(self) -> bool:
+        return self.unit_list == UnitList.NEW
+
+    def label(self) -> str:
+        """The name, with its list where a name may exist in both (``Xã Hạnh Lâm (danh mục 2025)``)."""
+        return self.name
+
 
 class ProvinceQuerySet(ScopedQuerySet):
-    district_path = "districts"
-    province_path = "pk"
+    def restrict(self, user: Any) -> ProvinceQuerySet:
+        scope = Scope.of_any(user)
+        if scope.everything:
+            return self
+        if scope.province_id is None:
+            return self.none()
+        return self.filter(Q(pk=scope.province_id) | Q(successor_id=scope.province_id))
+
+    def new(self) -> ProvinceQuerySet:
+        return self.filter(unit_list=UnitList.NEW)
+
+    def earlier(self) -> ProvinceQuerySet:
+        return self.filter(unit_list=UnitList.EARLIER)
 
 
 class DistrictQuerySet(ScopedQuerySet):
-    district_path = ""
+    def restrict(self, user: Any) -> DistrictQuerySet:
+        scope = Scope.of_any(user)
+        if scope.everything:
+            return self
+        if scope.district_id is not None:
+            return self.filter(pk=scope.district_id)
+        if scope.commune_id is not None:  # commune boards work in the 2025 layout only
+            return self.none()
+        if scope.province_id is not None:
+            return self.filter(Q(province__successor_id=scope.province_id) | Q(province_id=scope.province_id))
+        return self.none()
 
 
 class CommuneQuerySet(ScopedQuerySet):
-    district_path = "district"
+    def restrict(self, user: Any) -> CommuneQuerySet:
+        scope = Scope.of_any(user)
+        if scope.everything:
+            return self
+        if scope.district_id is not None:
+            return self.filter(district_id=scope.district_id)
+        if scope.commune_id is not None:
+            return self.filter(pk=scope.commune_id)
+        if scope.province_id is not None:
+            return self.filter(Q(province_id=scope.province_id) | Q(province__successor_id=scope.province_id))
+        return self.none()
+
+    def new(self) -> CommuneQuerySet:
+        return self.filter(unit_list=UnitList.NEW)
+
+    def earlier(self) -> CommuneQuerySet:
+        return self.filter(unit_list=UnitList.EARLIER)
 
 
 class Province(OfficialUnit):
+    """A province of either list; an earlier province names the 2025 province it lies in."""
+
+    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="predecessors", verbose_name=_("tỉnh từ 01/07/2025"),
+                                  limit_choices_to={"unit_list": UnitList.NEW})
+
     objects = ProvinceQuerySet.as_manager()
 
     class Meta(OfficialUnit.Meta):
         verbose_name = _("tỉnh")
         verbose_name_plural = _("tỉnh")
+        constraints = [models.UniqueConstraint(fields=["unit_list", "code"], name="province_unique_list_code")]
+
+    @property
+    def current(self) -> Province:
+        """The 2025 province this one is or lies in (itself for a 2025 province)."""
+        if self.unit_list == UnitList.NEW:
+            return self
+        return self.successor if self.successor_id else self
+
+    @property
+    def current_id(self) -> int:
+        return self.pk if self.unit_list == UnitList.NEW else (self.successor_id or self.pk)
 
 
 class District(OfficialUnit):
+    """A district of the earlier list (the 2025 list has none)."""
+
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts",
                                  verbose_name=_("tỉnh"))
 
@@ -88,17 +171,60 @@ class District(OfficialUnit):
     class Meta(OfficialUnit.Meta):
         verbose_name = _("huyện")
         verbose_name_plural = _("huyện")
+        constraints = [models.UniqueConstraint(fields=["unit_list", "code"], name="district_unique_list_code")]
 
 
 class Commune(OfficialUnit):
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="communes",
+    """A commune of either list: of the earlier list under a district, of the 2025 list under its province."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes",
+                                 verbose_name=_("tỉnh"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="communes", null=True, blank=True,
                                  verbose_name=_("huyện"))
+    successors = models.ManyToManyField("self", through="CommuneSuccession", symmetrical=False,
+                                        related_name="predecessors", through_fields=("old", "new"),
+                                        verbose_name=_("xã từ 01/07/2025"))
 
     objects = CommuneQuerySet.as_manager()
 
     class Meta(OfficialUnit.Meta):
         verbose_name = _("xã")
         verbose_name_plural = _("xã")
+        constraints = [models.UniqueConstraint(fields=["unit_list", "code"], name="commune_unique_list_code")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.district_id and not self.province_id:
+            self.province_id = District.objects.filter(pk=self.district_id).values_list("province_id").get()[0]
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def sole_successor(commune_id: int) -> int | None:
+        """The one 2025 commune the conversion table maps an earlier commune to, else None."""
+        ids = list(CommuneSuccession.objects.filter(old_id=commune_id).values_list("new_id", flat=True)[:2])
+        return ids[0] if len(ids) == 1 else None
+
+    @staticmethod
+    def current_province_id(commune_id: int) -> int:
+        """The 2025 province an earlier commune lies in (its province where none is loaded)."""
+        province_id, successor_id = Commune.objects.filter(pk=commune_id).values_list(
+            "province_id", "province__successor_id").get()
+        return successor_id or province_id
+
+
+class CommuneSuccession(models.Model):
+    """One line of the official conversion table: an earlier commune went (wholly or partly) into a 2025 one."""
+
+    old = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="succession_new")
+    new = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="succession_old")
+    partly_merged = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("chuyển đổi xã")
+        verbose_name_plural = _("chuyển đổi xã")
+        constraints = [models.UniqueConstraint(fields=["old", "new"], name="succession_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
 
 
 class HamletKind(models.TextChoices):
@@ -121,29 +247,64 @@ class HamletKind(models.TextChoices):
 
 
 class HamletQuerySet(ScopedQuerySet):
-    district_path = "commune__district"
-    province_path = "commune__district__province_id"
+    hamlet_path = ""
 
     def in_province(self, province: Province) -> HamletQuerySet:
+        """The hamlets of a province: a 2025 province holds those of every earlier
+        province merged into it; an earlier province's name means its own hamlets only."""
+        if province.unit_list == UnitList.NEW:
+            return self.filter(province=province)
         return self.filter(commune__district__province=province)
 
+    def placed(self) -> HamletQuerySet:
+        return self.filter(new_commune__isnull=False)
+
+    def unplaced(self) -> HamletQuerySet:
+        return self.filter(new_commune__isnull=True)
+
+    def counted_on(self, day: dt.date) -> HamletQuerySet:
+        """A hamlet first entered in the 2025 list counts in no figure dated before 1 July 2025."""
+        return self if day >= NEW_LIST_FROM else self.filter(commune__isnull=False)
+
+    def with_former(self) -> HamletQuerySet:
+        """``former_name``: the earlier commune's bare name where the hamlet has a namesake in its
+        2025 commune (``Xóm 1 (Thanh Lâm cũ)``), else None."""
+        namesake = Hamlet.objects.filter(new_commune=OuterRef("new_commune"), name_key=OuterRef("name_key")).exclude(
+            pk=OuterRef("pk"))
+        return self.annotate(former_name=Case(When(Exists(namesake), then=F("commune__name")), default=None,
+                                              output_field=models.CharField()))
+
     def search(self, query: str) -> HamletQuerySet:
-        """Hamlets whose name, commune or district contains ``query``, ignoring
+        """Hamlets whose name, commune (of either list) or district contains ``query``, ignoring
         case and diacritics."""
         key = text.search_key(query)
         if not key:
             return self
         return self.filter(
-            Q(search__contains=key) | Q(commune__search__contains=key)
+            Q(search__contains=key) | Q(commune__search__contains=key) | Q(new_commune__search__contains=key)
             | Q(commune__district__search__contains=key)
         )
 
 
 class Hamlet(NamedUnit):
-    """Thôn, xóm, bản, làng, khối, tổ dân phố or ấp; not in any national list."""
+    """Thôn, xóm, bản, làng, khối, tổ dân phố or ấp; not in any national list.
 
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="hamlets",
-                                verbose_name=_("xã"))
+    A hamlet lies in one commune of each list it lived under (``units.md``):
+    ``commune`` in the earlier list (blank for a hamlet first entered in the
+    2025 list) and ``new_commune`` in the 2025 list (blank while unplaced).
+    ``province`` is always its 2025 province. Kind, special area, Project 01
+    and Party members here are the values of its latest term's record
+    (``elections.HamletTerm`` holds them per term).
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="hamlets", null=True, blank=True,
+                                verbose_name=_("xã (trước 01/07/2025)"),
+                                limit_choices_to={"unit_list": UnitList.EARLIER})
+    new_commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="placed_hamlets", null=True,
+                                    blank=True, verbose_name=_("xã, phường (từ 01/07/2025)"),
+                                    limit_choices_to={"unit_list": UnitList.NEW})
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="hamlets", editable=False,
+                                 verbose_name=_("tỉnh"))
     kind = models.CharField(_("loại"), max_length=20, choices=HamletKind.choices, blank=True)
     special_area = models.BooleanField(_("địa bàn đặc thù"), default=False)
     project01 = models.BooleanField(_("thuộc Đề án 01"), default=False)
@@ -157,16 +318,71 @@ class Hamlet(NamedUnit):
     class Meta:
         verbose_name = _("thôn, xóm")
         verbose_name_plural = _("thôn, xóm")
-        ordering = ["commune__district__code", "commune__code", "name"]
+        ordering = ["commune__district__code", "commune__code", "new_commune__code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["commune", "name_key"], name="hamlet_unique_name_per_commune"),
+            models.UniqueConstraint(fields=["commune", "name_key"], condition=Q(commune__isnull=False),
+                                    name="hamlet_unique_name_per_commune"),
+            models.UniqueConstraint(fields=["new_commune", "name_key"], condition=Q(commune__isnull=True),
+                                    name="hamlet_unique_new_name_per_new_commune"),
             models.CheckConstraint(condition=Q(party_members__gte=0), name="hamlet_party_members_not_negative"),
+            models.CheckConstraint(condition=Q(commune__isnull=False) | Q(new_commune__isnull=False),
+                                   name="hamlet_in_a_commune"),
         ]
+        indexes = [models.Index(fields=["province", "new_commune"], name="hamlet_province_new_commune")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.settle()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("hamlets:detail", args=[self.pk])
+
+    def settle(self) -> None:
+        """Place the hamlet where the conversion table maps its earlier commune to exactly one
+        2025 commune, and derive its 2025 province (``bulk_create`` callers call this)."""
+        if self.commune_id and not self.new_commune_id:
+            self.new_commune_id = Commune.sole_successor(self.commune_id)
+        if self.new_commune_id:
+            self.province_id = Commune.objects.filter(pk=self.new_commune_id).values_list("province_id").get()[0]
+        elif self.commune_id:
+            self.province_id = Commune.current_province_id(self.commune_id)
+
+    @classmethod
+    def settle_all(cls, hamlets: list[Hamlet]) -> None:
+        """``settle`` for many hamlets in two queries (imports, demo data)."""
+        commune_ids = {h.commune_id for h in hamlets if h.commune_id and not h.new_commune_id}
+        successors: dict[int, list[int]] = {}
+        for old_id, new_id in CommuneSuccession.objects.filter(old_id__in=commune_ids).values_list("old_id", "new_id"):
+            successors.setdefault(old_id, []).append(new_id)
+        for h in hamlets:
+            if h.commune_id and not h.new_commune_id and len(successors.get(h.commune_id, ())) == 1:
+                h.new_commune_id = successors[h.commune_id][0]
+        ids = {h.commune_id for h in hamlets} | {h.new_commune_id for h in hamlets}
+        provinces = {pk: successor or province for pk, province, successor in Commune.objects.filter(
+            pk__in=ids - {None}).values_list("pk", "province_id", "province__successor_id")}
+        for h in hamlets:
+            h.province_id = provinces[h.new_commune_id or h.commune_id]
+
+    @property
+    def former_commune_label(self) -> str:
+        """``Thanh Lâm`` of ``Xã Thanh Lâm``: how a namesake is told apart in its 2025 commune."""
+        return text.bare_name(self.commune.name) if self.commune_id else ""
+
+    def display_name(self, namesake: bool) -> str:
+        if namesake and self.commune_id:
+            return _("%(name)s (%(former)s cũ)") % {"name": self.name, "former": self.former_commune_label}
+        return self.name
+
+    def candidate_communes(self) -> models.QuerySet[Commune]:
+        """The 2025 communes this hamlet may be placed in (``units.md``)."""
+        if not self.commune_id:
+            return Commune.objects.filter(pk=self.new_commune_id)
+        successors = Commune.objects.filter(predecessors=self.commune_id)
+        if successors.exists():
+            return successors.order_by("code")
+        return Commune.objects.new().filter(province_id=self.province_id).order_by("code")
 
 
 class PartyCell(models.Model):
@@ -244,11 +460,13 @@ class PartyMember(models.Model):
 
 
 class UserScope(models.Model):
-    """Which part of the province a user works on (see ``scoping.Scope``).
+    """Which hamlets a user works on (see ``scoping.Scope``).
 
-    A district board member has a district (and its province); provincial
-    staff have a province only. ``editor`` lets provincial staff change the
-    districts' results; district boards always may, in their own district.
+    A district board member has a district of the earlier list; a commune
+    Party committee member a commune of the 2025 list; provincial staff a
+    2025 province only. ``province`` is always the 2025 province. ``editor``
+    lets provincial staff change the results; boards always may, in their
+    own district or commune.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope",
@@ -256,22 +474,37 @@ class UserScope(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
                                  verbose_name=_("huyện"))
-    editor = models.BooleanField(_("được sửa kết quả của các huyện"), default=False)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True,
+                                verbose_name=_("xã, phường (từ 01/07/2025)"),
+                                limit_choices_to={"unit_list": UnitList.NEW})
+    editor = models.BooleanField(_("được sửa kết quả của các huyện, xã"), default=False)
 
     class Meta:
         verbose_name = _("phạm vi người dùng")
         verbose_name_plural = _("phạm vi người dùng")
+        constraints = [models.CheckConstraint(condition=Q(district__isnull=True) | Q(commune__isnull=True),
+                                              name="userscope_district_or_commune")]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.district or self.province}"
+        return f"{self.user}: {self.commune or self.district or self.province}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.district_id and not self.province_id:
-            self.province_id = self.district.province_id
+        if self.district_id:
+            self.province_id = District.objects.get(pk=self.district_id).province.current_id
+        elif self.commune_id:
+            self.province_id = Commune.objects.filter(pk=self.commune_id).values_list("province_id").get()[0]
+        elif self.province_id:
+            self.province_id = Province.objects.get(pk=self.province_id).current_id
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.district_id and self.province_id and self.district.province_id != self.province_id:
+        if self.district_id and self.commune_id:
+            raise ValidationError({"commune": _("Chọn huyện hoặc xã, không chọn cả hai.")})
+        if self.commune_id and not self.commune.is_new:
+            raise ValidationError({"commune": _("Xã phải thuộc danh mục từ 01/07/2025.")})
+        if self.district_id and self.province_id and self.district.province.current_id != self.province.current_id:
             raise ValidationError({"district": _("Huyện không thuộc tỉnh đã chọn.")})
+        if self.commune_id and self.province_id and self.commune.province_id != self.province.current_id:
+            raise ValidationError({"commune": _("Xã không thuộc tỉnh đã chọn.")})

@@ -1,11 +1,20 @@
 """The one place that decides what a user may see and change.
 
-Every queryset of data that belongs to a district derives from
-``ScopedQuerySet`` and names, in ``district_path``, the way from its model
-to the district. ``restrict(user)`` then keeps only the rows of the user's
-scope: all of them for an administrator (or the command line, ``user=None``
-with ``full=True``), one province for provincial staff, one district for a
-district board, nothing for anyone else.
+Every queryset of data that belongs to a hamlet derives from
+``ScopedQuerySet`` and names, in ``hamlet_path``, the way from its model to
+the hamlet (``""`` for hamlets themselves). ``restrict(user)`` then keeps
+only the rows of the user's scope:
+
+* an administrator (or the command line, ``FULL_SCOPE``): everything;
+* provincial staff: the hamlets of their 2025 province (which holds the
+  earlier provinces merged into it), placed or not;
+* a district board (earlier list): the hamlets whose earlier commune lies in
+  its district;
+* a commune Party committee (2025 list): the hamlets placed in its commune;
+* anyone else: nothing.
+
+Querysets of official units override ``restrict`` (``hamlets.models``), but
+decide from the same ``Scope``.
 """
 
 from __future__ import annotations
@@ -23,41 +32,60 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Scope:
     everything: bool = False
-    province_id: int | None = None
-    district_id: int | None = None
-    editor: bool = False  # may change the districts' results (district boards always may, in their district)
+    province_id: int | None = None  # always a province of the 2025 list
+    district_id: int | None = None  # a district board (earlier list)
+    commune_id: int | None = None  # a commune Party committee (2025 list)
+    editor: bool = False  # provincial staff who may change results (boards always may, in their unit)
 
     @property
     def is_district(self) -> bool:
         return self.district_id is not None
 
     @property
+    def is_commune(self) -> bool:
+        return self.commune_id is not None
+
+    @property
+    def is_board(self) -> bool:
+        return self.is_district or self.is_commune
+
+    @property
     def is_province(self) -> bool:
-        return self.district_id is None and self.province_id is not None
+        return not self.is_board and self.province_id is not None
 
     @property
     def nothing(self) -> bool:
-        return not (self.everything or self.province_id or self.district_id)
+        return not (self.everything or self.province_id or self.district_id or self.commune_id)
 
     @property
     def can_edit_results(self) -> bool:
-        return self.everything or self.is_district or (self.is_province and self.editor)
+        return self.everything or self.is_board or (self.is_province and self.editor)
 
     @property
     def can_set_targets(self) -> bool:
         return self.everything or self.is_province
 
-    def q(self, district_path: str, province_path: str | None = None) -> Q:
-        """A filter for rows reached from the district by ``district_path``
-        (``""`` for districts themselves)."""
-        prefix = f"{district_path}__" if district_path else ""
+    @property
+    def can_place_any(self) -> bool:
+        """May place or re-place any hamlet of the scope (commune boards place into their own commune only)."""
+        return self.everything or self.is_province
+
+    def hamlet_q(self, hamlet_path: str = "") -> Q:
+        """A filter for rows reached from the hamlet by ``hamlet_path`` (``""``: hamlets)."""
+        prefix = f"{hamlet_path}__" if hamlet_path else ""
         if self.everything:
             return Q()
         if self.district_id is not None:
-            return Q(**{f"{prefix}pk": self.district_id})
+            return Q(**{f"{prefix}commune__district_id": self.district_id})
+        if self.commune_id is not None:
+            return Q(**{f"{prefix}new_commune_id": self.commune_id})
         if self.province_id is not None:
-            return Q(**{province_path or f"{prefix}province_id": self.province_id})
+            return Q(**{f"{prefix}province_id": self.province_id})
         return Q(pk__in=[])
+
+    @classmethod
+    def of_any(cls, user: Any) -> Scope:
+        return user if isinstance(user, Scope) else cls.of(user)
 
     @classmethod
     def of(cls, user: AbstractBaseUser | AnonymousUser | None) -> Scope:
@@ -70,7 +98,7 @@ class Scope:
             return cached
         from .models import UserScope
 
-        row = UserScope.objects.filter(user=user).values("province_id", "district_id", "editor").first()
+        row = UserScope.objects.filter(user=user).values("province_id", "district_id", "commune_id", "editor").first()
         scope = cls(**row) if row else cls()
         user._cadre_scope = scope  # type: ignore[union-attr]
         return scope
@@ -80,18 +108,15 @@ FULL_SCOPE = Scope(everything=True)
 
 
 class ScopedQuerySet(models.QuerySet):
-    """``district_path``: from this model to its district (``""``: a district)."""
+    """``hamlet_path``: from this model to its hamlet (``""``: a hamlet)."""
 
-    district_path: ClassVar[str] = ""
-    province_path: ClassVar[str | None] = None
+    hamlet_path: ClassVar[str] = ""
 
     def restrict(self, user: Any) -> Self:
-        scope = user if isinstance(user, Scope) else Scope.of(user)
-        return self.filter(scope.q(self.district_path, self.province_path))
+        return self.filter(Scope.of_any(user).hamlet_q(self.hamlet_path))
 
 
 class HamletChildQuerySet(ScopedQuerySet):
     """Rows that belong to a hamlet (cells, members, chief elections)."""
 
-    district_path = "hamlet__commune__district"
-    province_path = "hamlet__commune__district__province_id"
+    hamlet_path = "hamlet"

@@ -22,7 +22,7 @@ TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SPACE = re.compile(r"\s+")
 
 # Administrative prefixes, longest first so "Thành phố" wins over shorter ones.
-UNIT_PREFIXES = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")
+UNIT_PREFIXES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
 
 
 def clean(value: object) -> str:
@@ -60,6 +60,16 @@ def split_prefix(value: object) -> tuple[str, str]:
         if key.startswith(prefix_key) and len(key) > len(prefix_key):
             return prefix, key[len(prefix_key):]
     return "", key
+
+
+def bare_name(value: object) -> str:
+    """The name without its administrative prefix, as written: ``Xã Thanh Lâm`` → ``Thanh Lâm``."""
+    name = clean(value)
+    prefix, _bare = split_prefix(name)
+    if not prefix:
+        return name
+    words = len(prefix.split(" "))
+    return " ".join(name.split(" ")[words:])
 
 
 def search_key(value: object) -> str:

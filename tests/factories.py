@@ -7,8 +7,8 @@ import datetime as dt
 
 import factory
 
-from elections.models import ChiefElection, Congress, PartyRole, Target, Term
-from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
+from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Target, Term
+from hamlets.models import Commune, CommuneSuccession, District, Hamlet, PartyCell, PartyMember, Province, UnitList
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -43,22 +43,76 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     district = factory.SubFactory(DistrictFactory)
 
 
+class NewProvinceFactory(ProvinceFactory):
+    """A province of the 2025 list."""
+
+    class Meta:
+        model = Province
+        django_get_or_create = ("unit_list", "code")
+
+    unit_list = UnitList.NEW
+    code = factory.Sequence(lambda n: 700 + n)
+    name = factory.Sequence(lambda n: f"Tỉnh Mới {n}")
+
+
+class NewCommuneFactory(factory.django.DjangoModelFactory):
+    """A commune of the 2025 list (no district)."""
+
+    class Meta:
+        model = Commune
+        django_get_or_create = ("unit_list", "code")
+
+    unit_list = UnitList.NEW
+    code = factory.Sequence(lambda n: 70000 + n)
+    name = factory.Sequence(lambda n: f"Xã Mới {n}")
+    division_type = "xã"
+    province = factory.SubFactory(NewProvinceFactory)
+    district = None
+
+
+def succeed(old: Commune, *new: Commune) -> None:
+    """A line of the conversion table: ``old`` went into ``new`` (several: a split commune)."""
+    for commune in new:
+        CommuneSuccession.objects.get_or_create(old=old, new=commune)
+
+
 class HamletFactory(factory.django.DjangoModelFactory):
+    """A hamlet with its record for ``term`` (default 2022-2025; ``term=None``: none)."""
+
     class Meta:
         model = Hamlet
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Xóm {n}")
     commune = factory.SubFactory(CommuneFactory)
     kind = "xom"
     party_members = 10
 
+    @factory.post_generation
+    def term(self, create: bool, extracted: Term | None | bool, **kwargs: object) -> None:
+        if not create or extracted is False:
+            return
+        term = extracted if extracted is not None else TermFactory()
+        cell = PartyCell.objects.filter(hamlet=self, active=True).exists()
+        HamletTerm.objects.get_or_create(hamlet=self, term=term, defaults={
+            "kind": self.kind, "special_area": self.special_area, "project01": self.project01,
+            "party_members": self.party_members, "party_cell": cell})
+
 
 class PartyCellFactory(factory.django.DjangoModelFactory):
+    """The hamlet's cell; its records say so (``active``) unless ``records=False``."""
+
     class Meta:
         model = PartyCell
         django_get_or_create = ("hamlet",)
+        skip_postgeneration_save = True
 
     hamlet = factory.SubFactory(HamletFactory)
+
+    @factory.post_generation
+    def records(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create and extracted is not False:
+            HamletTerm.objects.filter(hamlet=self.hamlet).update(party_cell=self.active)
 
 
 class TermFactory(factory.django.DjangoModelFactory):
@@ -113,4 +167,15 @@ class TargetFactory(factory.django.DjangoModelFactory):
     percent = 100
 
 
-__all__ = ["PartyRole"]
+class HamletTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HamletTerm
+        django_get_or_create = ("hamlet", "term")
+
+    hamlet = factory.SubFactory(HamletFactory, term=False)
+    term = factory.SubFactory(TermFactory)
+    kind = "xom"
+    party_members = 10
+
+
+__all__ = ["PartyRole", "succeed"]

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from elections.models import ChiefElection, Congress, PartyRole, Term
+from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell
 
 DAY = dt.timedelta(days=1)
@@ -54,9 +54,13 @@ def build_district(district: District, term: Term, as_of: dt.date, p: Published,
         h = Hamlet(commune=units[i % communes], name=f"Xóm {i + 1}", kind="xom", party_members=party_members(i),
                    special_area=special_area(i), project01=project01(i))
         h.fill_keys()
+        h.settle()
         hamlets.append(h)
     hamlets = Hamlet.objects.bulk_create(hamlets)
     cells = PartyCell.objects.bulk_create([PartyCell(hamlet=h) for h in hamlets[:p.cells]])
+    HamletTerm.objects.bulk_create([
+        HamletTerm(hamlet=h, term=term, kind=h.kind, party_members=h.party_members, special_area=h.special_area,
+                   project01=h.project01, party_cell=i < p.cells) for i, h in enumerate(hamlets)])
     congresses = []
     for i, cell in enumerate(cells):
         held = (congresses_held or as_of - 30 * DAY) if i < p.congresses else as_of + 10 * DAY

@@ -45,8 +45,14 @@ def world(term):
 SCOPED = [Hamlet, PartyCell, PartyMember, Congress, ChiefElection, AdmissionTarget]
 
 
+DISTRICT_PATHS = {Hamlet: "commune__district", PartyCell: "hamlet__commune__district",
+                  PartyMember: "hamlet__commune__district", Congress: "cell__hamlet__commune__district",
+                  ChiefElection: "hamlet__commune__district", AdmissionTarget: "district", District: "",
+                  Commune: "district"}
+
+
 def districts_seen(model, user) -> set[int]:
-    path = model.objects.all().district_path
+    path = DISTRICT_PATHS[model]
     field = f"{path}__pk" if path else "pk"
     return set(model.objects.restrict(user).values_list(field, flat=True))
 

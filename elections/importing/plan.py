@@ -35,7 +35,7 @@ from typing import Any
 
 from django.utils import translation
 
-from elections.models import AdmissionTarget, ChiefElection, Congress, Target, Term
+from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
 from . import messages as msg
@@ -64,6 +64,7 @@ def labels(spec: SheetSpec, *names: str, **columns: str) -> dict[str, Label]:
 
 # The labels of the fields each tracker's rows set, for the preview's details.
 HAMLET_LABELS = labels(HAMLETS, "kind", "special_area", "project01", "party_members")
+RECORD_LABELS = labels(HAMLETS, "kind", "special_area", "project01", "party_members", "party_cell")
 CONGRESS_LABELS = labels(HAMLETS, "secretary", "deputy_secretary", held_on="congress_held_on")
 ELECTION_LABELS = labels(HAMLETS, "chief", "chief_member_since", "chief_party_role", held_on="chief_elected_on")
 MEMBER_LABELS = labels(ADMISSIONS, "gender", "ethnicity", "admitted_on", "sitting_chief")
@@ -132,6 +133,7 @@ class Tracker:
 class Plan:
     terms: dict[Years, Term]
     hamlets: Tracker = field(default_factory=lambda: Tracker("kind", "special_area", "project01", "party_members"))
+    records: Tracker = field(default_factory=lambda: Tracker(*HamletTerm.FIELDS))
     cells: Tracker = field(default_factory=lambda: Tracker("active"))
     congresses: Tracker = field(default_factory=lambda: Tracker("held_on", "secretary", "deputy_secretary"))
     elections: Tracker = field(default_factory=lambda: Tracker(
@@ -146,7 +148,8 @@ class Plan:
 
     def summary(self, rows: dict[str, int]) -> Summary:
         s = Summary(rows=dict(rows))
-        for name, tracker in (("hamlets", self.hamlets), ("cells", self.cells), ("congresses", self.congresses),
+        for name, tracker in (("hamlets", self.hamlets), ("records", self.records), ("cells", self.cells),
+                              ("congresses", self.congresses),
                               ("elections", self.elections), ("admissions", self.members),
                               ("targets", self.targets), ("admission_targets", self.admission_targets)):
             setattr(s, f"{name}_created", len(tracker.created))
@@ -171,6 +174,8 @@ class Planner:
         self.checks = checks
         self.plan = Plan(terms)
         self.hamlets: dict[HamletKey, Hamlet] = {}
+        self.records: dict[tuple[HamletKey, Years], HamletTerm] = {}
+        self.latest: dict[HamletKey, Years] = {}  # each hamlet's latest term with a record
         self.cells: dict[HamletKey, PartyCell] = {}
         self.congresses: dict[tuple[HamletKey, Years], Congress] = {}
         self.elections: dict[tuple[HamletKey, Years], list[ChiefElection]] = defaultdict(list)
@@ -187,6 +192,10 @@ class Planner:
                 key = (hamlet.commune_id, hamlet.name_key)
                 self.hamlets[key] = self.plan.hamlets.load(hamlet)
                 by_id[hamlet.pk] = key
+            for record in HamletTerm.objects.filter(hamlet__commune_id__in=chunk).select_related("term"):
+                key, years = by_id[record.hamlet_id], (record.term.start_year, record.term.end_year)
+                self.records[(key, years)] = self.plan.records.load(record)
+                self.latest[key] = max(self.latest.get(key, years), years)
             for cell in PartyCell.objects.filter(hamlet__commune_id__in=chunk):
                 self.cells[by_id[cell.hamlet_id]] = self.plan.cells.load(cell)
             cell_hamlets = {c.pk: k for k, c in self.cells.items()}
@@ -204,14 +213,20 @@ class Planner:
         values = {"kind": row.kind, "special_area": row.special_area, "project01": row.project01,
                   "party_members": row.party_members}
         hamlet = self.hamlets.get(key)
+        latest = self.latest.get(key) is None or row.term >= self.latest[key]
         if hamlet is None:
             hamlet = Hamlet(commune_id=row.place.commune.id, name=row.name, **values)
             hamlet.fill_keys()
             self.hamlets[key] = self.plan.hamlets.create(hamlet)
             details = [msg.HAMLET_CREATED]
         else:
-            details = Tracker.assign(hamlet, values, HAMLET_LABELS)
-        details += self._cell(key, hamlet, row)
+            details = []
+            if latest:  # the hamlet's own fields are its latest term's values
+                Tracker.assign(hamlet, values, HAMLET_LABELS)
+        if latest:
+            self.latest[key] = row.term
+        details += self._record(key, hamlet, term, row, {**values, "party_cell": row.party_cell})
+        details += self._cell(key, hamlet, row, latest)
         if row.party_cell:
             details += self._congress(key, term, row)
         details += self._election(key, hamlet, term, row)
@@ -220,12 +235,22 @@ class Planner:
         self.plan.changes.append(Change(self.checks["Hamlets"].columns.sheet, row.row, subject, action,
                                         tuple(details)))
 
-    def _cell(self, key: HamletKey, hamlet: Hamlet, row: HamletRow) -> list[str]:
+    def _record(self, key: HamletKey, hamlet: Hamlet, term: Term, row: HamletRow,
+                values: dict[str, Any]) -> list[str]:
+        """What describes the hamlet in the row's term (a later term never rewrites an earlier one)."""
+        record = self.records.get((key, row.term))
+        if record is None:
+            self.records[(key, row.term)] = self.plan.records.create(HamletTerm(hamlet=hamlet, term=term, **values))
+            return []
+        return Tracker.assign(record, values, RECORD_LABELS)
+
+    def _cell(self, key: HamletKey, hamlet: Hamlet, row: HamletRow, latest: bool) -> list[str]:
+        """The hamlet's cell holds its congresses; its active flag follows the latest term's record."""
         cell = self.cells.get(key)
         if row.party_cell and cell is None:
-            self.cells[key] = self.plan.cells.create(PartyCell(hamlet=hamlet, active=True))
+            self.cells[key] = self.plan.cells.create(PartyCell(hamlet=hamlet, active=latest))
             return [msg.CELL_CREATED]
-        if cell is not None and cell.active != row.party_cell:
+        if latest and cell is not None and cell.active != row.party_cell:
             cell.active = row.party_cell
             return [msg.CELL_ACTIVE_AGAIN if row.party_cell else msg.CELL_INACTIVE]
         return []

@@ -56,6 +56,8 @@ class Summary:
     rows: dict[str, int] = field(default_factory=dict)
     hamlets_created: int = 0
     hamlets_updated: int = 0
+    records_created: int = 0
+    records_updated: int = 0
     cells_created: int = 0
     cells_updated: int = 0
     congresses_created: int = 0

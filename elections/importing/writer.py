@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from elections.models import AdmissionTarget, ChiefElection, Congress, Target, Term
+from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
 from .plan import Plan, Tracker
@@ -31,8 +31,12 @@ def write(plan: Plan, *, user: Any, reason: str) -> None:
         _save_terms(plan)
         for tracker in (plan.elections, plan.congresses):
             _delete(tracker, user, reason)
+        Hamlet.settle_all(plan.hamlets.created)
         _save(Hamlet, plan.hamlets, user, reason, extra=("updated_at",))
         _save(PartyCell, plan.cells, user, reason)
+        for record in plan.records.created:  # the hamlet may have been created just above
+            record.hamlet = record.hamlet
+        _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
         _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
         _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
         _save(PartyMember, plan.members, user, reason)

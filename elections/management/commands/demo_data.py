@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from elections.models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Target, Term
-from hamlets.models import District, Hamlet, PartyCell, PartyMember, Province, UserScope
+from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
+from hamlets.models import District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
 
 DEMO_PASSWORD = "demo-cadre-2022"
 ACCOUNTS = (("admin", None), ("tinh.nghean", None), ("thanhchuong", "Huyện Thanh Chương"))
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_admin_units", province=["Nghệ An"], stdout=self.stdout)
-        province = Province.objects.get(code=40)
+        province = Province.objects.get(unit_list=UnitList.EARLIER, code=40)
         if Hamlet.objects.in_province(province).exists():
             self.stdout.write("Demo data already present: nothing to do.")
             return
@@ -94,7 +94,12 @@ class Demo:
                             project01=members < 5 and self.rng.random() < 0.7)
             hamlet.fill_keys()
             rows.append(hamlet)
-        return Hamlet.objects.bulk_create(rows, ignore_conflicts=False)
+        Hamlet.settle_all(rows)
+        hamlets = Hamlet.objects.bulk_create(rows, ignore_conflicts=False)
+        HamletTerm.objects.bulk_create([
+            HamletTerm(hamlet=h, term=self.term, kind=h.kind, special_area=h.special_area, project01=h.project01,
+                       party_members=h.party_members, party_cell=h.party_members >= 3) for h in hamlets])
+        return hamlets
 
     def results(self, district: District, hamlets: list[Hamlet]) -> tuple[int, int]:
         mountain = district.name in MOUNTAIN
