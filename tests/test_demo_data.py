@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from elections.models import ChiefElection
-from hamlets.models import Hamlet
+from elections.models import ChiefElection, HamletTerm
+from hamlets.models import Hamlet, HamletKind
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +14,20 @@ def test_demo_data_fills_once_and_documents_accounts(capsys):
     call_command("demo_data")
     hamlets = Hamlet.objects.count()
     assert hamlets > 1000 and ChiefElection.objects.exists()
-    assert set(Hamlet.objects.values_list("commune__district__province__name", flat=True)) == {"Tỉnh Nghệ An"}
+    assert set(Hamlet.objects.values_list("province__name", flat=True)) == {"Tỉnh Nghệ An"}
+    assert set(Hamlet.objects.values_list("province__unit_list", flat=True)) == {"2025"}
     board = User.objects.get(username="thanhchuong")
     assert board.check_password("demo-cadre-2022") and board.scope.district.name == "Huyện Thanh Chương"
+    # both worlds: every hamlet of the earlier list is placed (Nghệ An has no split commune), the 2025-2027 term
+    # is recorded, a few former xã hamlets became tổ dân phố, a few hamlets were first entered in the 2025 list
+    assert not Hamlet.objects.filter(new_commune__isnull=True).exists()
+    assert HamletTerm.objects.filter(term__start_year=2025).count() == hamlets
+    assert HamletTerm.objects.filter(term__start_year=2025, kind=HamletKind.TO_DAN_PHO,
+                                     hamlet__commune__division_type="xã").exists()
+    assert Hamlet.objects.filter(commune__isnull=True).count() == 3
+    assert ChiefElection.objects.filter(term__start_year=2025, held_on__year=2026).exists()
+    commune_board = User.objects.get(username="xa.hanhlam")
+    assert commune_board.scope.commune.name == "Xã Hạnh Lâm" and commune_board.scope.commune.unit_list == "2025"
     call_command("demo_data")
     assert "already present" in capsys.readouterr().out
     assert Hamlet.objects.count() == hamlets

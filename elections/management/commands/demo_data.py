@@ -4,7 +4,8 @@ Nghệ An's real districts and communes (from the official list), with
 hamlets, Party cells, the 2022-2025 congresses and chief elections held in
 the spring and summer of 2022 at each district's own pace, a few
 by-elections and chiefs admitted later, admissions 2022-2025 with targets,
-the province's targets, and three documented demo accounts. Deterministic
+the province's targets; then the 2025-2027 term entered by the 2025 list's
+communes (``elections.demo2025``); and four documented demo accounts. Deterministic
 (fixed seed). Running it again on a database that has the demo data does
 nothing. Never used by tests: they build their own data.
 """
@@ -20,11 +21,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from elections.demo2025 import NewTerm
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
-from hamlets.models import District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
+from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
 
 DEMO_PASSWORD = "demo-cadre-2022"
 ACCOUNTS = (("admin", None), ("tinh.nghean", None), ("thanhchuong", "Huyện Thanh Chương"))
+# A commune Party committee of the 2025 list (Xã Hạnh Lâm took in Thanh Chương's Hạnh Lâm, Thanh Đức...).
+COMMUNE_ACCOUNTS = (("xa.hanhlam", "Xã Hạnh Lâm"),)
 MOUNTAIN = {"Huyện Quế Phong", "Huyện Quỳ Châu", "Huyện Kỳ Sơn", "Huyện Tương Dương", "Huyện Con Cuông",
             "Huyện Quỳ Hợp", "Huyện Tân Kỳ", "Huyện Anh Sơn"}
 # Hamlets per district where the articles give them; others: about 8 per commune.
@@ -56,7 +60,7 @@ class Command(BaseCommand):
             counts = Demo(province, random.Random(options["seed"])).build()
         self.stdout.write("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): "
-                          + ", ".join(name for name, _ in ACCOUNTS))
+                          + ", ".join(name for name, _ in (*ACCOUNTS, *COMMUNE_ACCOUNTS)))
 
 
 class Demo:
@@ -145,11 +149,11 @@ class Demo:
     def admissions(self, district: District, hamlets: list[Hamlet]) -> int:
         mountain = district.name in MOUNTAIN
         members = []
-        for year in (2022, 2023, 2024, 2025):
+        for year in (2022, 2023, 2024):
             target = max(20, len(hamlets) // 2 + self.rng.randint(-15, 25))
             AdmissionTarget.objects.create(district=district, year=year, target=target)
-            admitted = int(target * self.rng.uniform(0.8, 1.1)) if year < 2025 else int(target * 0.85)
-            last = dt.date(year, 12, 31) if year < 2025 else dt.date(2025, 11, 20)
+            admitted = int(target * self.rng.uniform(0.8, 1.1))
+            last = dt.date(year, 12, 31)
             for k in range(admitted):
                 members.append(PartyMember(
                     hamlet=self.rng.choice(hamlets), full_name=f"{self.person(mountain)} {k % 7 or ''}".strip(),
@@ -182,6 +186,12 @@ class Demo:
                 district = District.objects.get(name=district_name, province=self.province) if district_name else None
                 UserScope.objects.update_or_create(user=user, defaults={"province": self.province,
                                                                         "district": district})
+        for username, commune_name in COMMUNE_ACCOUNTS:
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            commune = Commune.objects.new().get(name=commune_name, province=self.province.current)
+            UserScope.objects.update_or_create(user=user, defaults={"province": commune.province, "commune": commune})
 
     def build(self) -> dict[str, int]:
         counts = {"hamlets": 0, "congresses": 0, "chief elections": 0, "admissions": 0}
@@ -193,5 +203,6 @@ class Demo:
             counts["chief elections"] += elections
             counts["admissions"] += self.admissions(district, hamlets)
         self.targets()
+        counts.update(NewTerm(self.province, self.rng, self.person, self.day).build())
         self.accounts()
         return counts
