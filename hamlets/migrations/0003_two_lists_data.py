@@ -45,12 +45,14 @@ def forwards(apps, schema_editor):
     mapping = dict(Province.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
     for earlier_id, new_id in mapping.items():
         Hamlet.objects.filter(commune__district__province_id=earlier_id).update(province_id=new_id)
-    merged = {new_id for new_id in mapping.values() if list(mapping.values()).count(new_id) > 1}
+    # 2025 provinces made of several earlier ones (official data, whatever this database holds)
+    merged = {code for code in successors.values() if list(successors.values()).count(code) > 1}
     for scope in UserScope.objects.filter(province_id__in=list(mapping)).select_related("user", "province"):
         new_id = mapping[scope.province_id]
-        if scope.district_id is None and new_id in merged:
+        new_province = Province.objects.get(pk=new_id)
+        if scope.district_id is None and new_province.code in merged:
             print(f"\n  account {scope.user.username}: {scope.province.name} merged into "
-                  f"{Province.objects.get(pk=new_id).name}; the account now sees the whole new province")
+                  f"{new_province.name} on 1 July 2025; the account now sees the whole new province")
         scope.province_id = new_id
         scope.save(update_fields=["province"])
 
