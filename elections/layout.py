@@ -64,7 +64,8 @@ def find_province(value: object) -> Province:
     tests: tuple[Callable[[Province], bool], ...] = (
         lambda p: text.split_prefix(p.name) == (prefix, key) or (not prefix and text.split_prefix(p.name)[1] == key),
         lambda p: text.split_prefix(p.name)[1] == key,  # a wrong prefix, where the bare name is unique
-        lambda p: text.search_key(text.split_prefix(p.name)[1]) == loose,  # typed without diacritics
+        # typed without diacritics: "nghe an", "tinh nghe an"
+        lambda p: loose in (text.search_key(text.bare_name(p.name)), text.search_key(p.name)),
     )
     for fits in tests:
         for unit_list in (NEW, EARLIER):
