@@ -178,3 +178,15 @@ def test_query_count_is_fixed_for_10_and_100_hamlets(term, query):
         used.append(len(queries))
     assert used[0] == used[1] <= 22
     assert len(page.context["rows"]) == (1 if query is EARLY else 14)
+
+
+def test_charts_of_many_communes_show_the_lowest(term):
+    from tests.personas import make_user
+
+    province = build_sized(83, 40, 35, term)  # 36 communes of the 2025 list and the unplaced row
+    page = client_for(make_user("root", superuser=True)).get("/", {**EARLY, "units": "2025",
+                                                                   "province": province.code})
+    assert len(page.context["rows"]) == 37
+    members = str(page.context["charts"][1])
+    assert "(30 đơn vị thấp nhất)" in members
+    assert members.count("<rect") == 30
