@@ -1,15 +1,22 @@
-"""The dashboard: each figure per district (per commune for one district), as
-count over denominator and percentage, against its targets, with charts.
+"""The dashboard: each figure per unit, as count over denominator and percentage, against its
+targets, with charts, in the layout of the as-of date (``layout.py``):
 
-Everything comes from the figures engine in a fixed number of queries:
-figures by unit and in total, the same for the special-area hamlets, the
-units' names, the targets, the admissions (two) and the weekly progress
-(two).
+* earlier list (before 1 July 2025, district boards): per district, and per commune of one
+  district (``?district=ID``), then the hamlet list (``/hamlets/?commune=ID``);
+* 2025 list (from 1 July 2025, ``?units=2025``, commune boards): per 2025 commune, then an
+  ``Unplaced`` row for the hamlets that lie in no 2025 commune yet, then the hamlet list
+  (``/hamlets/?new_commune=ID``, ``?new_commune=unplaced``).
+
+Everything comes from the figures engine in a fixed number of queries,
+whatever the number of hamlets and units: figures by unit and in total, the
+same for the special-area hamlets, the units' names, the targets, the
+admissions (two) and the weekly progress (two).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -21,11 +28,33 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hamlets.models import Commune, District, Hamlet, Province
+from hamlets import text
+from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyMember, Province
 from hamlets.scoping import Scope
 
 from . import charts
-from .figures import FIGURES_BY_CODE, AdmissionRow, Figures, Progress, Ratio, admissions, weekly_progress
+from .figures import (
+    FIGURES_BY_CODE,
+    AdmissionRow,
+    Figures,
+    Progress,
+    Ratio,
+    admissions,
+    admissions_by_commune,
+    weekly_progress,
+)
+from .layout import (
+    EARLIER,
+    NEW,
+    UNPLACED,
+    ProvinceNotFound,
+    choose_layout,
+    districts_of,
+    find_province,
+    new_communes_of,
+    province_key,
+    provinces_with_hamlets,
+)
 from .models import Target, TargetTable, Term
 from .period import Period
 
@@ -33,7 +62,9 @@ from .period import Period
 RATIO_CODES = ("elections", "chief_members", "congresses", "chief_secretary_or_deputy")
 COUNT_CODES = ("chief_secretary", "chief_deputy", "without_cell", "without_members", "one_two_members",
                "cells_at_risk")
-SORTS = ("name", "hamlets", *RATIO_CODES, *COUNT_CODES)
+GAP_SORT = "gap_chief_members"  # the units furthest below the chiefs-who-are-members target first
+SORTS = ("name", "hamlets", *RATIO_CODES, *COUNT_CODES, GAP_SORT)
+CHART_BARS = 30  # beyond this many units a bar chart shows the lowest ones
 
 
 @dataclass(frozen=True)
@@ -50,6 +81,12 @@ class Measure:
         return self.ratio.percent - self.target
 
     @property
+    def exact_gap(self) -> Decimal | None:
+        """The gap from the exact fraction (what sorting uses)."""
+        fraction = self.ratio.fraction
+        return None if self.target is None or fraction is None else fraction * 100 - self.target
+
+    @property
     def light(self) -> str:
         return charts.light(self.ratio.percent, self.target)
 
@@ -62,6 +99,9 @@ class Row:
     measures: dict[str, Measure] = field(default_factory=dict)
     special: dict[str, Measure] = field(default_factory=dict)
     is_total: bool = False
+    is_unplaced: bool = False
+    drill: str = ""  # the dashboard's next level (``district=3``), where there is one
+    hamlet_filter: str = ""  # the hamlet list's filter for the row's hamlets (``new_commune=5``)
 
     @property
     def hamlets(self) -> int:
@@ -69,12 +109,21 @@ class Row:
 
 
 ZERO = {code: Ratio(0, 0) for code in (*RATIO_CODES, *COUNT_CODES)}
+UNPLACED_LABEL = gettext_lazy("Chưa xếp vào xã mới")
 
 
 class Dashboard:
-    def __init__(self, scope: Scope, province: Province, district: District | None, term: Term, as_of: dt.date):
-        self.scope, self.province, self.district, self.term, self.as_of = scope, province, district, term, as_of
-        self.level = "commune" if district else "district"
+    """One province (or, earlier layout, one district of it) for one term and date, in one layout."""
+
+    def __init__(self, scope: Scope, province: Province, district: District | None, term: Term, as_of: dt.date,
+                 layout: str = EARLIER):
+        self.scope, self.province, self.term, self.as_of, self.layout = scope, province, term, as_of, layout
+        self.district = district if layout == EARLIER else None
+        self.level = "new_commune" if layout == NEW else "commune" if self.district else "district"
+
+    @property
+    def is_new(self) -> bool:
+        return self.layout == NEW
 
     @cached_property
     def hamlets(self) -> QuerySet[Hamlet]:
@@ -85,72 +134,108 @@ class Dashboard:
     def targets(self) -> TargetTable:
         return Target.objects.for_province(self.province, self.term)
 
-    def _target(self, code: str, district_id: int | None, special: bool = False) -> Decimal | None:
-        metric = FIGURES_BY_CODE[code].metric
-        return self.targets.get(metric, district_id, special_area_only=special)
+    def _target(self, code: str, unit: tuple[int | None, int | None], special: bool = False) -> Decimal | None:
+        district_id, commune_id = unit
+        return self.targets.get(FIGURES_BY_CODE[code].metric, district_id, special_area_only=special,
+                                commune_id=commune_id)
 
-    def _units(self) -> list[tuple[int, str]]:
+    def _target_unit(self, unit_id: int | None, total: bool) -> tuple[int | None, int | None]:
+        """(district id, 2025 commune id) whose targets a row is measured against (else the province's)."""
         if self.district:
-            communes = Commune.objects.filter(district=self.district, hamlets__isnull=False).distinct()
-            return list(communes.order_by("code").values_list("pk", "name"))
-        districts = District.objects.restrict(self.scope).filter(province=self.province)
-        return list(districts.order_by("code").values_list("pk", "name"))
+            return self.district.pk, None
+        if total:
+            return self.scope.district_id, self.scope.commune_id
+        return (None, unit_id) if self.is_new else (unit_id, None)
+
+    @cached_property
+    def units(self) -> list[tuple[int, str]]:
+        """(id, name) of the units listed, in official code order (one query)."""
+        if self.is_new:
+            units: QuerySet = new_communes_of(self.province, self.scope, self.hamlets)
+        elif self.district:
+            units = Commune.objects.filter(district=self.district, hamlets__isnull=False).distinct()
+        else:
+            units = districts_of(self.province, self.scope)
+        return list(units.order_by("code").values_list("pk", "name"))
 
     def _row(self, unit_id: int | None, name: str, ratios: dict[str, Ratio], special: dict[str, Ratio],
-             total: bool = False) -> Row:
-        district_id = self.district.pk if self.district else (None if total else unit_id)
-        measures = {code: Measure(ratios[code], self._target(code, district_id)) for code in RATIO_CODES}
-        specials = {code: Measure(special.get(code, Ratio(0, 0)), self._target(code, district_id, True))
+             total: bool = False, unplaced: bool = False) -> Row:
+        unit = self._target_unit(unit_id, total)
+        measures = {code: Measure(ratios[code], self._target(code, unit)) for code in RATIO_CODES}
+        specials = {code: Measure(special.get(code, Ratio(0, 0)), self._target(code, unit, True))
                     for code in RATIO_CODES}
-        return Row(unit_id, name, ratios, measures, specials, total)
+        row = Row(unit_id, name, ratios, measures, specials, total, unplaced)
+        if not total:
+            row.drill, row.hamlet_filter = self._links(unit_id)
+        return row
+
+    def _links(self, unit_id: int | None) -> tuple[str, str]:
+        if self.is_new:
+            return "", f"new_commune={UNPLACED if unit_id is None else unit_id}"
+        if self.district:
+            return "", f"commune={unit_id}"
+        return f"district={unit_id}", f"district={unit_id}"
 
     @cached_property
     def rows(self) -> list[Row]:
-        figures = Figures(self.hamlets, self.term, self.as_of)
-        special = Figures(self.hamlets.filter(special_area=True), self.term, self.as_of)
-        by_unit = figures.by(self.level)
-        special_by_unit = special.by(self.level, RATIO_CODES)
-        return [self._row(pk, name, by_unit.get(pk, ZERO), special_by_unit.get(pk, {})) for pk, name in self._units()]
+        by_unit = Figures(self.hamlets, self.term, self.as_of).by(self.level)
+        special = Figures(self.hamlets, self.term, self.as_of, special_only=True).by(self.level, RATIO_CODES)
+        rows = [self._row(pk, name, by_unit.get(pk, ZERO), special.get(pk, {})) for pk, name in self.units]
+        if self.is_new and None in by_unit:
+            rows.append(self._row(None, str(UNPLACED_LABEL), by_unit[None], special.get(None, {}), unplaced=True))
+        return rows
 
     @cached_property
     def total(self) -> Row:
         name = self.district.name if self.district else self.province.name
         totals = Figures(self.hamlets, self.term, self.as_of).total()
-        special = Figures(self.hamlets.filter(special_area=True), self.term, self.as_of).total(RATIO_CODES)
+        special = Figures(self.hamlets, self.term, self.as_of, special_only=True).total(RATIO_CODES)
         return self._row(None, name, totals, special, total=True)
 
-    def sorted_rows(self, sort: str) -> list[Row]:
-        key = sort.lstrip("-")
-        if key not in SORTS:
-            return self.rows
-        if key == "name":
-            return sorted(self.rows, key=lambda r: r.name, reverse=sort.startswith("-"))
-        if key == "hamlets":
-            value = lambda r: r.hamlets  # noqa: E731
-        elif key in RATIO_CODES:
-            value = lambda r: r.ratios[key].fraction if r.ratios[key].denominator else -1  # noqa: E731
-        else:
-            value = lambda r: r.ratios[key].numerator  # noqa: E731
-        return sorted(self.rows, key=value, reverse=sort.startswith("-"))
+    def sorted_rows(self, sort: str, query: str = "") -> list[Row]:
+        """The rows whose name contains ``query`` (case and diacritics ignored), sorted by ``sort``
+        (a code of ``SORTS``, ``-`` first to reverse); rows without a value go last either way."""
+        key = text.search_key(query)
+        rows = [r for r in self.rows if key in text.search_key(r.name)] if key else list(self.rows)
+        code = sort.lstrip("-")
+        if code not in SORTS:
+            return rows
+        value = _sort_value(code)
+        valued = [r for r in rows if value(r) is not None]
+        return [*sorted(valued, key=value, reverse=sort.startswith("-")), *(r for r in rows if value(r) is None)]
 
     @cached_property
     def admissions(self) -> list[AdmissionRow]:
-        districts = District.objects.restrict(self.scope).filter(province=self.province)
+        members = PartyMember.objects.restrict(self.scope)
+        if self.is_new:
+            return admissions_by_commune(self.hamlets, self.as_of, members=members)
+        districts = districts_of(self.province, self.scope)
         if self.district:
             districts = districts.filter(pk=self.district.pk)
-        return admissions(districts, self.as_of)
+        return admissions(districts, self.as_of, members=members)
+
+    def unit_names(self) -> dict[int | None, str]:
+        if self.district:
+            return {self.district.pk: self.district.name}
+        return {None: str(UNPLACED_LABEL), **dict(self.units)}
 
     @cached_property
     def progress(self) -> Progress:
         return weekly_progress(self.hamlets, self.term, self.as_of)
 
-    def charts(self) -> list[Any]:
-        titles = {code: FIGURES_BY_CODE[code].label for code in RATIO_CODES}
+    def charts(self, rows: list[Row] | None = None) -> list[Any]:
+        rows = [r for r in (self.rows if rows is None else rows) if r.hamlets]
         made = []
         for code in RATIO_CODES:
+            title = str(FIGURES_BY_CODE[code].label)
+            shown = rows
+            if len(rows) > CHART_BARS:  # 130 communes: the lowest ones, where action is needed
+                shown = sorted(rows, key=lambda r: r.ratios[code].fraction if r.ratios[code].denominator else 2)
+                shown = shown[:CHART_BARS]
+                title += " " + _("(%(n)s đơn vị thấp nhất)") % {"n": CHART_BARS}
             bars = [charts.Bar(r.name, r.ratios[code].percent, r.ratios[code].numerator, r.ratios[code].denominator,
-                               r.measures[code].target) for r in self.rows if r.hamlets]
-            made.append(charts.bar_chart(str(titles[code]), bars))
+                               r.measures[code].target) for r in shown]
+            made.append(charts.bar_chart(title, bars))
         progress = self.progress
         made.append(charts.line_chart(_("Tiến độ theo tuần"), progress.weeks, [
             (_("Đã bầu trưởng thôn"), progress.elections), (_("Đã đại hội chi bộ"), progress.congresses)],
@@ -158,19 +243,34 @@ class Dashboard:
         return made
 
 
+def _sort_value(code: str) -> Callable[[Row], Any]:
+    if code == "name":
+        return lambda r: text.search_key(r.name)
+    if code == "hamlets":
+        return lambda r: r.hamlets
+    if code == GAP_SORT:
+        return lambda r: r.measures["chief_members"].exact_gap
+    if code in RATIO_CODES:
+        return lambda r: r.ratios[code].fraction if r.ratios[code].denominator else -1
+    return lambda r: r.ratios[code].numerator
+
+
 def scoped_province(request: HttpRequest, scope: Scope) -> Province | None:
-    """The province a page shows: ``?province=<code>`` (404 outside the scope),
-    else the user's own, else (an administrator) the first that has hamlets."""
+    """The province a page shows: ``?province=`` a 2025 province's code or a name (``layout.find_province``;
+    404 outside the scope), else the user's own, else (an administrator) the first that has hamlets."""
     provinces = Province.objects.restrict(scope)
-    code = request.GET.get("province", "")
-    if code.isdigit():
-        found = provinces.filter(code=int(code)).first()
-        if found is None:
+    raw = request.GET.get("province", "").strip()
+    if raw:
+        try:
+            found = find_province(raw)
+        except ProvinceNotFound:
+            raise Http404(_("Không có tỉnh “%(province)s”.") % {"province": raw}) from None
+        if not provinces.filter(pk=found.pk).exists():
             raise Http404(_("Không có tỉnh này trong phạm vi của bạn."))
         return found
     if scope.province_id:
         return provinces.filter(pk=scope.province_id).first()
-    return provinces.filter(districts__communes__hamlets__isnull=False).distinct().order_by("code").first() \
+    return provinces_with_hamlets(scope).order_by("code").first() or provinces.new().order_by("code").first() \
         or provinces.order_by("code").first()
 
 
@@ -180,7 +280,7 @@ def _district(request: HttpRequest, scope: Scope, province: Province) -> Distric
     raw = request.GET.get("district", "")
     if not raw:
         return None
-    found = District.objects.restrict(scope).filter(province=province, pk=raw).first() if raw.isdigit() else None
+    found = districts_of(province, scope).filter(pk=raw).first() if raw.isdigit() else None
     if found is None:
         raise Http404(_("Không có huyện này trong phạm vi của bạn."))
     return found
@@ -198,14 +298,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                "province": province, "scope": scope}
     if province is None or period.term is None:
         return render(request, "elections/dashboard.html", context)
-    district = _district(request, scope, province)
-    board = Dashboard(scope, province, district, period.term, period.as_of)
-    sort = request.GET.get("sort", "")
+    layout = choose_layout(scope, period.as_of, period.units)
+    district = _district(request, scope, province) if layout == EARLIER else None
+    board = Dashboard(scope, province, district, period.term, period.as_of, layout)
+    sort, query = request.GET.get("sort", ""), request.GET.get("q", "").strip()
+    key = province_key(province)
+    rows = board.sorted_rows(sort, query)
+    own = {"province": key, "district": district.pk if district and not scope.is_district else None}
     context.update(
-        board=board, district=district, rows=board.sorted_rows(sort), total=board.total, sort=sort,
-        ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, charts=board.charts(),
-        admissions=board.admissions, provinces=Province.objects.restrict(scope).filter(
-            districts__communes__hamlets__isnull=False).distinct() if scope.everything else [],
-        district_names={district.pk: district.name} if district else {r.unit_id: r.name for r in board.rows},
+        board=board, district=district, rows=rows, total=board.total, sort=sort, q=query, gap_sort=GAP_SORT,
+        ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, charts=board.charts(rows),
+        admissions=board.admissions, unit_names=board.unit_names(), province_key=key,
+        province_query=period.query(province=key), here=period.query(**own, q=query),
+        provinces=provinces_with_hamlets(scope).order_by("code") if scope.everything else [],
+        merged_into=province.successor if province.successor_id else None,
+        can_regroup=not scope.is_board and period.as_of < NEW_LIST_FROM,
+        unit_word=_("Xã") if board.is_new or district else _("Huyện"),
+        admission_unit_word=_("Xã") if board.is_new else _("Huyện"),
     )
     return render(request, "elections/dashboard.html", context)

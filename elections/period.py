@@ -3,7 +3,8 @@
 ``?term=2022-2025&as_of=2022-07-15``: a link pasted into a meeting
 invitation shows the same figures later. Defaults: the latest term that has
 congresses or elections (else the latest term), and today in
-Asia/Ho_Chi_Minh.
+Asia/Ho_Chi_Minh. ``&units=2025`` groups an earlier date's figures by the
+2025 communes (``layout.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .layout import parse_units
 from .models import ChiefElection, Congress, Term
 
 
@@ -42,6 +44,7 @@ class Period:
     term: Term | None
     as_of: dt.date
     errors: tuple[str, ...] = ()
+    units: str | None = None  # "2025": the 2025 layout whatever the date
 
     @classmethod
     def from_query(cls, query: QueryDict) -> Period:
@@ -61,9 +64,15 @@ class Period:
                               % {"day": query["as_of"]})
             else:
                 as_of = day
-        return cls(term, as_of, tuple(errors))
+        units = None
+        try:
+            units = parse_units(query.get("units"))
+        except ValueError as error:
+            errors.append(str(error))
+        return cls(term, as_of, tuple(errors), units)
 
     def query(self, **extra: object) -> str:
         """The query string that reproduces this period (plus ``extra``)."""
-        params = {"term": self.term.name if self.term else "", "as_of": self.as_of.isoformat(), **extra}
+        params = {"term": self.term.name if self.term else "", "as_of": self.as_of.isoformat(), "units": self.units,
+                  **extra}
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -85,19 +85,25 @@ def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
 
 
 def report_download(request: HttpRequest) -> HttpResponse:
-    """The meeting report for the dashboard's term, date and province, in the user's scope."""
+    """The meeting report for the dashboard's term, date, province and layout (``?units=2025``), in the
+    user's scope."""
     from hamlets.scoping import Scope
 
     from .dashboard import scoped_province
+    from .layout import parse_units
     from .period import Period
     from .reports.registry import XLSX_CONTENT_TYPE, get_report
 
+    try:
+        units = parse_units(request.GET.get("units"))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     period = Period.from_query(request.GET)
     scope = Scope.of(request.user)
     province = scoped_province(request, scope)
     if province is None or period.term is None:
         raise Http404(_("Chọn tỉnh và nhiệm kỳ để tải báo cáo."))
-    report = get_report("meeting")(province, period.term, period.as_of, scope=scope)
+    report = get_report("meeting")(province, period.term, period.as_of, scope=scope, units=units)
     response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
     report.write_xlsx(response)
     response["Content-Disposition"] = f'attachment; filename="{report.filename()}"'

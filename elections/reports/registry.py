@@ -34,20 +34,25 @@ class Report(ABC):
     content_type: ClassVar[str] = XLSX_CONTENT_TYPE
     extension: ClassVar[str] = ".xlsx"
 
-    def __init__(self, province: Province, term: Term, as_of: dt.date, scope: Scope | Any = FULL_SCOPE):
-        """``scope``: a ``Scope``, or a user (``Scope.of(user)``, as ``restrict(user)`` takes either)."""
+    def __init__(self, province: Province, term: Term, as_of: dt.date, scope: Scope | Any = FULL_SCOPE,
+                 units: str | None = None):
+        """``scope``: a ``Scope``, or a user (``Scope.of(user)``, as ``restrict(user)`` takes either);
+        ``units``: ``"2025"`` for the 2025 layout whatever the date (``elections.layout``)."""
         self.province = province
         self.term = term
         self.as_of = as_of
         self.scope = scope if isinstance(scope, Scope) else Scope.of(scope)
+        self.units = units
 
     @abstractmethod
     def write_xlsx(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
         """Write the workbook to a path or a binary stream (an HttpResponse will do)."""
 
     def filename(self) -> str:
-        """An ASCII file name for downloads, e.g. ``meeting-40-2022-2025-2022-07-15.xlsx``."""
-        return f"{self.code}-{self.province.code}-{self.term.name}-{self.as_of.isoformat()}{self.extension}"
+        """An ASCII file name for downloads, e.g. ``meeting-40-2022-2025-2022-07-15.xlsx``
+        (``...-units-2025.xlsx`` when the 2025 layout was asked for)."""
+        units = f"-units-{self.units}" if self.units else ""
+        return f"{self.code}-{self.province.code}-{self.term.name}-{self.as_of.isoformat()}{units}{self.extension}"
 
 
 class UnknownReport(KeyError):

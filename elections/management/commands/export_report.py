@@ -1,13 +1,18 @@
-"""Write the meeting report of one province (workbooks.md, section 2).
+"""Write the meeting report of one province (workbooks.md, sections 2 and 3).
 
     python manage.py export_report --term 2022-2025 --as-of 2022-07-15 \\
-        [--province "Nghệ An"] [--user USERNAME] --out report.xlsx
+        [--province "Nghệ An"] [--units 2025] [--user USERNAME] --out report.xlsx
 
-``--province`` is a name, matched like the import matches names (NFC, case,
-tone-mark placement, optional ``Tỉnh`` / ``Thành phố``), or an official
-code; it may be left out when exactly one province has hamlets. ``--user``
-writes the report as that user sees the data (a district board: its own
-district only). Every mistake is a ``CommandError`` with one clear message.
+``--province`` is a 2025 province (``units.md``): a name, matched like the
+import matches names (NFC, case, tone-mark placement, optional ``Tỉnh`` /
+``Thành phố``), or its 2025 code; the name of an earlier province that
+merged into another (Yên Bái) means that earlier province's hamlets only.
+It may be left out when exactly one (2025) province has hamlets. The as-of
+date decides the layout; ``--units 2025`` gives the 2025 layout for an
+earlier date. ``--user`` writes the report as that user sees the data (a
+district board: its own district, earlier layout; a commune board: its own
+commune, 2025 layout). Every mistake is a ``CommandError`` with one clear
+message.
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from elections import layout
 from elections.models import Term
 from elections.reports import MeetingReport, Report
 from hamlets import text
-from hamlets.models import Hamlet, Province
+from hamlets.models import Province
 from hamlets.scoping import FULL_SCOPE, Scope
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -61,36 +67,24 @@ def parse_as_of(value: str, today: dt.date | None = None) -> dt.date:
 
 
 def find_province(value: str) -> Province:
-    """The province named (or coded) ``value``; a CommandError if none or several fit."""
-    raw = text.clean(value)
-    if raw.isdigit():
-        province = Province.objects.filter(code=int(raw)).first()
-        if province is None:
-            raise CommandError(f"--province: no province with the code {raw}")
-        return province
-    prefix, key = text.split_prefix(raw)
-    provinces = list(Province.objects.order_by("code"))
-    hits = [p for p in provinces if _fits(p.name, prefix, key)]
-    if not hits:  # typed without diacritics: "nghe an"
-        loose = text.search_key(key)
-        hits = [p for p in provinces if text.search_key(text.split_prefix(p.name)[1]) == loose]
-    if not hits:
-        raise CommandError(f"--province: no province named {raw!r}")
-    if len(hits) > 1:
-        names = ", ".join(f"{p.name} (code {p.code})" for p in hits)
-        raise CommandError(f"--province: {raw!r} fits several provinces ({names}); give the prefix or the code")
-    return hits[0]
+    """The province named (or coded) ``value`` (``layout.find_province``); a CommandError if none or several fit."""
+    try:
+        return layout.find_province(value)
+    except layout.ProvinceNotFound as error:
+        raise CommandError(f"--province: {error}") from None
 
 
-def _fits(name: str, prefix: str, key: str) -> bool:
-    own_prefix, own_key = text.split_prefix(name)
-    return own_key == key and (not prefix or prefix == own_prefix)
+def parse_units(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if text.clean(value) != layout.NEW:
+        raise CommandError(f"--units: only 2025 is accepted (the 2025 list's communes), got {value!r}")
+    return layout.NEW
 
 
 def only_province(scope: Scope) -> Province:
-    """The one province with hamlets (in scope), when ``--province`` is left out."""
-    with_hamlets = Hamlet.objects.restrict(scope).values("commune__district__province_id")
-    provinces = list(Province.objects.filter(pk__in=with_hamlets).order_by("code"))
+    """The one (2025) province with hamlets (in scope), when ``--province`` is left out."""
+    provinces = list(layout.provinces_with_hamlets(scope).order_by("code"))
     if not provinces:
         raise CommandError("no province has hamlets yet: give --province NAME")
     if len(provinces) > 1:
@@ -112,7 +106,7 @@ def user_scope(username: str | None) -> Scope:
 
 
 def check_scope(scope: Scope, province: Province, username: str | None) -> None:
-    if not (scope.everything or scope.province_id == province.pk):
+    if not (scope.everything or scope.province_id == province.current_id):
         raise CommandError(f"--user: {username!r} may not see {province.name}")
 
 
@@ -150,18 +144,31 @@ class Command(BaseCommand):
                             help="events dated after this day do not count")
         parser.add_argument("--province", metavar="NAME", help="name or official code; may be left out when "
                                                                "only one province has hamlets")
+        parser.add_argument("--units", metavar="2025", help="2025: group by the 2025 list's communes whatever "
+                                                            "the date (the same hamlets and figures)")
         parser.add_argument("--out", required=True, metavar="PATH", help="the .xlsx file to write")
         parser.add_argument("--user", metavar="USERNAME", help="write the report as this user sees the data")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_as_of(options["as_of"])
+        units = parse_units(options["units"])
         scope = user_scope(options["user"])
         term = parse_term(options["term"])
         province = find_province(options["province"]) if options["province"] else only_province(scope)
         check_scope(scope, province, options["user"])
         path = check_out(options["out"], MeetingReport.extension)
-        report = MeetingReport(province, term, as_of, scope=scope)
+        report = MeetingReport(province, term, as_of, scope=scope, units=units)
         write_atomically(report, path)
+        self.stdout.write(f"{path}: {province.name}, term {term.name}, as of {as_of.isoformat()}, {summary(report)}")
+
+
+def summary(report: MeetingReport) -> str:
+    """``20 districts``, or ``130 communes of the 2025 list, 4 unplaced hamlets``."""
+    if not report.is_new:
         districts = len(report.districts_rows(total=False))
-        self.stdout.write(f"{path}: {province.name}, term {term.name}, as of {as_of.isoformat()}, "
-                          f"{districts} district{'' if districts == 1 else 's'}")
+        return f"{districts} district{'' if districts == 1 else 's'}"
+    rows = report.new_communes_rows(total=False)
+    communes = sum(1 for row in rows if row.commune_id is not None)
+    unplaced = sum(row.hamlets for row in rows if row.commune_id is None)
+    said = f"{communes} commune{'' if communes == 1 else 's'} of the 2025 list"
+    return said + (f", {unplaced} unplaced hamlet{'' if unplaced == 1 else 's'}" if unplaced else "")
