@@ -207,12 +207,14 @@ class Dashboard:
     @cached_property
     def admissions(self) -> list[AdmissionRow]:
         members = PartyMember.objects.restrict(self.scope)
+        first = self.term.start_year
         if self.is_new:
-            return admissions_by_commune(self.hamlets, self.as_of, members=members)
+            return admissions_by_commune(self.hamlets, self.as_of, members=members, first_year=first,
+                                         communes=new_communes_of(self.province, self.scope, self.hamlets))
         districts = districts_of(self.province, self.scope)
         if self.district:
             districts = districts.filter(pk=self.district.pk)
-        return admissions(districts, self.as_of, members=members)
+        return admissions(districts, self.as_of, members=members, first_year=first)
 
     def unit_names(self) -> dict[int | None, str]:
         if self.district:

@@ -28,7 +28,7 @@ from django.db.models import Case, CharField, Count, DateField, Exists, F, Outer
 from django.db.models.functions import Concat, ExtractYear, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
-from hamlets.models import District, Hamlet, PartyMember
+from hamlets.models import Commune, District, Hamlet, PartyMember
 
 from .models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Term
 from .results import elections_until
@@ -263,28 +263,36 @@ class AdmissionRow:
         return Ratio(self.admitted, self.target) if self.target is not None else None
 
 
-def admissions(districts: QuerySet[District], as_of: dt.date,
-               members: QuerySet[PartyMember] | None = None) -> list[AdmissionRow]:
-    """Admissions per district (earlier layout) and calendar year up to ``as_of``, against the
-    districts' annual targets: one query on members, one on targets."""
+def admissions(districts: QuerySet[District], as_of: dt.date, members: QuerySet[PartyMember] | None = None,
+               first_year: int | None = None) -> list[AdmissionRow]:
+    """Admissions per district (earlier layout) and calendar year, from ``first_year`` (the term's
+    first year) up to ``as_of``, against the districts' annual targets: one query on members, one
+    on targets."""
     members = PartyMember.objects.all() if members is None else members
     return _admissions(members.filter(hamlet__commune__district__in=districts), "hamlet__commune__district_id",
-                       AdmissionTarget.objects.filter(district__in=districts), "district_id", as_of)
+                       AdmissionTarget.objects.filter(district__in=districts), "district_id", as_of, first_year)
 
 
-def admissions_by_commune(hamlets: QuerySet[Hamlet], as_of: dt.date,
-                          members: QuerySet[PartyMember] | None = None) -> list[AdmissionRow]:
-    """Admissions per 2025 commune (None: unplaced hamlets) and calendar year up to ``as_of``,
-    against the communes' annual targets, for the members of ``hamlets``: two queries."""
+def admissions_by_commune(hamlets: QuerySet[Hamlet], as_of: dt.date, members: QuerySet[PartyMember] | None = None,
+                          communes: QuerySet[Commune] | None = None,
+                          first_year: int | None = None) -> list[AdmissionRow]:
+    """Admissions per 2025 commune (None: unplaced hamlets) and calendar year, from ``first_year``
+    up to ``as_of``, against the annual targets of ``communes`` (default: those holding ``hamlets``),
+    for the members of ``hamlets``: two queries."""
     members = PartyMember.objects.all() if members is None else members
-    communes = hamlets.order_by().values("new_commune_id")
-    targets = AdmissionTarget.objects.filter(commune_id__in=communes)
+    if communes is None:
+        targets = AdmissionTarget.objects.filter(commune_id__in=hamlets.order_by().values("new_commune_id"))
+    else:
+        targets = AdmissionTarget.objects.filter(commune__in=communes)
     return _admissions(members.filter(hamlet__in=hamlets.order_by().values("pk")), "hamlet__new_commune_id",
-                       targets, "commune_id", as_of)
+                       targets, "commune_id", as_of, first_year)
 
 
 def _admissions(members: QuerySet[PartyMember], member_group: str, targets: QuerySet[AdmissionTarget],
-                target_group: str, as_of: dt.date) -> list[AdmissionRow]:
+                target_group: str, as_of: dt.date, first_year: int | None) -> list[AdmissionRow]:
+    if first_year is not None:
+        members = members.filter(admitted_on__gte=dt.date(first_year, 1, 1))
+        targets = targets.filter(year__gte=first_year)
     counted = (members.filter(admitted_on__lte=as_of)
                .annotate(year=ExtractYear("admitted_on")).order_by()
                .values(member_group, "year")

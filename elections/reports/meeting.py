@@ -334,7 +334,9 @@ class MeetingReport(Report):
     @cached_property
     def _admissions(self) -> list[AdmissionRow]:
         members = PartyMember.objects.restrict(self.scope)
+        first = self.term.start_year
         if self.is_new:
-            return admissions_by_commune(self.hamlets, self.as_of, members=members)
-        return admissions(districts_of(self.province, self.scope), self.as_of, members=members)
+            return admissions_by_commune(self.hamlets, self.as_of, members=members, first_year=first,
+                                         communes=new_communes_of(self.province, self.scope, self.hamlets))
+        return admissions(districts_of(self.province, self.scope), self.as_of, members=members, first_year=first)
 
