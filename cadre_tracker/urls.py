@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("hamlets/", include("hamlets.urls")),
+    path("hamlets/", include("elections.hamlet_urls")),
     path("", include("elections.urls")),
 ]
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamlets import text
 from hamlets.forms import VersionedForm
-from hamlets.models import PartyCell, PartyMember
+from hamlets.models import PartyMember
 
 from .importing import rules
 from .importing.messages import Label
@@ -55,16 +55,16 @@ class CongressForm(RulesForm):
         model = Congress
         fields = ["held_on", "secretary", "deputy_secretary"]
 
-    def __init__(self, *args: Any, cell: PartyCell, chief: ChiefElection | None, **kwargs: Any):
+    def __init__(self, *args: Any, party_cell: bool, chief: ChiefElection | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.cell, self.chief = cell, chief
+        self.party_cell, self.chief = party_cell, chief
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.check_dates()
         chief = self.chief
         self.add_problems(rules.check_congress_and_roles(
-            party_cell=self.cell.active, congress_held_on=data.get("held_on"),
+            party_cell=self.party_cell, congress_held_on=data.get("held_on"),
             secretary=data.get("secretary", ""), deputy_secretary=data.get("deputy_secretary", ""),
             chief_elected_on=chief.held_on if chief else None, chief=chief.chief if chief else "",
             chief_member_since=chief.chief_member_since if chief else None,
@@ -85,16 +85,17 @@ class ChiefElectionForm(RulesForm):
         help_texts = {"chief_member_since": _("Để trống nếu trưởng thôn chưa là đảng viên; trưởng thôn được kết nạp "
                                               "sau khi bầu thì ghi ngày kết nạp.")}
 
-    def __init__(self, *args: Any, cell: PartyCell | None, congress: Congress | None, **kwargs: Any):
+    def __init__(self, *args: Any, party_cell: bool, congress: Congress | None, **kwargs: Any):
+        """``party_cell``: whether the hamlet's record for the election's term says it has a cell."""
         super().__init__(*args, **kwargs)
-        self.cell, self.congress = cell, congress
+        self.party_cell, self.congress = party_cell, congress
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.check_dates()
         congress = self.congress
         self.add_problems(rules.check_congress_and_roles(
-            party_cell=bool(self.cell and self.cell.active), congress_held_on=congress.held_on if congress else None,
+            party_cell=self.party_cell, congress_held_on=congress.held_on if congress else None,
             secretary=congress.secretary if congress else "",
             deputy_secretary=congress.deputy_secretary if congress else "",
             chief_elected_on=data.get("held_on"), chief=data.get("chief", ""),

@@ -13,6 +13,7 @@ from hamlets.views import require_editor
 
 from .forms import AdmissionForm, ChiefElectionForm, CongressForm
 from .models import ChiefElection, Congress, Term
+from .records import record_for
 
 
 def _form_page(request: HttpRequest, form: ModelForm, title: str, hamlet: Hamlet) -> HttpResponse:
@@ -21,7 +22,7 @@ def _form_page(request: HttpRequest, form: ModelForm, title: str, hamlet: Hamlet
 
 
 def _hamlet(request: HttpRequest, pk: int) -> Hamlet:
-    hamlet = scoped_object_or_404(Hamlet.objects.select_related("commune__district"), request, pk=pk)
+    hamlet = scoped_object_or_404(Hamlet.objects.all(), request, pk=pk)
     require_editor(request)
     return hamlet
 
@@ -39,15 +40,21 @@ def describe_election(e: ChiefElection) -> str:
         "role": e.get_chief_party_role_display() or "—"}
 
 
+def has_cell_in(hamlet: Hamlet, term: Term) -> bool:
+    """Whether the hamlet's record in force for the term says it has a Party cell (as the figures count)."""
+    record = record_for(hamlet, term)
+    return bool(record and record.party_cell)
+
+
 def congress_edit(request: HttpRequest, hamlet: int, term: int) -> HttpResponse:
     hamlet_obj = _hamlet(request, hamlet)
     term_obj = get_object_or_404(Term, pk=term)
-    cell = PartyCell.objects.filter(hamlet=hamlet_obj, active=True).first()
-    if cell is None:
-        raise Http404(_("Thôn chưa có chi bộ."))
+    cell = PartyCell.objects.filter(hamlet=hamlet_obj).first()
+    if cell is None or not has_cell_in(hamlet_obj, term_obj):
+        raise Http404(_("Thôn chưa có chi bộ trong nhiệm kỳ này."))
     congress = Congress.objects.filter(cell=cell, term=term_obj).first() or Congress(cell=cell, term=term_obj)
     chief = ChiefElection.objects.filter(hamlet=hamlet_obj, term=term_obj).order_by("-held_on").first()
-    form = CongressForm(request.POST or None, instance=congress, cell=cell, chief=chief)
+    form = CongressForm(request.POST or None, instance=congress, party_cell=True, chief=chief)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_congress):
         return redirect(hamlet_obj)
     return _form_page(request, form, _("Đại hội chi bộ %(hamlet)s, nhiệm kỳ %(term)s")
@@ -57,8 +64,9 @@ def congress_edit(request: HttpRequest, hamlet: int, term: int) -> HttpResponse:
 def _election_form(request: HttpRequest, election: ChiefElection) -> HttpResponse:
     hamlet = election.hamlet
     cell = PartyCell.objects.filter(hamlet=hamlet).first()
-    congress = Congress.objects.filter(cell=cell, term=election.term).first() if cell else None
-    form = ChiefElectionForm(request.POST or None, instance=election, cell=cell, congress=congress)
+    party_cell = cell is not None and has_cell_in(hamlet, election.term)
+    congress = Congress.objects.filter(cell=cell, term=election.term).first() if party_cell else None
+    form = ChiefElectionForm(request.POST or None, instance=election, party_cell=party_cell, congress=congress)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_election):
         return redirect(hamlet)
     return _form_page(request, form, _("Bầu trưởng thôn %(hamlet)s, nhiệm kỳ %(term)s")

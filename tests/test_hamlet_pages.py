@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from elections.models import Term
+from elections.records import save_record
 from tests.factories import HamletFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,13 +129,15 @@ def test_hamlet_edit_refused_outside_scope_for_get_and_post(world, who, status):
 def test_hamlet_edit_saves_and_records_history_with_user(world):
     hamlet = world.hamlets["mine"]
     url = reverse("hamlets:edit", args=[hamlet.pk])
+    record = hamlet.term_records.get()
     response = world.client("board").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 4,
-                                                "has_cell": "on", "version": hamlet.version})
+                                                "party_cell": "on", "version": record.version})
     assert response.status_code == 302
     hamlet.refresh_from_db()
-    assert hamlet.party_members == 4
-    latest = hamlet.history.latest()
-    assert latest.history_user.username == "board"
+    assert hamlet.party_members == 4  # the hamlet's copy of its latest record follows
+    record.refresh_from_db()
+    assert record.party_members == 4 and record.version == 2
+    assert record.history.latest().history_user.username == "board"
     page = world.client("colleague").get(reverse("hamlets:detail", args=[hamlet.pk]))
     assert "board" in page.text and "10 → 4" in page.text
 
@@ -141,11 +145,11 @@ def test_hamlet_edit_saves_and_records_history_with_user(world):
 def test_hamlet_edit_refuses_a_stale_version(world):
     hamlet = world.hamlets["mine"]
     url = reverse("hamlets:edit", args=[hamlet.pk])
-    opened = hamlet.version
-    world.client("board").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 7, "has_cell": "on",
+    opened = hamlet.term_records.get().version
+    world.client("board").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 7, "party_cell": "on",
                                      "version": opened})
     response = world.client("colleague").post(url, {"name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 9,
-                                                    "has_cell": "on", "version": opened})
+                                                    "party_cell": "on", "version": opened})
     assert response.status_code == 200
     assert "7" in response.text and "Người khác vừa lưu" in response.text
     hamlet.refresh_from_db()
@@ -157,11 +161,12 @@ def test_hamlet_page_query_count_does_not_grow_with_history(world, django_assert
     client = world.client("board")
     url = reverse("hamlets:detail", args=[hamlet.pk])
     client.get(url)
-    with django_assert_max_num_queries(14) as first:
+    with django_assert_max_num_queries(15) as first:
         client.get(url)
     for members in range(5):
         hamlet.party_members = members
         hamlet.save()
+        save_record(hamlet, world.term, party_members=members)
     with django_assert_max_num_queries(len(first)):
         assert client.get(url).status_code == 200
 
@@ -191,8 +196,9 @@ def test_exports_contain_only_the_users_scope(world, who, seen, fmt):
 
 
 def new_hamlet(commune, name="Xóm Mới", **extra):
-    return {"commune": commune.pk, "name": name, "kind": "xom", "party_members": 5, "has_cell": "on",
-            "version": 0, **extra}
+    term = Term.objects.get(start_year=2022)
+    return {"commune": commune.pk, "name": name, "term": term.pk, "kind": "xom", "party_members": 5,
+            "party_cell": "on", "version": 0, **extra}
 
 
 def test_board_adds_a_hamlet_in_its_own_commune(world):
@@ -202,7 +208,9 @@ def test_board_adds_a_hamlet_in_its_own_commune(world):
     response = world.client("board").post(reverse("hamlets:new"), new_hamlet(commune, name="  Xóm   Mới "))
     hamlet = Hamlet.objects.get(name="Xóm Mới")
     assert response.status_code == 302 and response["Location"] == f"/hamlets/{hamlet.pk}/"
-    assert hamlet.party_cell.active and hamlet.history.latest().history_user.username == "board"
+    assert hamlet.party_cell.active and hamlet.history.earliest().history_user.username == "board"
+    record = hamlet.term_records.get()
+    assert (record.term.name, record.party_members, record.party_cell) == ("2022-2025", 5, True)
 
 
 @pytest.mark.parametrize(("who", "status"), [("neighbour", 200), ("outsider", 403), ("staff", 403)])
@@ -222,5 +230,5 @@ def test_duplicate_hamlet_name_is_a_field_error_not_a_crash(world):
     assert response.status_code == 200 and "name" in response.context["form"].errors
     other = HamletFactory(commune=commune, name="Xóm Khác")
     edit = world.client("board").post(reverse("hamlets:edit", args=[other.pk]), {
-        "name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 1, "version": other.version})
+        "name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 1, "version": 1})
     assert edit.status_code == 200 and "name" in edit.context["form"].errors

@@ -1,5 +1,6 @@
-"""A hamlet's history: every change to it, its cell, congresses, elections and
-members, with who, when, and old and new values (django-simple-history).
+"""A hamlet's history: every change to it, its records per term, its cell,
+congresses, elections and members, with who, when, and old and new values
+(django-simple-history).
 
 One query per model whatever the number of changes; diffs are computed
 between consecutive historical rows of the same object.
@@ -14,6 +15,10 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from hamlets.models import Hamlet, PartyCell, PartyMember
+
+from .models import ChiefElection, Congress, HamletTerm, Term
 
 KINDS = {"+": _("tạo"), "~": _("sửa"), "-": _("xóa")}
 SKIP = {"id", "version", "updated_at", "name_key", "search", "history_id", "history_date", "history_user",
@@ -51,14 +56,14 @@ def _entries(records: QuerySet, label: str, describe: Any) -> Iterable[Entry]:
                     reason=record.history_change_reason or "", changes=changes)
 
 
-def hamlet_history(hamlet: Any, limit: int = 200) -> list[Entry]:
-    from elections.models import ChiefElection, Congress
-
-    from .models import Hamlet, PartyCell, PartyMember
-
-    # Descriptions read the historical row's own columns only: no query per entry.
+def hamlet_history(hamlet: Any, limit: int = 200, terms: Iterable[Term] | None = None) -> list[Entry]:
+    """The latest ``limit`` changes, latest first; ``terms``: every term, if the caller has them."""
+    # Descriptions read the historical row's own columns only (and the terms' names): no query per entry.
+    names = {t.pk: t.name for t in (Term.objects.all() if terms is None else terms)}
     sources = [
         (Hamlet.history.filter(id=hamlet.pk), _("Thôn, xóm"), lambda r: r.name),
+        (HamletTerm.history.filter(hamlet_id=hamlet.pk), _("Thông tin thôn, nhiệm kỳ"),
+         lambda r: names.get(r.term_id, "")),
         (PartyCell.history.filter(hamlet_id=hamlet.pk), _("Chi bộ"), lambda r: ""),
         (Congress.history.filter(cell__hamlet_id=hamlet.pk), _("Đại hội chi bộ"), lambda r: ""),
         (ChiefElection.history.filter(hamlet_id=hamlet.pk), _("Bầu trưởng thôn"),

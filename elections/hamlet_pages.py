@@ -1,0 +1,185 @@
+"""The hamlet pages: the list in the list in force, the hamlet's page, its forms.
+
+They live with the results they show (``elections`` may import ``hamlets``,
+never the reverse); their URLs keep the ``hamlets`` namespace
+(``hamlet_urls``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cadre_tracker.generic import ObjectListView, save_form, scoped_object_or_404
+from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyCell, PartyMember
+from hamlets.scoping import Scope
+from hamlets.views import require_editor
+
+from .hamlet_filters import UNITS_2025, UNPLACED, HamletFilterSet
+from .hamlet_forms import HamletForm, NewHamletForm, describe_record
+from .hamlet_tables import HamletTable, NewLayoutHamletTable
+from .history import hamlet_history
+from .models import ChiefElection, Congress, HamletTerm, Term
+from .period import Period
+from .records import values_of
+from .results import with_results
+
+
+def new_layout(scope: Scope, period: Period, query: Any) -> bool:
+    """Whether the list shows the 2025 layout: commune boards always, district boards never,
+    anyone else from 1 July 2025, or on ``?units=2025``, or when a 2025 commune is asked for."""
+    if scope.is_commune or scope.is_district:
+        return scope.is_commune
+    return period.as_of >= NEW_LIST_FROM or query.get("units") == UNITS_2025 or bool(query.get("new_commune"))
+
+
+def check_units(request: HttpRequest) -> None:
+    """A unit named in the query that lies outside the user's scope is refused (404), not silently empty."""
+    query = request.GET
+    communes = [query.get(name) for name in ("commune", "new_commune") if query.get(name) not in (None, "", UNPLACED)]
+    if communes and (not all(c.isdigit() for c in communes) or Commune.objects.restrict(request.user).filter(
+            pk__in=communes).count() != len(set(communes))):
+        raise Http404(_("Không có xã này trong phạm vi của bạn."))
+    district = query.get("district")
+    if district and (not district.isdigit() or not District.objects.restrict(request.user).filter(
+            pk=district).exists()):
+        raise Http404(_("Không có huyện này trong phạm vi của bạn."))
+
+
+class HamletListView(ObjectListView):
+    """The hamlets a term's figures count on a date, with their record in force and results."""
+
+    queryset = Hamlet.objects.select_related("commune__district", "new_commune")
+    filterset_class = HamletFilterSet
+    title = gettext_lazy("Thôn, xóm")
+    template_name = "hamlets/hamlet_list.html"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.period = Period.from_query(request.GET)
+        self.new_layout = new_layout(Scope.of(request.user), self.period, request.GET)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        check_units(request)
+        return super().get(request, *args, **kwargs)
+
+    def base_queryset(self) -> QuerySet[Hamlet]:
+        hamlets = super().base_queryset()
+        if self.period.term is None:
+            return hamlets.none()
+        hamlets = with_results(hamlets, self.period.term, self.period.as_of)
+        return hamlets.with_former() if self.new_layout else hamlets
+
+    def get_table_class(self) -> type[HamletTable]:
+        return NewLayoutHamletTable if self.new_layout else HamletTable
+
+    def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
+        return {**super().get_filterset_kwargs(filterset_class), "new_layout": self.new_layout}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        for error in self.period.errors:
+            messages.warning(self.request, error)
+        context.update(nav="hamlets", period=self.period, new_layout=self.new_layout)
+        return context
+
+
+@dataclass(frozen=True)
+class TermPart:
+    """One term on the hamlet's page: the record in force next to the term's congress and elections."""
+
+    term: Term
+    record: HamletTerm | None  # the record the term's figures use (own, else the latest earlier one)
+    congresses: list[Congress]
+    elections: list[ChiefElection]
+
+    @property
+    def own(self) -> bool:
+        return self.record is not None and self.record.term_id == self.term.pk
+
+    @property
+    def has_cell(self) -> bool:
+        return bool(self.record and self.record.party_cell)
+
+
+def term_parts(hamlet: Hamlet) -> list[TermPart]:
+    """Every term, latest first, with the hamlet's record in force and results: four queries."""
+    records = sorted(HamletTerm.objects.filter(hamlet=hamlet).select_related("term"),
+                     key=lambda r: (r.term.start_year, r.term.end_year), reverse=True)
+    terms = Term.objects.prefetch_related(
+        Prefetch("congresses", queryset=Congress.objects.filter(cell__hamlet=hamlet), to_attr="hamlet_congresses"),
+        Prefetch("chief_elections", queryset=ChiefElection.objects.filter(hamlet=hamlet).order_by("held_on"),
+                 to_attr="hamlet_elections"),
+    )
+    return [TermPart(term, next((r for r in records if r.term.start_year <= term.start_year), None),
+                     term.hamlet_congresses, term.hamlet_elections) for term in terms]
+
+
+def hamlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hamlet = scoped_object_or_404(Hamlet.objects.select_related(
+        "commune__district__province", "new_commune", "province", "party_cell"), request, pk=pk)
+    try:
+        cell: PartyCell | None = hamlet.party_cell
+    except PartyCell.DoesNotExist:
+        cell = None
+    parts = term_parts(hamlet)
+    return render(request, "hamlets/hamlet_detail.html", {
+        "hamlet": hamlet, "cell": cell, "terms": parts, "nav": "hamlets", "title": hamlet.name,
+        "members": PartyMember.objects.filter(hamlet=hamlet).order_by("-admitted_on")[:100],
+        "history": hamlet_history(hamlet, terms=[p.term for p in parts]),
+        "can_edit": Scope.of(request.user).can_edit_results,
+    })
+
+
+def chosen_term(request: HttpRequest) -> Term:
+    """The term named by ``?term=`` (404 when unknown), else the latest term."""
+    if request.GET.get("term"):
+        term = Term.objects.parse(request.GET["term"])
+        if term is None:
+            raise Http404(_("Không có nhiệm kỳ “%(term)s”.") % {"term": request.GET["term"]})
+        return term
+    term = Term.objects.first()
+    if term is None:
+        raise Http404(_("Chưa có nhiệm kỳ nào."))
+    return term
+
+
+def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hamlet's name and its record for one term (``?term=``, default the latest)."""
+    hamlet = scoped_object_or_404(Hamlet.objects.select_related("commune", "new_commune"), request, pk=pk)
+    require_editor(request)
+    term = chosen_term(request)
+    record = (HamletTerm.objects.filter(hamlet=hamlet, term=term).select_related("term").first()
+              or HamletTerm(hamlet=hamlet, term=term, **values_of(hamlet, term)))
+    form = HamletForm(request.POST or None, instance=record, hamlet=hamlet)
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_record, also=form.rename,
+                                                                   write=form.write):
+        return redirect(hamlet)
+    switch = [(t.name, f"?term={t.name}", t.pk == term.pk) for t in Term.objects.all()]
+    return render(request, "generic/object_form.html", {
+        "form": form, "cancel": hamlet, "nav": "hamlets", "switch": switch,
+        "title": _("Sửa thôn, xóm: %(name)s, nhiệm kỳ %(term)s") % {"name": hamlet.name, "term": term}})
+
+
+def hamlet_new(request: HttpRequest) -> HttpResponse:
+    """A new hamlet in one of the user's communes (``?commune=`` / ``?new_commune=`` preselect one)."""
+    require_editor(request)
+    communes = Commune.objects.restrict(request.user)
+    initial = {name: get_object_or_404(communes, pk=request.GET[name]).pk
+               for name in ("commune", "new_commune") if request.GET.get(name, "").isdigit()}
+    form = NewHamletForm(request.POST or None, communes=communes, initial=initial)
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_hamlet, also=form.record()):
+        return redirect(form.instance)
+    return render(request, "generic/object_form.html", {"form": form, "title": _("Thêm thôn, xóm"),
+                                                        "nav": "hamlets"})
+
+
+def describe_hamlet(hamlet: Hamlet) -> str:
+    return f"{hamlet.name}, {hamlet.commune or hamlet.new_commune}"

@@ -1,0 +1,87 @@
+"""The hamlet list's table, in the earlier layout (district, commune) or the 2025
+layout (2025 commune, former commune, no district).
+
+Attributes come from the term's record in force (``results.with_results``
+annotations ``term_kind``...), never from the hamlet's copy of its latest term.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hamlets.models import Hamlet, HamletKind
+
+from .models import PartyRole
+
+
+class HamletTable(tables.Table):
+    """The earlier layout: district and commune of the earlier list."""
+
+    name = tables.Column(linkify=True, verbose_name=_("Thôn, xóm"), order_by=("name", "commune__code"))
+    kind = tables.Column(accessor="term_kind", verbose_name=_("Loại"))
+    commune = tables.Column(verbose_name=_("Xã"), order_by=("commune__code",))
+    district = tables.Column(accessor="commune__district", verbose_name=_("Huyện"),
+                             order_by=("commune__district__code",))
+    special_area = tables.BooleanColumn(accessor="term_special_area", verbose_name=_("Địa bàn đặc thù"))
+    project01 = tables.BooleanColumn(accessor="term_project01", verbose_name=_("Thuộc Đề án 01"))
+    party_members = tables.Column(accessor="term_party_members", verbose_name=_("Đảng viên"),
+                                  attrs={"td": {"class": "num"}})
+    has_cell = tables.BooleanColumn(verbose_name=_("Chi bộ"))
+    congress_held_on = tables.DateColumn(verbose_name=_("Ngày đại hội"), format="d/m/Y")
+    secretary = tables.Column(verbose_name=_("Bí thư"))
+    deputy_secretary = tables.Column(verbose_name=_("Phó bí thư"))
+    chief_elected_on = tables.DateColumn(verbose_name=_("Ngày bầu trưởng thôn"), format="d/m/Y")
+    chief = tables.Column(verbose_name=_("Trưởng thôn"))
+    chief_is_member = tables.BooleanColumn(verbose_name=_("Trưởng thôn là đảng viên"))
+    chief_party_role = tables.Column(verbose_name=_("Kiêm nhiệm"))
+
+    class Meta:
+        model = Hamlet
+        fields = ()
+        sequence = ("name", "kind", "commune", "district", "special_area", "project01", "party_members", "has_cell",
+                    "congress_held_on", "secretary", "deputy_secretary", "chief_elected_on", "chief",
+                    "chief_is_member", "chief_party_role")
+        order_by = ("district", "commune", "name")
+        attrs = {"class": "table"}
+        empty_text = _("Không có thôn, xóm nào khớp.")
+
+    def render_kind(self, value: str) -> str:
+        return str(HamletKind(value).label) if value else ""
+
+    def value_kind(self, value: str) -> str:
+        return self.render_kind(value)
+
+    def render_chief_party_role(self, value: str) -> str:
+        return str(PartyRole(value).label) if value else ""
+
+    def value_chief_party_role(self, value: str) -> str:
+        return self.render_chief_party_role(value)
+
+
+class NewLayoutHamletTable(HamletTable):
+    """The 2025 layout: the 2025 commune first, the earlier commune as "former", no district;
+    namesakes in a 2025 commune shown with their former commune (``Xóm 1 (Thanh Lâm cũ)``)."""
+
+    new_commune = tables.Column(verbose_name=_("Xã, phường"), order_by=("new_commune__code",),
+                                default=_("Chưa xếp vào xã mới"))
+    commune = tables.Column(verbose_name=_("Xã cũ"), order_by=("commune__code",))
+
+    class Meta(HamletTable.Meta):
+        sequence = ("name", "kind", "new_commune", "commune", "special_area", "project01", "party_members",
+                    "has_cell", "congress_held_on", "secretary", "deputy_secretary", "chief_elected_on", "chief",
+                    "chief_is_member", "chief_party_role")
+        exclude = ("district",)
+        order_by = ("new_commune", "name")
+
+    def render_name(self, value: str, record: Hamlet) -> str:
+        return record.display_name(bool(getattr(record, "former_name", None)))
+
+    def value_name(self, value: str, record: Hamlet) -> str:
+        return self.render_name(value, record)
+
+    def value_new_commune(self, value: Any) -> str:
+        return str(value) if value else gettext("Chưa xếp vào xã mới")
