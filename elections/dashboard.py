@@ -308,7 +308,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = board.sorted_rows(sort, query)
     own = {"province": key, "district": district.pk if district and not scope.is_district else None}
     context.update(
-        board=board, district=district, rows=rows, total=board.total, sort=sort, q=query, gap_sort=GAP_SORT,
+        board=board, district=district, commune=Commune.objects.filter(pk=scope.commune_id).first()
+        if scope.is_commune else None, rows=rows, total=board.total, sort=sort, q=query, gap_sort=GAP_SORT,
         ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, charts=board.charts(rows),
         admissions=board.admissions, unit_names=board.unit_names(), province_key=key,
         province_query=period.query(province=key), here=period.query(**own, q=query),
