@@ -165,6 +165,15 @@ def test_out_sheet_costs_a_fixed_number_of_queries(ha_tinh, tmp_path):
     assert measured() == few <= 3
 
 
+def test_bulk_candidates_agree_with_the_model(ha_tinh):
+    from hamlets.placing import candidates_for
+
+    hamlets = list(Hamlet.objects.all())
+    bulk = candidates_for({(h.commune_id, h.province_id) for h in hamlets})
+    for hamlet in hamlets:
+        assert [c.id for c in bulk[hamlet.commune_id]] == [c.pk for c in hamlet.candidate_communes()], hamlet
+
+
 def test_out_must_be_xlsx(ha_tinh):
     with pytest.raises(CommandError, match="xlsx"):
         run("--out", "placements.csv")
