@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hamlets/", include("elections.hamlet_urls")),
+    path("units/unplaced/", include("hamlets.placement")),
     path("", include("elections.urls")),
 ]
 

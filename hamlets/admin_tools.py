@@ -2,9 +2,16 @@
 
 * ``DiacriticSearchMixin``: the admin search box ignores case and
   Vietnamese diacritics (it searches the stored ``search`` keys).
-* ``unit_filters(path)``: district and commune list filters that offer only
-  units that have data, the commune list narrowed to the chosen district
-  (a province has hundreds of communes, the country ten thousand).
+* ``unit_filters(hamlet_path)``: list filters by the units a hamlet lies in:
+  its 2025 province, its district and commune of the earlier list, its
+  commune of the 2025 list, and placed or not. They offer only units that
+  have hamlets, each narrowed to the unit chosen above it (a province has
+  hundreds of communes, the country thousands).
+* ``ProvinceFilter``, ``DistrictFilter``: filters of the official units'
+  own lists, by the province (of either list) or the district they lie in.
+* ``unit_label``: a unit with what tells it apart from its namesakes
+  (``Xã Hạnh Lâm (Tỉnh Nghệ An, danh mục từ 01/07/2025)``), for the admin's
+  autocomplete boxes.
 """
 
 from __future__ import annotations
@@ -12,12 +19,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import text
-from .models import Commune, District
+from .models import Commune, District, Province, UnitList
+
+LOOKUP_LIMIT = 300
 
 
 class DiacriticSearchMixin:
@@ -36,37 +46,137 @@ class DiacriticSearchMixin:
         return queryset.filter(condition), False
 
 
-def unit_filters(path: str) -> list[type[admin.SimpleListFilter]]:
-    """District and commune filters for a model reached from the commune by ``path``
-    (``"commune"`` for hamlets, ``"hamlet__commune"`` for elections...)."""
+def _chosen(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
 
-    class DistrictFilter(admin.SimpleListFilter):
-        title = _("huyện")
+
+def unit_filters(hamlet_path: str = "") -> list[type[admin.SimpleListFilter]]:
+    """Filters for a model reached from the hamlet by ``hamlet_path`` (``""`` for hamlets,
+    ``"hamlet"`` for elections, ``"cell__hamlet"`` for congresses)."""
+    prefix = f"{hamlet_path}__" if hamlet_path else ""
+
+    class UnitFilter(admin.SimpleListFilter):
+        field = ""
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            if self.value() and str(self.value()).isdigit():
+                return queryset.filter(**{f"{prefix}{self.field}": self.value()})
+            return queryset
+
+    class ProvinceFilter(UnitFilter):
+        title = _("tỉnh (từ 01/07/2025)")
+        parameter_name = "province"
+        field = "province_id"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
+            provinces = Province.objects.new().filter(hamlets__isnull=False).distinct().order_by("code")
+            return list(provinces.values_list("pk", "name"))
+
+    class DistrictFilter(UnitFilter):
+        title = _("huyện (trước 01/07/2025)")
         parameter_name = "district"
+        field = "commune__district_id"
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
-            districts = District.objects.filter(communes__hamlets__isnull=False).distinct()
-            return [(d.pk, f"{d.name} ({d.province.name})") for d in districts.select_related("province")]
+            districts = District.objects.filter(communes__hamlets__isnull=False)
+            if province := _chosen(request, "province"):
+                districts = districts.filter(Q(province_id=province) | Q(province__successor_id=province))
+            rows = districts.distinct().order_by("code").values_list("pk", "name", "province__name")
+            return [(pk, f"{name} ({province})") for pk, name, province in rows[:LOOKUP_LIMIT]]
 
-        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-            if self.value():
-                return queryset.filter(**{f"{path}__district_id": self.value()})
-            return queryset
-
-    class CommuneFilter(admin.SimpleListFilter):
-        title = _("xã")
+    class CommuneFilter(UnitFilter):
+        title = _("xã (trước 01/07/2025)")
         parameter_name = "commune"
+        field = "commune_id"
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
-            communes = Commune.objects.filter(hamlets__isnull=False)
-            district = request.GET.get("district")
-            if district and district.isdigit():
+            communes = Commune.objects.earlier().filter(hamlets__isnull=False)
+            if district := _chosen(request, "district"):
                 communes = communes.filter(district_id=district)
-            return list(communes.distinct().values_list("pk", "name")[:300])
+            elif province := _chosen(request, "province"):
+                communes = communes.filter(Q(province_id=province) | Q(province__successor_id=province))
+            return list(communes.distinct().order_by("code").values_list("pk", "name")[:LOOKUP_LIMIT])
+
+    class NewCommuneFilter(UnitFilter):
+        title = _("xã, phường (từ 01/07/2025)")
+        parameter_name = "new_commune"
+        field = "new_commune_id"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
+            communes = Commune.objects.new().filter(placed_hamlets__isnull=False)
+            if province := _chosen(request, "province"):
+                communes = communes.filter(province_id=province)
+            return list(communes.distinct().order_by("code").values_list("pk", "name")[:LOOKUP_LIMIT])
+
+    class PlacedFilter(admin.SimpleListFilter):
+        title = _("xếp vào xã, phường mới")
+        parameter_name = "placed"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+            return [("no", _("chưa xếp")), ("yes", _("đã xếp"))]
 
         def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-            if self.value():
-                return queryset.filter(**{f"{path}_id": self.value()})
+            if self.value() in ("yes", "no"):
+                return queryset.filter(**{f"{prefix}new_commune__isnull": self.value() == "no"})
             return queryset
 
-    return [DistrictFilter, CommuneFilter]
+    return [ProvinceFilter, DistrictFilter, CommuneFilter, NewCommuneFilter, PlacedFilter]
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    """An official unit's province, of either list (narrowed to the list chosen, if any)."""
+
+    title = _("tỉnh")
+    parameter_name = "province"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
+        provinces = Province.objects.order_by("-unit_list", "code")
+        if request.GET.get("unit_list") in UnitList.values:
+            provinces = provinces.filter(unit_list=request.GET["unit_list"])
+        elif model_admin.model is District:  # districts exist in the earlier list only
+            provinces = provinces.earlier()
+        return [(p.pk, unit_label(p)) for p in provinces]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and str(self.value()).isdigit():
+            return queryset.filter(province_id=self.value())
+        return queryset
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    """An earlier commune's district, narrowed to the province chosen."""
+
+    title = _("huyện")
+    parameter_name = "district"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
+        province = _chosen(request, "province")
+        if province is None:
+            return []  # 696 districts: choose the province first
+        return list(District.objects.filter(province_id=province).order_by("code").values_list("pk", "name"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and str(self.value()).isdigit():
+            return queryset.filter(district_id=self.value())
+        return queryset
+
+
+def unit_label(unit: Model) -> str:
+    """The unit's name with its province (communes, districts) and its list where it matters."""
+    if isinstance(unit, Province):
+        return f"{unit.name} ({unit.get_unit_list_display()})"
+    if isinstance(unit, District):
+        return f"{unit.name} ({unit.province.name})"
+    if isinstance(unit, Commune):
+        if unit.district_id:
+            return f"{unit.name} ({unit.district.name}, {unit.province.name}, {unit.get_unit_list_display()})"
+        return f"{unit.name} ({unit.province.name}, {unit.get_unit_list_display()})"
+    return str(unit)
+
+
+class UnitAutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, telling namesakes apart: ``Xã Hạnh Lâm (Huyện Thanh Chương, ...)``."""
+
+    def serialize_result(self, obj: Model, to_field_name: str) -> dict[str, str]:
+        return {"id": str(getattr(obj, to_field_name)), "text": unit_label(obj)}

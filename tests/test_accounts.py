@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -10,7 +12,14 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from hamlets.models import UserScope
-from tests.factories import DistrictFactory, ProvinceFactory
+from tests.factories import (
+    CommuneFactory,
+    DistrictFactory,
+    NewCommuneFactory,
+    NewProvinceFactory,
+    ProvinceFactory,
+    succeed,
+)
 
 pytestmark = pytest.mark.django_db
 GOOD = "Rất-khó-đoán-2022"
@@ -72,10 +81,101 @@ def test_weak_password_and_missing_scope_are_refused(units, monkeypatch):
     with pytest.raises(CommandError, match="Password refused"):
         call_command("add_account", "weak", province="Nghệ An")
     assert not User.objects.filter(username="weak").exists()
-    with pytest.raises(CommandError, match="give --district"):
+    with pytest.raises(CommandError, match="give --commune"):
         call_command("add_account", "nobody")
     with pytest.raises(CommandError, match="Atlantis"):
         call_command("add_account", "x", province="Atlantis")
+
+
+@pytest.fixture
+def both_lists(db):
+    """Both lists, as ``units.md`` describes them: Nghệ An in both; Yên Bái merged into Lào Cai;
+    the earlier Xã Hạnh Lâm and the 2025 Xã Hạnh Lâm; Xã Đông Lộc in two 2025 provinces;
+    a xã and a phường Hoành Sơn in one 2025 province."""
+    nghe_an = NewProvinceFactory(name="Tỉnh Nghệ An", code=40)
+    ha_tinh = NewProvinceFactory(name="Tỉnh Hà Tĩnh", code=42)
+    lao_cai = NewProvinceFactory(name="Tỉnh Lào Cai", code=15)
+    old_nghe_an = ProvinceFactory(name="Tỉnh Nghệ An", successor=nghe_an)
+    yen_bai = ProvinceFactory(name="Tỉnh Yên Bái", successor=lao_cai)
+    ProvinceFactory(name="Tỉnh Lào Cai", successor=lao_cai)
+    thanh_chuong = DistrictFactory(province=old_nghe_an, name="Huyện Thanh Chương")
+    old_hanh_lam = CommuneFactory(district=thanh_chuong, name="Xã Hạnh Lâm")
+    thanh_lam = CommuneFactory(district=thanh_chuong, name="Xã Thanh Lâm")
+    hanh_lam = NewCommuneFactory(province=nghe_an, name="Xã Hạnh Lâm")
+    succeed(old_hanh_lam, hanh_lam)
+    succeed(thanh_lam, hanh_lam)
+    return {
+        "nghe_an": nghe_an, "ha_tinh": ha_tinh, "lao_cai": lao_cai, "yen_bai": yen_bai, "hanh_lam": hanh_lam,
+        "van_yen": DistrictFactory(province=yen_bai, name="Huyện Văn Yên"),
+        "dong_loc_na": NewCommuneFactory(province=nghe_an, name="Xã Đông Lộc"),
+        "dong_loc_ht": NewCommuneFactory(province=ha_tinh, name="Xã Đông Lộc"),
+        "xa_hoanh_son": NewCommuneFactory(province=ha_tinh, name="Xã Hoành Sơn"),
+        "phuong_hoanh_son": NewCommuneFactory(province=ha_tinh, name="Phường Hoành Sơn", division_type="phường"),
+        "mau_a": NewCommuneFactory(province=lao_cai, name="Xã Mậu A"),
+    }
+
+
+def add(*args: str, **options: object) -> str:
+    out = io.StringIO()
+    call_command("add_account", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_commune_account_names_a_commune_of_the_2025_list(both_lists, monkeypatch):
+    monkeypatch.setenv("CT_PASSWORD", GOOD)
+    output = add("hanhlam", commune="Hạnh Lâm", province="Nghệ An")  # also an earlier commune's name
+    scope = User.objects.get(username="hanhlam").scope
+    assert (scope.commune, scope.province, scope.district, scope.editor) == (
+        both_lists["hanh_lam"], both_lists["nghe_an"], None, False)
+    assert "commune Party committee: Xã Hạnh Lâm, Tỉnh Nghệ An" in output
+    add("hanhlam2", commune="hanh lam")  # unique in the 2025 list: --province may be left out
+    assert User.objects.get(username="hanhlam2").scope.commune == both_lists["hanh_lam"]
+    add("code", commune=str(both_lists["hanh_lam"].code), province="40", editor=True)  # codes; --editor ignored
+    assert UserScope.objects.get(user__username="code").commune == both_lists["hanh_lam"]
+    assert UserScope.objects.get(user__username="code").editor is False
+
+
+def test_commune_name_shared_by_two_provinces_needs_province(both_lists, monkeypatch):
+    monkeypatch.setenv("CT_PASSWORD", GOOD)
+    with pytest.raises(CommandError, match=r"several provinces: Xã Đông Lộc \(Tỉnh Nghệ An\); Xã Đông Lộc "
+                                           r"\(Tỉnh Hà Tĩnh\); add --province"):
+        add("dl", commune="Đông Lộc")
+    add("dl", commune="Đông Lộc", province="Hà Tĩnh")
+    assert User.objects.get(username="dl").scope.commune == both_lists["dong_loc_ht"]
+
+
+def test_ambiguous_unknown_and_earlier_commune_names(both_lists, monkeypatch):
+    monkeypatch.setenv("CT_PASSWORD", GOOD)
+    with pytest.raises(CommandError, match=r"ambiguous.*Xã Hoành Sơn \(Tỉnh Hà Tĩnh\); Phường Hoành Sơn"):
+        add("hs", commune="Hoành Sơn", province="Hà Tĩnh")
+    add("hs", commune="Phường Hoành Sơn", province="Hà Tĩnh")
+    assert User.objects.get(username="hs").scope.commune == both_lists["phuong_hoanh_son"]
+    with pytest.raises(CommandError, match='no commune "Atlantis" in Tỉnh Nghệ An'):
+        add("x", commune="Atlantis", province="Nghệ An")
+    with pytest.raises(CommandError, match=r"Xã Thanh Lâm.*earlier list.*→ Xã Hạnh Lâm"):
+        add("x", commune="Thanh Lâm", province="Nghệ An")
+    with pytest.raises(CommandError, match="not both"):
+        add("x", commune="Hạnh Lâm", district="Thanh Chương")
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_merged_province_resolves_to_its_2025_province_and_says_so(both_lists, monkeypatch):
+    monkeypatch.setenv("CT_PASSWORD", GOOD)
+    output = add("yb", province="Yên Bái")
+    assert "Yên Bái merged into Lào Cai on 1 July 2025: the account follows Tỉnh Lào Cai" in output
+    assert User.objects.get(username="yb").scope.province == both_lists["lao_cai"]
+    assert "merged" not in add("lc", province="Lào Cai")  # the 2025 province's own name
+    assert User.objects.get(username="lc").scope.province == both_lists["lao_cai"]
+    assert "merged" not in add("na", province="Nghệ An")
+    assert User.objects.get(username="na").scope.province == both_lists["nghe_an"]
+    # a commune or district named with the earlier province's name lies in its 2025 province
+    assert "merged into Lào Cai" in add("ma", commune="Mậu A", province="Yên Bái")
+    assert User.objects.get(username="ma").scope.commune == both_lists["mau_a"]
+    add("vy", district="Văn Yên", province="Lào Cai")  # districts of the provinces merged into it
+    scope = User.objects.get(username="vy").scope
+    assert (scope.district, scope.province) == (both_lists["van_yen"], both_lists["lao_cai"])
+    with pytest.raises(CommandError, match="code 99"):
+        add("x", province="99")
 
 
 def login(client: Client, username: str, password: str, address: str = "10.0.0.1"):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from elections.models import AdmissionTarget, ChiefElection, Congress, Target
+from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
-from hamlets.scoping import Scope
+from hamlets.scoping import FULL_SCOPE, Scope
 from tests.factories import (
     ChiefElectionFactory,
     CongressFactory,
     DistrictFactory,
     HamletFactory,
+    NewCommuneFactory,
     PartyMemberFactory,
     ProvinceFactory,
     TargetFactory,
@@ -95,3 +96,84 @@ def test_scope_rights():
     assert Scope(province_id=1, editor=True).can_edit_results
     assert Scope(province_id=1).can_set_targets and not Scope(district_id=1, province_id=1).can_set_targets
     assert Scope().nothing and not Scope().can_edit_results
+
+
+# --- commune Party committees (2025 list) ----------------------------------------------------------
+
+@pytest.fixture
+def communes(term):
+    """A 2025 province (the earlier one merged into it) with two communes, a hamlet placed in each
+    (with a cell, congress, election, member, record and targets) and one unplaced hamlet."""
+    from tests.factories import CommuneFactory, NewProvinceFactory, succeed
+
+    new = NewProvinceFactory(name="Tỉnh Hà Tĩnh")
+    earlier = ProvinceFactory(name="Tỉnh Hà Tĩnh", successor=new)
+    district = DistrictFactory(province=earlier)
+    mine, other = NewCommuneFactory(province=new), NewCommuneFactory(province=new)
+    hamlets = {}
+    for key, commune in (("mine", mine), ("other", other)):
+        old = CommuneFactory(district=district)
+        succeed(old, commune)
+        hamlet = HamletFactory(commune=old, term=term)
+        CongressFactory(cell__hamlet=hamlet, term=term)
+        ChiefElectionFactory(hamlet=hamlet, term=term)
+        PartyMemberFactory(hamlet=hamlet)
+        AdmissionTarget.objects.create(commune=commune, year=2026, target=4)
+        TargetFactory(province=new, commune=commune, term=term)
+        hamlets[key] = hamlet
+    split = CommuneFactory(district=district)
+    succeed(split, mine, other)
+    hamlets["unplaced"] = HamletFactory(commune=split, term=term)
+    TargetFactory(province=new, term=term)
+    return {"new": new, "earlier": earlier, "district": district, "mine": mine, "other": other, "hamlets": hamlets}
+
+
+def hamlets_seen(model, user) -> set[int]:
+    from hamlets.scoping import ScopedQuerySet
+
+    path = model.objects.all().hamlet_path if isinstance(model.objects.all(), ScopedQuerySet) else ""
+    field = f"{path}__pk" if path else "pk"
+    return set(model.objects.restrict(user).values_list(field, flat=True))
+
+
+@pytest.mark.parametrize("model", [Hamlet, PartyCell, PartyMember, Congress, ChiefElection, HamletTerm])
+def test_commune_board_sees_the_hamlets_placed_in_its_commune_only(communes, model):
+    board = make_user("hs", commune=communes["mine"])
+    assert hamlets_seen(model, board) == {communes["hamlets"]["mine"].pk}
+    everything = hamlets_seen(model, FULL_SCOPE)
+    assert communes["hamlets"]["other"].pk in everything
+    assert hamlets_seen(model, make_user("ht", province=communes["new"])) == everything
+    assert hamlets_seen(model, make_user("tx", district=communes["district"])) == everything
+    assert hamlets_seen(model, make_user("far", commune=NewCommuneFactory())) == set()
+
+
+def test_commune_board_units_and_targets(communes):
+    board = make_user("hs", commune=communes["mine"])
+    assert list(Commune.objects.restrict(board)) == [communes["mine"]]
+    assert not District.objects.restrict(board).exists()  # the 2025 layout only
+    assert communes["new"] in Province.objects.restrict(board)
+    assert {(t.commune_id) for t in Target.objects.restrict(board)} == {None, communes["mine"].pk}
+    assert [a.commune_id for a in AdmissionTarget.objects.restrict(board)] == [communes["mine"].pk]
+    staff = make_user("ht", province=communes["earlier"])  # named by the earlier province: the 2025 one
+    assert staff.scope.province == communes["new"]
+    assert set(Province.objects.restrict(staff)) == {communes["new"], communes["earlier"]}
+    assert Target.objects.restrict(staff).count() == 3
+    assert AdmissionTarget.objects.restrict(staff).count() == 2
+
+
+def test_placing_a_hamlet_brings_it_into_the_commune_scope(communes):
+    board = make_user("hs", commune=communes["mine"])
+    hamlet = communes["hamlets"]["unplaced"]
+    assert not Hamlet.objects.restrict(board).filter(pk=hamlet.pk).exists()
+    hamlet.new_commune = communes["mine"]
+    hamlet.save()
+    assert Congress.objects.restrict(board).count() == 1  # the unplaced hamlet had none
+    assert set(Hamlet.objects.restrict(board)) == {communes["hamlets"]["mine"], hamlet}
+
+
+def test_commune_scope_rights():
+    commune = Scope(commune_id=1, province_id=1)
+    assert commune.is_commune and commune.is_board and not commune.is_province and not commune.is_district
+    assert commune.can_edit_results and not commune.can_set_targets and not commune.can_place_any
+    assert Scope(province_id=1).can_place_any and Scope(everything=True).can_place_any
+    assert not Scope(district_id=1, province_id=1).can_place_any

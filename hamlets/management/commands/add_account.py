@@ -1,12 +1,18 @@
 """Create or update an account and its scope.
 
-    add_account USERNAME --district NAME [--province NAME]   district board member
+    add_account USERNAME --commune NAME [--province NAME]    commune Party committee (2025 list)
+    add_account USERNAME --district NAME [--province NAME]   district board member (earlier list)
     add_account USERNAME --province NAME [--editor]           provincial staff
 
 The password comes from ``CT_PASSWORD`` or is asked for; Django's password
-validators apply. Names are matched as in the import (case, diacritics'
-placement, optional prefix); a district name that several provinces share
-(Châu Thành) needs ``--province``.
+validators apply. Names are matched as in the import (``hamlets.names``:
+case, diacritics' placement, optional prefix). A province is a 2025
+province, by name or 2025 code; the name of an earlier province that merged
+(Yên Bái) resolves to its 2025 province (Lào Cai), and the command says so.
+A commune is one of the 2025 list, looked up within the 2025 province given
+(a name shared by several provinces needs ``--province``); a district is one
+of the earlier list (a name several provinces share, Châu Thành, needs
+``--province``).
 """
 
 from __future__ import annotations
@@ -21,43 +27,21 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from elections.importing.units import DISTRICT, PROVINCE, Lookup, Unit, resolve
-from hamlets.models import District, Province, UserScope
-
-
-def find_province(name: str) -> Province:
-    lookup = Lookup(Unit(pk, code, n) for pk, code, n in Province.objects.values_list("pk", "code", "name"))
-    found = resolve(lookup, PROVINCE, name)
-    if found.unit is None:
-        raise CommandError(f"--province: {found.message}")
-    return Province.objects.get(pk=found.unit.id)
-
-
-def find_district(name: str, province: Province | None) -> District:
-    rows = District.objects.filter(province=province) if province else District.objects.all()
-    units = [Unit(pk, code, n, p) for pk, code, n, p in rows.values_list("pk", "code", "name", "province_id")]
-    lookup = Lookup(units)
-    hits = lookup.candidates(name)
-    if len(hits) > 1 and province is None and len({u.parent_id for u in hits}) > 1:
-        provinces = dict(Province.objects.filter(pk__in=[u.parent_id for u in hits]).values_list("pk", "name"))
-        where = "; ".join(f"{u.name} ({provinces[u.parent_id]})" for u in hits)
-        raise CommandError(f'--district: "{name}" có ở nhiều tỉnh / is in several provinces: {where}. '
-                           "Thêm --province / add --province.")
-    found = resolve(lookup, DISTRICT, name, parent=province.name if province else "")
-    if found.unit is None:
-        raise CommandError(f"--district: {found.message}")
-    return District.objects.select_related("province").get(pk=found.unit.id)
+from hamlets.models import Commune, District, Province, UserScope
+from hamlets.names import UnitNotFound, find_commune, find_district, find_province, merged_note
 
 
 class Command(BaseCommand):
-    help = "Create or update a district board member (--district) or provincial staff (--province) account."
+    help = ("Create or update a commune Party committee (--commune), district board (--district) or "
+            "provincial staff (--province) account.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--province", metavar="NAME")
-        parser.add_argument("--district", metavar="NAME")
+        parser.add_argument("--province", metavar="NAME", help="a 2025 province, by name or 2025 code")
+        parser.add_argument("--district", metavar="NAME", help="a district of the earlier list")
+        parser.add_argument("--commune", metavar="NAME", help="a commune of the 2025 list")
         parser.add_argument("--editor", action="store_true",
-                            help="provincial staff may also change the districts' results")
+                            help="provincial staff may also change the results and place hamlets")
 
     def password(self, user: User) -> str:
         password = os.environ.get("CT_PASSWORD")
@@ -71,22 +55,41 @@ class Command(BaseCommand):
             raise CommandError("Mật khẩu chưa đạt / Password refused: " + " ".join(error.messages)) from None
         return password
 
+    def units(self, options: dict[str, Any]) -> tuple[Province | None, District | None, Commune | None]:
+        if not (options["province"] or options["district"] or options["commune"]):
+            raise CommandError("Cần --commune (đảng ủy xã), --district (ban tổ chức huyện) hoặc --province "
+                               "(cán bộ tỉnh) / give --commune (commune Party committee), --district (district "
+                               "board) or --province (provincial staff).")
+        if options["district"] and options["commune"]:
+            raise CommandError("Chọn --district hoặc --commune, không chọn cả hai / give --district or --commune, "
+                               "not both.")
+        try:
+            province = find_province(options["province"]) if options["province"] else None
+            district = find_district(options["district"], province) if options["district"] else None
+            commune = find_commune(options["commune"], province) if options["commune"] else None
+        except UnitNotFound as error:
+            raise CommandError(str(error)) from None
+        return province, district, commune
+
     def handle(self, *args: Any, **options: Any) -> None:
-        if not options["province"] and not options["district"]:
-            raise CommandError("Cần --district (ban tổ chức huyện) hoặc --province (cán bộ tỉnh) / "
-                               "give --district (district board) or --province (provincial staff).")
-        province = find_province(options["province"]) if options["province"] else None
-        district = find_district(options["district"], province) if options["district"] else None
+        province, district, commune = self.units(options)
+        if province is not None and (note := merged_note(province)):
+            self.stdout.write(note)
+        editor = bool(options["editor"]) and district is None and commune is None
         user = User.objects.filter(username=options["username"]).first() or User(username=options["username"])
         user.set_password(self.password(user))
         with transaction.atomic():
             user.is_active = True
             user.save()
-            UserScope.objects.update_or_create(user=user, defaults={
-                "province": district.province if district else province, "district": district,
-                "editor": bool(options["editor"]) and district is None})
-        if district:
+            unit = district or commune
+            scope, _created = UserScope.objects.update_or_create(user=user, defaults={
+                "province": unit.province if unit else province, "district": district, "commune": commune,
+                "editor": editor})
+        scope.refresh_from_db()
+        if commune:
+            role = f"đảng ủy xã / commune Party committee: {commune.name}, {scope.province.name}"
+        elif district:
             role = f"ban tổ chức huyện / district board: {district.name}, {district.province.name}"
         else:
-            role = f"cán bộ tỉnh / provincial staff: {province.name}" + (" (editor)" if options["editor"] else "")
+            role = f"cán bộ tỉnh / provincial staff: {scope.province.name}" + (" (editor)" if editor else "")
         self.stdout.write(f"{user.username}: {role}")
