@@ -81,11 +81,9 @@ def filled(world, route: str, params: list[tuple[str, str]]) -> list[str]:
 
 
 # Known failures in parts other helpers are rewriting, each a strict=False xfail so it shows when fixed.
-KNOWN = {"hamlets/new/": "hamlets/forms.py labels a commune by its district: 500 for a commune board"}
 ROUTES = sorted(routes())
 WITH_IDS = [pytest.param(r, p, id=r) for r, p in ROUTES if p]
-WITHOUT_IDS = [pytest.param(r, id=r or "/", marks=[pytest.mark.xfail(reason=KNOWN[r], strict=False)]
-                            if r in KNOWN else []) for r, p in ROUTES if not p]
+WITHOUT_IDS = [pytest.param(r, id=r or "/") for r, p in ROUTES if not p]
 
 
 def body_text(response) -> str:
