@@ -51,14 +51,20 @@ def main() -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         log_in(page, "tinh.nghean")
-        page.goto(f"{BASE}/?{PERIOD}")
-        page.screenshot(path=OUT / "dashboard.png", full_page=True)
+        page.goto(f"{BASE}/")  # today: the 2025-2027 term by the 130 communes of the 2025 list
+        page.screenshot(path=OUT / "dashboard.png")
+        page.goto(f"{BASE}/?{PERIOD}")  # 15 July 2022: the earlier list, by district
+        page.screenshot(path=OUT / "dashboard-2022.png", full_page=True)
         page.click("text=Huyện Thanh Chương")
         page.wait_for_load_state()
         page.screenshot(path=OUT / "drill-down-district.png", full_page=True)
         page.locator("td.todo a", has_text="trưởng thôn chưa là đảng viên").first.click()
         page.wait_for_load_state()
         page.screenshot(path=OUT / "drill-down-hamlets.png")
+        page.context.clear_cookies()
+        log_in(page, "xa.hanhlam")  # a commune Party committee: its hamlets, namesakes with their former commune
+        page.goto(f"{BASE}/hamlets/")
+        page.screenshot(path=OUT / "commune-hamlets.png")
         page.context.clear_cookies()
         log_in(page, "thanhchuong")
         page.goto(f"{BASE}/import/")
