@@ -332,8 +332,14 @@ def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Pr
 
     elections, congresses = per_week(first_election, hamlets), per_week(first_congress, with_cell)
     last = as_of - dt.timedelta(days=as_of.weekday())
-    first = min([*elections, *congresses], default=last)
-    weeks, e_total, c_total, e_series, c_series = [], 0, 0, [], []
+    # the chart starts at the first event, but never more than a year before the term starts
+    # (a one-digit typo in a year must not stretch it over centuries) nor after the as-of date
+    floor = dt.date(term.start_year - 1, 1, 1)
+    floor -= dt.timedelta(days=floor.weekday())
+    first = max(min([*elections, *congresses], default=last), min(floor, last))
+    weeks, e_series, c_series = [], [], []
+    e_total = sum(n for week, n in elections.items() if week < first)  # typos far back: counted from the start
+    c_total = sum(n for week, n in congresses.items() if week < first)
     week = first
     while week <= last:
         e_total += elections.get(week, 0)

@@ -21,10 +21,13 @@ from django.utils.translation import gettext as _
 from .layout import parse_units
 from .models import ChiefElection, Congress, Term
 
+# Dates are bounded everywhere (workbooks.md rule 10): from 1 January 1930 to today.
+FIRST_DAY = dt.date(1930, 1, 1)
+
 
 def parse_day(value: str) -> dt.date | None:
     """``YYYY-MM-DD`` or ``DD/MM/YYYY``; None when it is neither."""
-    value = (value or "").strip()
+    value = (value or "").strip()[:20]
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(value, fmt).date()
@@ -62,6 +65,12 @@ class Period:
             if day is None:
                 errors.append(_("Ngày “%(day)s” không đọc được (YYYY-MM-DD hoặc DD/MM/YYYY); đang hiển thị hôm nay.")
                               % {"day": query["as_of"]})
+            elif day < FIRST_DAY:
+                errors.append(_("Ngày “%(day)s” trước 01/01/1930; đang hiển thị ngày 01/01/1930.")
+                              % {"day": query["as_of"]})
+                as_of = FIRST_DAY
+            elif day > as_of:
+                errors.append(_("Ngày “%(day)s” chưa tới; đang hiển thị hôm nay.") % {"day": query["as_of"]})
             else:
                 as_of = day
         units = None

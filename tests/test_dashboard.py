@@ -139,3 +139,34 @@ def test_report_without_province_is_the_province_the_dashboard_shows(nghe_an, pr
     assert admin.get("/", PERIOD).context["province"] == nghe_an
     response = admin.get("/report.xlsx", PERIOD)
     assert response.status_code == 200 and f"-{nghe_an.code}-" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "9999-12-25", "0001-01-01", "1900-01-01", "2999-01-01"])
+def test_as_of_outside_the_data_range_is_clamped_with_a_message(as_of):
+    from tests.factories import ChiefElectionFactory, HamletFactory, TermFactory
+    from tests.personas import make_user
+
+    hamlet = HamletFactory()
+    ChiefElectionFactory(hamlet=hamlet, term=TermFactory())
+    client = Client()
+    client.force_login(make_user("staff", province=hamlet.province))
+    response = client.get(f"/?term=2022-2025&as_of={as_of}")
+    assert response.status_code == 200
+    assert len(response.content) < 500_000
+    text = response.content.decode()
+    assert "chưa tới" in text or "trước 01/01/1930" in text
+
+
+def test_a_typo_in_a_year_does_not_stretch_the_weekly_chart():
+    import datetime as dt
+
+    from elections.figures import weekly_progress
+    from tests.factories import ChiefElectionFactory, HamletFactory, TermFactory
+
+    term = TermFactory()
+    typo, right = HamletFactory(), HamletFactory()
+    ChiefElectionFactory(hamlet=typo, term=term, held_on=dt.date(1932, 5, 1))  # 2022 typed 1932
+    ChiefElectionFactory(hamlet=right, term=term, held_on=dt.date(2022, 5, 1))
+    progress = weekly_progress(Hamlet.objects.all(), term, dt.date(2022, 7, 15))
+    assert progress.weeks[0] >= dt.date(2020, 12, 28) and len(progress.weeks) < 90
+    assert progress.elections[0] == 1 and progress.elections[-1] == 2
