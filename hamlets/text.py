@@ -20,16 +20,19 @@ import unicodedata
 # quality marks circumflex U+0302, breve U+0306 and horn U+031B).
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SPACE = re.compile(r"\s+")
+# Invisible characters that make two names look alike but compare unequal: zero-width
+# space/joiners, direction marks and embeddings, word joiner and friends, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 # Administrative prefixes, longest first so "Thành phố" wins over shorter ones.
 UNIT_PREFIXES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
 
 
 def clean(value: object) -> str:
-    """NFC-normalised text with white space folded; what the database stores."""
+    """NFC-normalised text without invisible characters, white space folded; what the database stores."""
     if value is None:
         return ""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", str(value)))).strip()
 
 
 def _canonical_tone(word: str) -> str:

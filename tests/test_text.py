@@ -1,5 +1,7 @@
 import unicodedata
 
+import pytest
+
 from hamlets import text
 
 
@@ -30,3 +32,21 @@ def test_split_prefix():
 def test_search_key_drops_every_diacritic():
     assert text.search_key("Đô Lương") == "do luong"
     assert text.search_key(unicodedata.normalize("NFD", "Quỳnh Lưu")) == "quynh luu"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d", "\u2060", "\u200e", "\u202e", "\ufeff", "\u00ad"])
+def test_invisible_characters_are_removed_before_storing_and_matching(invisible):
+    name = f"Xóm{invisible} 1"
+    assert text.clean(name) == "Xóm 1"
+    assert text.match_key(f"X{invisible}óm 1") == text.match_key("Xóm 1")
+    assert text.search_key(f"{invisible}Xóm 1") == "xom 1"
+
+
+def test_an_invisible_character_does_not_make_a_second_hamlet(db):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import HamletFactory
+
+    first = HamletFactory(name="Xóm 1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HamletFactory(name="Xóm\u200b 1", commune=first.commune)
