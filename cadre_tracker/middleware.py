@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class VietnameseFirstMiddleware:
@@ -27,4 +28,19 @@ class VietnameseFirstMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Pages and exports carry personal data (names of chiefs, secretaries, members):
+    ``Cache-Control: private, no-store`` on every response the app itself makes, so neither
+    a shared proxy nor the browser's disk keeps a copy. Static files (served by WhiteNoise
+    before this middleware) keep their long-lived caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
         return response
