@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from cadre_tracker.db import analyze
 from elections.demo2025 import NewTerm
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             counts = Demo(province, random.Random(options["seed"])).build()
+        analyze([Hamlet, HamletTerm, PartyCell, Congress, ChiefElection, PartyMember, AdmissionTarget, Target])
         self.stdout.write("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): "
                           + ", ".join(name for name, _ in (*ACCOUNTS, *COMMUNE_ACCOUNTS)))
