@@ -163,6 +163,7 @@ class HamletIndex:
         return Label(hamlet.name, hamlet.name)
 
     def _ambiguous(self, commune: Unit, name: str, keys: list[HamletKey]) -> str:
+        keys = sorted(keys, key=self._old_code)
         formers = [self.former_name(self.objects[k]) for k in keys]
         where = self.units.label(commune)
         listed_vi = ", ".join(f"{self.objects[k].name} ({f} cũ)" for k, f in zip(keys, formers, strict=True))
@@ -171,6 +172,11 @@ class HamletIndex:
                     f'{" hoặc ".join(formers)}',
                     f'"{name}" fits {len(keys)} hamlets of {where.en}: {listed_en}; fill in Former commune: '
                     f'{" or ".join(formers)}')
+
+    def _old_code(self, key: HamletKey) -> int:
+        hamlet = self.objects[key]
+        old = self.units.old_commune(hamlet.commune_id) if hamlet.commune_id else None
+        return old.code if old else 0
 
     def _elsewhere(self, hamlet: Hamlet, former: Unit, new_commune_id: int) -> str:
         old = self.units.label(former)

@@ -141,6 +141,15 @@ FORMER_IGNORED = both("Dòng ghi Huyện nên thuộc danh mục trước 01/07/
                       "are ignored")
 
 
+ANNUAL_TARGET_SKIPPED = both("Chưa lưu được mục tiêu theo năm: bỏ qua dòng này",
+                             "Targets for one year are not stored yet: the row is skipped")
+
+
+def text_of(vi: str, en: str) -> str:
+    """One text where both languages read the same (names), else ``vi / en``."""
+    return vi if vi == en else both(vi, en)
+
+
 def former_district_alone(district: Label, commune: Label) -> str:
     return both(f"Có {district.vi} nhưng chưa ghi {commune.vi}", f"{district.en} is given but {commune.en} is blank")
 

@@ -9,7 +9,8 @@ other 2025 commune; placing touches nothing else (``plan_sheets.placements``).
 
 ``write_placements`` writes the sheet to fill in (``place_hamlets --out``):
 the template's columns, ``Commune`` blank, and a last column
-``Candidates`` that the import ignores.
+``Candidates`` that the import ignores; beside it an empty ``Hamlets``
+sheet (the template's one required sheet), so the file imports back as is.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from . import rules
 from .messages import both
 from .places import FORMER_FIELDS, code_cell, report
 from .rows import NAME_LENGTH, RowContext
-from .template import CANDIDATES_HEADER, FORMER_COMMUNE, FORMER_COMMUNE_CODE, FORMER_DISTRICT, PLACEMENTS, write_sheet
+from .template import (
+    CANDIDATES_HEADER,
+    FORMER_COMMUNE,
+    FORMER_COMMUNE_CODE,
+    FORMER_DISTRICT,
+    HAMLETS,
+    PLACEMENTS,
+    write_sheet,
+)
 from .units import Unit, Units
 
 
@@ -107,6 +116,7 @@ def write_placements(rows: Iterable[Mapping[str, Any] | Sequence[Any]], path: st
         return values
 
     workbook = openpyxl.Workbook(write_only=True)
+    write_sheet(workbook, HAMLETS)  # the one required sheet, empty: the file imports back as it is
     write_sheet(workbook, PLACEMENTS, (cells(r) for r in rows), extra_headers=(CANDIDATES_HEADER,))
     path = Path(path)
     workbook.save(path)

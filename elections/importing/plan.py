@@ -309,7 +309,7 @@ class Planner:
             assert row.place.commune is not None
             hamlet, where = self.index.display(key), self.units.label(row.place.commune)
             term = self.plan.terms[row.term].name
-            self.plan.changes[position] = replace(self.plan.changes[position], subject=both(
+            self.plan.changes[position] = replace(self.plan.changes[position], subject=msg.text_of(
                 f"{hamlet.vi}, {where.vi} ({term})", f"{hamlet.en}, {where.en} ({term})"))
 
     def _record(self, key: HamletKey, hamlet: Hamlet, term: Term, row: HamletRow,

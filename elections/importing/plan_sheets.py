@@ -69,8 +69,8 @@ def admissions(planner: Planner, rows: list[AdmissionRow]) -> None:
         if row.place.new:
             where = planner.index.display(key)
             commune = planner.units.label(row.place.commune)
-            subject = both(f"{row.full_name} ({row.birth_year}), {where.vi}, {commune.vi}",
-                           f"{row.full_name} ({row.birth_year}), {where.en}, {commune.en}")
+            subject = msg.text_of(f"{row.full_name} ({row.birth_year}), {where.vi}, {commune.vi}",
+                                  f"{row.full_name} ({row.birth_year}), {where.en}, {commune.en}")
         else:
             subject = f"{row.full_name} ({row.birth_year}), {hamlet.name}, {row.place.commune.name}"
         if member is None:
@@ -101,11 +101,13 @@ def targets(planner: Planner, rows: list[TargetRow]) -> None:
     for row in rows:
         target = stored.get(row.key)
         if row.place.commune is not None:
-            unit = planner.units.label(row.place.commune).vi
+            unit = planner.units.label(row.place.commune)
         else:
-            unit = (row.place.district or planner.units.province_unit(row.place.region)).name
-        subject = (f"{unit}: {row.metric}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
-                   f"{planner.plan.terms[row.term].name}")
+            name = (row.place.district or planner.units.province_unit(row.place.region)).name
+            unit = msg.Label(name, name)
+        what = (f": {row.metric}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
+                f"{planner.plan.terms[row.term].name}")
+        subject = unit.vi + what if unit.vi == unit.en else f"{unit.vi} / {unit.en}{what}"
         if target is None:
             province, district, commune, _years, metric, special = row.key
             planner.plan.targets.create(Target(province_id=province, district_id=district, commune_id=commune,
@@ -133,7 +135,8 @@ def admission_targets(planner: Planner, rows: list[AdmissionTargetRow]) -> None:
             subject = f"{row.place.district.name}, {row.year}"
         else:
             assert row.place.commune is not None
-            subject = f"{planner.units.label(row.place.commune).vi}, {row.year}"
+            unit = planner.units.label(row.place.commune)
+            subject = msg.text_of(f"{unit.vi}, {row.year}", f"{unit.en}, {row.year}")
         if target is None:
             planner.plan.admission_targets.create(AdmissionTarget(
                 district_id=row.place.district.id if row.place.district else None,
@@ -169,7 +172,7 @@ def placements(planner: Planner, rows: list[PlacementRow]) -> None:
         if why := planner.out_of_scope(match, hamlet.name):
             planner.plan.problems.append(check.at("hamlet", row.row, why))
             continue
-        subject = both(f"{hamlet.name}, {old.vi}", f"{hamlet.name}, {old.en}")
+        subject = msg.text_of(f"{hamlet.name}, {old.vi}", f"{hamlet.name}, {old.en}")
         if hamlet.new_commune_id == row.commune.id:
             planner.plan.changes.append(Change(check.columns.sheet, row.row, subject, "unchanged"))
             continue

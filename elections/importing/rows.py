@@ -272,6 +272,9 @@ def check_target(ctx: RowContext, units: Units, scope: Scope) -> TargetRow | Non
     percent = ctx.parse("percent", rules.parse_percent, required=True)
     if not ctx.ok or place is None:
         return None
+    if "year" in ctx.sheet.columns and not rules.is_blank(ctx.raw.values.get("year")):
+        ctx.warn("year", msg.ANNUAL_TARGET_SKIPPED)  # annual plans (domain.md item 12) are not stored yet
+        return None
     return TargetRow(ctx.row, place, term, metric, bool(special), percent)
 
 

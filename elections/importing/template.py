@@ -99,6 +99,7 @@ TARGETS = SheetSpec("Targets", (
     Column("metric", "Metric", "Chỉ tiêu"),
     Column("special_area_only", "Special area only", "Chỉ địa bàn đặc thù"),
     Column("percent", "Target %", "Mục tiêu %", ("Mục tiêu (%)", "Mục tiêu"), percent=True),
+    Column("year", "Year", "Năm", header_required=False),
 ))
 
 ADMISSIONS = SheetSpec("Admissions", (
