@@ -313,7 +313,7 @@ class Units:
         if region.new:
             self.queries += 1
             for old_id, new_id in CommuneSuccession.objects.filter(new__province_id=region_id).values_list(
-                    "old_id", "new_id").order_by("new__code"):
+                    "old_id", "new_id").order_by("new__code", "old__code"):
                 region.successors[old_id].append(new_id)
                 region.predecessors[new_id].append(old_id)
         region.new_lookup = Lookup(sorted(region.new.values(), key=lambda u: u.code))
@@ -469,7 +469,13 @@ class Units:
             return Resolution(unit)
         hits = candidates.candidates(name)
         if district is not None:
+            elsewhere = hits
             hits = [u for u in hits if u.parent_id == district.id]
+            if elsewhere and not hits:
+                return Resolution(None, both(
+                    f'"{name}" không thuộc {district.name}: {" hoặc ".join(self.label(u).vi for u in elsewhere)}',
+                    f'"{name}" is not in {district.name}: {" or ".join(self.label(u).en for u in elsewhere)}'),
+                    ("district",))
         if len(hits) == 1:
             return Resolution(hits[0])
         if hits:
