@@ -173,7 +173,9 @@ FORMER_FIELDS = {"district": "former_district", "name": "former_commune", "code"
 
 
 def _former_cell(ctx: RowContext) -> tuple[str, ...]:
-    return tuple(f for f in FORMER_FIELDS.values() if f in ctx.sheet.columns) or ("former_commune",)
+    """The ``Former ...`` cells the row fills (a problem shows at the rightmost)."""
+    return tuple(f for f in FORMER_FIELDS.values() if f in ctx.sheet.columns
+                 and not rules.is_blank(ctx.raw.values.get(f))) or ("former_commune",)
 
 
 def _former(ctx: RowContext, units: Units, commune: Unit) -> Unit | None | bool:

@@ -118,7 +118,7 @@ class Lookup:
 
 
 def _names(units: list[Unit]) -> str:
-    return ", ".join(f'"{u.name}"' for u in units)
+    return ", ".join(f'"{name}"' for name in dict.fromkeys(u.name for u in units))
 
 
 def resolve(lookup: Lookup, level: Level, name: str, *, code: int | None = None, parent: str = "",
@@ -183,13 +183,9 @@ class Region:
     old_keys: set[str] = field(default_factory=set)  # full names of the earlier communes
     new_lookup: Lookup = field(default_factory=lambda: Lookup(()))
     old_lookup: Lookup = field(default_factory=lambda: Lookup(()))
-
-    @property
-    def absent(self) -> list[int]:
-        """Old communes the conversion table does not map (their hamlets may go anywhere in the province)."""
-        if not self.new:
-            return []
-        return [pk for pk in self.old if pk not in self.successors]
+    district_lookup: Lookup = field(default_factory=lambda: Lookup(()))
+    # Old communes the conversion table does not map: their hamlets may go anywhere in the province.
+    absent: list[int] = field(default_factory=list)
 
 
 class Units:
@@ -318,6 +314,8 @@ class Units:
                 region.predecessors[new_id].append(old_id)
         region.new_lookup = Lookup(sorted(region.new.values(), key=lambda u: u.code))
         region.old_lookup = Lookup(region.old.values())
+        region.district_lookup = Lookup(region.districts.values())
+        region.absent = [pk for pk in region.old if pk not in region.successors] if region.new else []
         by_district: dict[int, list[Unit]] = defaultdict(list)
         for unit in region.old.values():
             by_district[unit.parent_id or 0].append(unit)
@@ -440,7 +438,7 @@ class Units:
         target = self.label(new_commune)
         district = None
         if district_name:
-            found = resolve(Lookup(region.districts.values()), DISTRICT, district_name,
+            found = resolve(region.district_lookup, DISTRICT, district_name,
                             parent=self.province_unit(region.id).name)
             if found.unit is None:
                 return Resolution(None, found.message, ("district",))
@@ -519,7 +517,7 @@ class Units:
         parent = self.province_unit(region_id).name
         district = None
         if district_name:
-            found = resolve(Lookup(region.districts.values()), DISTRICT, district_name, parent=parent)
+            found = resolve(region.district_lookup, DISTRICT, district_name, parent=parent)
             if found.unit is None:
                 return Resolution(None, found.message, ("district",))
             district = found.unit
