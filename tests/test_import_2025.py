@@ -172,6 +172,14 @@ def test_an_earlier_row_adopts_the_namesake_entered_without_former_commune(run, 
     assert "Xã Thanh Phong, Huyện Thanh Chương" in result.changes[0].details[0]
 
 
+def test_a_2025_row_with_former_commune_adopts_the_namesake_entered_without(run, units):
+    assert run(hamlets=[new_row(hamlet="Xóm 7", party_members=25)]).ok
+    result = run(hamlets=[new_row(hamlet="Xóm 7", former_commune="Đồng Văn", party_members=26)])
+    assert result.ok, problems(result)
+    hamlet = Hamlet.objects.get()
+    assert (hamlet.commune, hamlet.party_members) == (units["Xã Đồng Văn"], 26)
+
+
 def test_rule_9_compares_the_hamlets_found_across_both_lists(run, units):
     result = run(hamlets=[new_row(hamlet="Xóm 7", term="2022-2025", congress_held_on=dt.date(2022, 5, 1),
                                   chief_elected_on=dt.date(2022, 5, 9)),
@@ -301,7 +309,8 @@ def test_a_2025_row_takes_a_merged_province_with_a_warning_and_a_wrong_prefix(tm
     Province.objects.filter(unit_list="earlier").update(successor=bac_ninh)
     NewCommuneFactory(code=7210, name="Phường Bắc Giang", province=bac_ninh)
     rows = [new_row(province="Tỉnh Bắc Ninh", commune="Bắc Giang", hamlet="Tổ 1"),
-            new_row(province="Bắc Giang", commune="Bắc Giang", hamlet="Tổ 2")]
+            new_row(province="Bắc Giang", commune="Bắc Giang", hamlet="Tổ 2"),
+            new_row(province=24, commune="Bắc Giang", hamlet="Tổ 3")]  # the 2025 code
     result = import_workbook(write_workbook(tmp_path / "bn.xlsx", {"Hamlets": rows}))
     assert result.ok, problems(result)
     assert [str(w) for w in result.warnings] == [
@@ -309,7 +318,7 @@ def test_a_2025_row_takes_a_merged_province_with_a_warning_and_a_wrong_prefix(tm
         "Thành phố Bắc Ninh / Tỉnh Bắc Giang merged into Thành phố Bắc Ninh: a row of the 2025 list means "
         "Thành phố Bắc Ninh"]
     assert set(Hamlet.objects.values_list("province", flat=True)) == {bac_ninh.pk}
-    assert Province.objects.count() == 3
+    assert Province.objects.count() == 3 and Hamlet.objects.count() == 3
 
 
 

@@ -136,7 +136,7 @@ def new_place(ctx: RowContext, units: Units, scope: Scope, *, commune_required: 
     province = report(ctx, found, {"name": "province"})
     if province is None or "commune_code" in ctx.failed:
         return None
-    if not units.region(found.region).new and "district" in ctx.sheet.columns:
+    if former and not units.region(found.region).new:
         ctx.problem("district", msg.required(ctx.label("district")))  # no 2025 list: only the earlier list
         return None
     if found.warning:
