@@ -129,11 +129,12 @@ def test_write_placements_gives_a_sheet_the_import_reads_back(run, units, unplac
         ["Tỉnh Hà Tĩnh", "Thị xã Kỳ Anh", "Xã Kỳ Lợi", 18796, "Thôn Đông Yên", None, "Phường Sông Trí"],
     ], tmp_path / "placements.xlsx")
     book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Placements"]
     sheet = book["Placements"]
     assert [c.value for c in sheet[1]] == ["Province", "Former district", "Former commune", "Former commune code",
                                            "Hamlet", "Commune", "Candidates"]
     assert sheet["G2"].value == "Phường Sông Trí; Phường Vũng Áng; Phường Hoành Sơn"
-    assert import_workbook(path).ok  # nothing filled in: every row skipped (its Hamlets sheet is empty)
+    assert import_workbook(path).ok  # nothing filled in: every row skipped (a Placements sheet needs no Hamlets sheet)
     sheet["F2"] = "Phường Hoành Sơn"
     book.save(path)
     result = import_workbook(path)

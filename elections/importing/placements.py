@@ -9,8 +9,8 @@ other 2025 commune; placing touches nothing else (``plan_sheets.placements``).
 
 ``write_placements`` writes the sheet to fill in (``place_hamlets --out``):
 the template's columns, ``Commune`` blank, and a last column
-``Candidates`` that the import ignores; beside it an empty ``Hamlets``
-sheet (the template's one required sheet), so the file imports back as is.
+``Candidates`` that the import ignores. A workbook with a ``Placements``
+sheet needs no ``Hamlets`` sheet, so the file imports back as it is.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from .template import (
     FORMER_COMMUNE,
     FORMER_COMMUNE_CODE,
     FORMER_DISTRICT,
-    HAMLETS,
     PLACEMENTS,
     write_sheet,
 )
@@ -116,7 +115,6 @@ def write_placements(rows: Iterable[Mapping[str, Any] | Sequence[Any]], path: st
         return values
 
     workbook = openpyxl.Workbook(write_only=True)
-    write_sheet(workbook, HAMLETS)  # the one required sheet, empty: the file imports back as it is
     write_sheet(workbook, PLACEMENTS, (cells(r) for r in rows), extra_headers=(CANDIDATES_HEADER,))
     path = Path(path)
     workbook.save(path)

@@ -36,7 +36,9 @@ Choices where the spec leaves room:
   row gives but that cannot be stored (chief without an election date);
 * every header of the template must be present except District code and
   Commune code: a missing Chief elected on column would otherwise read as
-  blank and delete the stored elections.
+  blank and delete the stored elections;
+* a workbook holding a ``Placements`` sheet may lack ``Hamlets``: the sheet
+  ``place_hamlets --out`` writes is imported back as it is.
 """
 
 from __future__ import annotations
@@ -174,9 +176,10 @@ def _read(source: Source, scope: Scope, progress: Progress | None, result: Impor
     with Workbook(source) as book:
         result.name = book.name
         titles = {}
+        placements_only = book.find(PLACEMENTS) is not None  # place_hamlets --out writes that sheet alone
         for spec in SHEETS:
             title = book.find(spec)
-            if title is None and spec.required:
+            if title is None and spec.required and not placements_only:
                 raise Refused(msg.missing_sheet(spec.name, book.sheet_titles))
             if title is not None:
                 titles[spec.name] = title
