@@ -140,3 +140,19 @@ def test_write_placements_gives_a_sheet_the_import_reads_back(run, units, unplac
     result = import_workbook(path)
     assert result.ok, [str(p) for p in result.problems]
     assert Hamlet.objects.get(pk=unplaced.pk).new_commune == units["2025/Phường Hoành Sơn"]
+
+
+def test_a_hamlet_of_an_old_commune_absent_from_the_table_may_go_anywhere_in_its_province(run, units):
+    from tests.factories import CommuneFactory
+
+    CommuneFactory(code=99002, name="Xã Đông Khê", district=units["Huyện Quế Phong"])  # no conversion line
+    dong_khe = {"district": "Quế Phong", "commune": "Đông Khê", "chief_party_role": None}
+    assert run(hamlets=[hamlet_row(**dong_khe, hamlet="Bản Na"), hamlet_row(**dong_khe, hamlet="Bản Pù")]).ok
+    assert set(Hamlet.objects.values_list("new_commune", flat=True)) == {None}
+    assert set(Hamlet.objects.values_list("province", flat=True)) == {units["2025/Tỉnh Nghệ An"].pk}
+    result = run(hamlets=[new_row(commune="Thông Thụ", hamlet="Bản Na")],
+                 placements=[placement_row(province="Nghệ An", former_district=None, former_commune="Đông Khê",
+                                           hamlet="Bản Pù", commune="Hạnh Lâm")])
+    assert result.ok, [str(p) for p in result.problems]
+    assert dict(Hamlet.objects.values_list("name", "new_commune")) == {
+        "Bản Na": units["2025/Xã Thông Thụ"].pk, "Bản Pù": units["2025/Xã Hạnh Lâm"].pk}
