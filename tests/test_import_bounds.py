@@ -136,7 +136,7 @@ def test_rule_11_the_hamlet_named_lies_in_another_commune_or_the_name_fits_two(c
                                       former_commune="Kỳ Lợi")])
     assert list(problems) == ["Hamlets!S2", "Hamlets!S3"]
     assert "fill in Former commune: Thanh Phong or Thanh Ngọc" in problems["Hamlets!S2"]
-    assert problems["Hamlets!S3"].endswith("The hamlet Thôn Hải Phong of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in "
+    assert problems["Hamlets!S3"].endswith("Thôn Hải Phong of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in "
                                            "Phường Vũng Áng")
 
 

@@ -84,8 +84,8 @@ def test_a_placed_hamlet_is_not_placed_again(run, units, unplaced):
     assert run(placements=[placement_row(commune="Phường Sông Trí")]).ok
     result = run(placements=[placement_row()])
     assert [str(p) for p in result.problems] == [
-        "Placements!F2: Thôn Thôn Hải Phong của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Sông Trí / "
-        "The hamlet Thôn Hải Phong of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Sông Trí"]
+        "Placements!F2: Thôn Hải Phong của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Sông Trí / "
+        "Thôn Hải Phong of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Sông Trí"]
     assert run(placements=[placement_row(commune="Sông Trí")]).summary.written == 0
 
 
@@ -117,8 +117,8 @@ def test_a_2025_row_with_former_commune_places_it_and_refuses_another_commune(ru
     assert Hamlet.objects.get(name="Thôn Đông Yên").new_commune == units["2025/Phường Vũng Áng"]
     result = run(hamlets=[{**row, "commune": "Sông Trí"}])
     assert [str(p) for p in result.problems] == [
-        "Hamlets!S2: Thôn Thôn Đông Yên của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Vũng Áng / "
-        "The hamlet Thôn Đông Yên of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Vũng Áng"]
+        "Hamlets!S2: Thôn Đông Yên của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Vũng Áng / "
+        "Thôn Đông Yên of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Vũng Áng"]
 
 
 def test_write_placements_gives_a_sheet_the_import_reads_back(run, units, unplaced, tmp_path):

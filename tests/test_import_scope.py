@@ -135,8 +135,8 @@ def test_a_commune_board_imports_only_hamlets_that_lie_or_come_to_lie_in_its_com
     assert problems(import_workbook(path, user=dai_dong)) == [
         "Hamlets!C3: Xã Hạnh Lâm (danh mục từ 01/07/2025) nằm ngoài xã của bạn / "
         "Xã Hạnh Lâm of the 2025 list is outside your commune",
-        "Hamlets!D5: Thôn Xóm 2 (Xã Thanh Đức, Huyện Thanh Chương; Xã Hạnh Lâm (danh mục từ 01/07/2025)) nằm "
-        "ngoài xã của bạn / The hamlet Xóm 2 (Xã Thanh Đức, Huyện Thanh Chương; Xã Hạnh Lâm of the 2025 list) is "
+        "Hamlets!D5: Xóm 2 (Xã Thanh Đức, Huyện Thanh Chương; Xã Hạnh Lâm (danh mục từ 01/07/2025)) nằm "
+        "ngoài xã của bạn / Xóm 2 (Xã Thanh Đức, Huyện Thanh Chương; Xã Hạnh Lâm of the 2025 list) is "
         "outside your commune"]
     assert not Hamlet.objects.exists()
     result = import_workbook(book_2025(hamlets=[new_row(hamlet="Xóm Mới"), hamlet_row(
@@ -189,8 +189,8 @@ def test_a_district_board_imports_2025_rows_of_hamlets_of_its_district_only(both
             new_row(hamlet="Xóm Mới")]  # would have no earlier commune
     result = import_workbook(book_2025(hamlets=rows), user=thanh_chuong)
     assert problems(result) == [
-        "Hamlets!D4: Thôn Xóm Mới (Xã Đại Đồng (danh mục từ 01/07/2025)) nằm ngoài huyện của bạn / "
-        "The hamlet Xóm Mới (Xã Đại Đồng of the 2025 list) is outside your district"]
+        "Hamlets!D4: Xóm Mới (Xã Đại Đồng (danh mục từ 01/07/2025)) nằm ngoài huyện của bạn / "
+        "Xóm Mới (Xã Đại Đồng of the 2025 list) is outside your district"]
     assert import_workbook(book_2025(hamlets=rows[:2]), user=thanh_chuong).ok
     que_phong = account("quephong", district=both_lists["Huyện Quế Phong"])
     refused = import_workbook(book_2025(hamlets=[new_row(hamlet="Xóm 3", former_commune="Thanh Ngọc")]),
@@ -206,4 +206,4 @@ def test_provincial_staff_of_the_2025_province_and_commune_rows(both_lists, book
                                        targets=[target_row(commune="Hạnh Lâm", term="2025-2027")]), user=staff)
     assert problems(result) == [
         "Hamlets!C3: Xã Kỳ Xuân (danh mục từ 01/07/2025) nằm ngoài tỉnh của bạn / "
-        "Xã Kỳ Xuân (danh mục từ 01/07/2025) is outside your province"]
+        "Xã Kỳ Xuân of the 2025 list is outside your province"]

@@ -182,5 +182,5 @@ class HamletIndex:
         old = self.units.label(former)
         unit = self.units.new_commune_unit(new_commune_id)
         there = self.units.label(unit) if unit else Label(str(new_commune_id), str(new_commune_id))
-        return both(f"Thôn {hamlet.name} của {old.vi} đã thuộc {there.vi}",
-                    f"The hamlet {hamlet.name} of {old.en} already lies in {there.en}")
+        return both(f"{hamlet.name} của {old.vi} đã thuộc {there.vi}",
+                    f"{hamlet.name} of {old.en} already lies in {there.en}")

@@ -120,8 +120,9 @@ def outside_district(unit: str) -> str:
     return both(f"{unit} nằm ngoài huyện của bạn", f"{unit} is outside your district")
 
 
-def outside_province(unit: str) -> str:
-    return both(f"{unit} nằm ngoài tỉnh của bạn", f"{unit} is outside your province")
+def outside_province(unit: str | Label) -> str:
+    unit = unit if isinstance(unit, Label) else Label(unit, unit)
+    return both(f"{unit.vi} nằm ngoài tỉnh của bạn", f"{unit.en} is outside your province")
 
 
 def outside_commune(unit: Label) -> str:
@@ -131,7 +132,7 @@ def outside_commune(unit: Label) -> str:
 def hamlet_outside(hamlet: Label, scope: str) -> str:
     """A hamlet the row finds (or makes) that the user's scope does not cover."""
     where = {"district": ("huyện", "district"), "commune": ("xã", "commune"), "province": ("tỉnh", "province")}[scope]
-    return both(f"Thôn {hamlet.vi} nằm ngoài {where[0]} của bạn", f"The hamlet {hamlet.en} is outside your {where[1]}")
+    return both(f"{hamlet.vi} nằm ngoài {where[0]} của bạn", f"{hamlet.en} is outside your {where[1]}")
 
 
 # --- cells ---------------------------------------------------------------

@@ -96,7 +96,7 @@ def _scope(scope: Scope, units: Units, region: int, old: Unit, new: Unit) -> str
         return None if old.parent_id == scope.district_id else msg.outside_district(units.label(old).vi)
     if scope.is_commune:
         return None if new.id == scope.commune_id else msg.outside_commune(units.label(new))
-    return None if region == scope.province_id else msg.outside_province(units.label(new).vi)
+    return None if region == scope.province_id else msg.outside_province(units.label(new))
 
 
 FIELDS = [c.field for c in PLACEMENTS.columns]

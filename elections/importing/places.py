@@ -165,7 +165,7 @@ def _new_scope_message(scope: Scope, units: Units, region: int, commune: Unit) -
     if scope.commune_id is not None:
         return None if commune.id == scope.commune_id else msg.outside_commune(label)
     if scope.province_id is not None:
-        return None if region == scope.province_id else msg.outside_province(label.vi)
+        return None if region == scope.province_id else msg.outside_province(label)
     return msg.NO_SCOPE
 
 

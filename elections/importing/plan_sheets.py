@@ -165,8 +165,8 @@ def placements(planner: Planner, rows: list[PlacementRow]) -> None:
             unit = planner.units.new_commune_unit(hamlet.new_commune_id)
             there = planner.units.label(unit) if unit else new
             planner.plan.problems.append(check.at("commune", row.row, both(
-                f"Thôn {hamlet.name} của {old.vi} đã thuộc {there.vi}",
-                f"The hamlet {hamlet.name} of {old.en} already lies in {there.en}")))
+                f"{hamlet.name} của {old.vi} đã thuộc {there.vi}",
+                f"{hamlet.name} of {old.en} already lies in {there.en}")))
             continue
         match = Match(key, hamlet.commune_id, row.commune.id)
         if why := planner.out_of_scope(match, hamlet.name):
