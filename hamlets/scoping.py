@@ -83,6 +83,19 @@ class Scope:
             return Q(**{f"{prefix}province_id": self.province_id})
         return Q(pk__in=[])
 
+    def covers(self, *, district_id: int | None, new_commune_id: int | None, province_id: int | None) -> bool:
+        """``hamlet_q`` for one hamlet held in memory, by its earlier commune's district, its 2025 commune
+        and its 2025 province (an import checks a hamlet as the row will leave it)."""
+        if self.everything:
+            return True
+        if self.district_id is not None:
+            return district_id == self.district_id
+        if self.commune_id is not None:
+            return new_commune_id == self.commune_id
+        if self.province_id is not None:
+            return province_id == self.province_id
+        return False
+
     @classmethod
     def of_any(cls, user: Any) -> Scope:
         return user if isinstance(user, Scope) else cls.of(user)

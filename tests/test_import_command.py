@@ -111,3 +111,20 @@ def test_verbosity_2_lists_what_each_row_changes(units, tmp_path):
         "Thêm chi bộ / Party cell created; "
         "Thêm đại hội nhiệm kỳ 2022-2025 (2022-05-12) / congress 2022-2025 created (2022-05-12); "
         "Thêm cuộc bầu trưởng thôn ngày 2022-05-20 / chief election of 2022-05-20 created"]
+
+
+def test_a_2025_workbook_on_the_command_line(db, tmp_path):
+    from tests.workbooks import HEADERS_2025, make_both_lists, new_row
+
+    make_both_lists()
+    path = write_workbook(tmp_path / "2025.xlsx", {"Hamlets": [new_row(hamlet="Xóm 1", former_commune="Thanh Ngọc"),
+                                                               new_row(hamlet="Xóm 1", former_commune="Hạnh Lâm")]},
+                          headers=HEADERS_2025)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_workbook", str(path), "--dry-run", stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith("Hamlets!S3: Xã Hạnh Lâm, Huyện Thanh Chương không nhập vào Xã Đại Đồng")
+    write_workbook(path, {"Hamlets": [new_row(hamlet="Xóm 1", former_commune="Thanh Ngọc")]}, headers=HEADERS_2025)
+    out, err = run(str(path), "-v", "2")
+    assert "thôn: 1 thêm" in out and "Hamlets!2: create Xóm 1, Xã Đại Đồng (danh mục từ 01/07/2025)" in err
+    assert Hamlet.objects.get().commune.name == "Xã Thanh Ngọc"

@@ -14,7 +14,7 @@ from elections.figures import Figures
 from elections.importing import import_workbook
 from elections.models import Term
 from hamlets.models import Hamlet
-from tests.workbooks import hamlet_row, make_units, write_workbook
+from tests.workbooks import HEADERS_2025, hamlet_row, make_both_lists, make_units, new_row, write_workbook
 
 pytestmark = pytest.mark.django_db
 JULY_15 = dt.date(2022, 7, 15)
@@ -61,3 +61,37 @@ def test_reading_and_checking_take_a_constant_number_of_queries(tmp_path):
         return len(captured)
 
     assert queries(6) == queries(120) <= 8
+
+
+def rows_2025(count: int) -> list[dict]:
+    """Rows of both lists naming hamlets of Đại Đồng and Hạnh Lâm (2025 list, with and without Former commune)
+    and of Thanh Chương and Hà Tĩnh's split Kỳ Lợi (earlier list)."""
+    formers = ["Thanh Phong", "Thanh Ngọc", "Đồng Văn", "Dùng"]
+    rows = []
+    for i in range(count):
+        if i % 4 == 0:
+            rows.append(new_row(hamlet=f"Xóm {i}", former_commune=formers[i % 3]))
+        elif i % 4 == 1:
+            rows.append(new_row(commune="Hạnh Lâm", hamlet=f"Bản {i}"))
+        elif i % 4 == 2:
+            rows.append(hamlet_row(district="Thanh Chương", commune=formers[i % 4], hamlet=f"Xóm {i}",
+                                   chief_party_role=None))
+        else:
+            rows.append(hamlet_row(province="Hà Tĩnh", district="Thị xã Kỳ Anh", commune="Kỳ Lợi",
+                                   hamlet=f"Thôn {i}", chief_party_role=None))
+    return rows
+
+
+def test_rows_of_both_lists_take_a_constant_number_of_queries(tmp_path):
+    make_both_lists()
+
+    def queries(rows: int, dry_run: bool = True) -> int:
+        path = write_workbook(tmp_path / f"{rows}.xlsx", {"Hamlets": rows_2025(rows)}, headers=HEADERS_2025)
+        with CaptureQueriesContext(connection) as captured:
+            result = import_workbook(path, dry_run=dry_run)
+            assert result.ok, result.problems[:3]
+        return len(captured)
+
+    assert queries(8) == queries(120) == 11  # provinces, two regions (3 queries each), terms, hamlets, records, cells
+    queries(120, dry_run=False)
+    assert queries(8) == queries(120) == 13  # the stored terms' congresses and elections too

@@ -102,9 +102,13 @@ def test_blank_template_has_the_contract_sheets_and_headers(units):
     board = login(make_user("qp", district=units["Huyện Quế Phong"]))
     response = board.get("/import/template.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == [s.name for s in SHEETS] == ["Hamlets", "Targets", "Admissions", "Admission targets"]
+    assert book.sheetnames == [s.name for s in SHEETS] == ["Hamlets", "Targets", "Admissions", "Admission targets",
+                                                           "Placements"]
     headers = [c.value for c in book["Hamlets"][1]]
     assert headers[:10] == ["Province", "District", "Commune", "Hamlet", "Kind", "Special area", "Project 01",
                             "Party members", "Party cell", "Term"]
-    assert headers[-2:] == ["District code", "Commune code"]
-    assert [c.value for c in book["Admission targets"][1]] == ["Province", "District", "Year", "Target"]
+    assert headers[-5:] == ["District code", "Commune code", "Former district", "Former commune",
+                            "Former commune code"]
+    assert [c.value for c in book["Admission targets"][1]] == ["Province", "District", "Commune", "Year", "Target"]
+    assert [c.value for c in book["Placements"][1]] == ["Province", "Former district", "Former commune",
+                                                        "Former commune code", "Hamlet", "Commune"]

@@ -20,12 +20,28 @@ import openpyxl
 from django.conf import settings
 from django.db import models
 
-from elections.importing.template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, SHEETS, TARGETS, SheetSpec
-from elections.models import AdmissionTarget, ChiefElection, Congress, Target, Term
+from elections.importing.template import (
+    ADMISSION_TARGETS,
+    ADMISSIONS,
+    HAMLETS,
+    PLACEMENTS,
+    SHEETS,
+    TARGETS,
+    SheetSpec,
+)
+from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
-from tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
+from tests.factories import (
+    CommuneFactory,
+    DistrictFactory,
+    NewCommuneFactory,
+    NewProvinceFactory,
+    ProvinceFactory,
+    succeed,
+)
 
 EXAMPLE = Path(settings.BASE_DIR).parent / "shared/spec/examples/example-import.xlsx"
+EXAMPLE_2025 = Path(settings.BASE_DIR).parent / "shared/spec/examples/example-import-2025.xlsx"
 
 # Official codes and names: province -> district -> communes.
 UNITS: dict[tuple[int, str], dict[tuple[int, str], list[tuple[int, str]]]] = {
@@ -56,7 +72,52 @@ def make_units() -> dict[str, Any]:
     return made
 
 
+# Huyện Thanh Chương (Nghệ An), whose communes merged into the 2025 Xã Đại Đồng (code 17713, which was
+# Thị trấn Dùng's) and Xã Hạnh Lâm (the earlier list had a smaller Xã Hạnh Lâm).
+THANH_CHUONG = ((428, "Huyện Thanh Chương"), [
+    (17713, "Thị trấn Dùng"), (17722, "Xã Hạnh Lâm"), (17731, "Xã Thanh Phong"), (17749, "Xã Đại Đồng"),
+    (17755, "Xã Thanh Ngọc"), (17764, "Xã Đồng Văn"), (17824, "Xã Thanh Đức")])
+# The 2025 list (vietnam-provinces 2026.9.0): province -> (code, commune, the old codes the table maps to it).
+NEW_UNITS: dict[tuple[int, str], list[tuple[int, str, list[int]]]] = {
+    (40, "Tỉnh Nghệ An"): [
+        (16690, "Phường Trường Vinh", [16693]), (16702, "Phường Vinh Phú", [16666]),
+        (16732, "Phường Cửa Lò", [16717]), (16738, "Xã Quế Phong", [16738]), (16744, "Xã Thông Thụ", [16741]),
+        (16876, "Xã Tương Dương", [16876]), (16882, "Xã Nhôn Mai", [16879]), (16909, "Xã Yên Hòa", [16909]),
+        (16939, "Phường Thái Hòa", [16939]), (17713, "Xã Đại Đồng", [17713, 17731, 17749, 17755, 17764]),
+        (17722, "Xã Hạnh Lâm", [17722, 17824])],
+    (42, "Tỉnh Hà Tĩnh"): [
+        (18754, "Phường Sông Trí", [18796]), (18766, "Xã Kỳ Xuân", [18757]), (18775, "Xã Kỳ Anh", []),
+        (18823, "Phường Vũng Áng", [18796]), (18832, "Phường Hoành Sơn", [18796])],
+}
+
+
+def make_both_lists() -> dict[str, Any]:
+    """``make_units`` plus Huyện Thanh Chương, and the 2025 list with its conversion lines: the 2025 units
+    are named ``"2025/Xã Hạnh Lâm"``; Hà Tĩnh's Xã Kỳ Lợi is split among three phường."""
+    made = make_units()
+    (d_code, d_name), communes = THANH_CHUONG
+    district = made[d_name] = DistrictFactory(code=d_code, name=d_name, province=made["Tỉnh Nghệ An"])
+    for c_code, c_name in communes:
+        made[c_name] = CommuneFactory(code=c_code, name=c_name, district=district)
+    old = {c.code: c for c in Commune.objects.filter(unit_list="earlier")}
+    for (p_code, p_name), new_communes in NEW_UNITS.items():
+        province = made[f"2025/{p_name}"] = NewProvinceFactory(code=p_code, name=p_name)
+        Province.objects.filter(unit_list="earlier", code=p_code).update(successor=province)
+        for c_code, c_name, old_codes in new_communes:
+            commune = made[f"2025/{c_name}"] = NewCommuneFactory(code=c_code, name=c_name, province=province)
+            for old_code in old_codes:
+                succeed(old[old_code], commune)
+    return made
+
+
 HEADERS = {spec.name: [c.header for c in spec.columns if c.header_required] for spec in SHEETS}
+FORMER_HEADERS = ["Former district", "Former commune", "Former commune code"]
+HEADERS_2025 = {"Hamlets": [*HEADERS["Hamlets"], *FORMER_HEADERS],
+                "Admissions": [*HEADERS["Admissions"], *FORMER_HEADERS[:2]],
+                "Targets": [*HEADERS["Targets"][:2], "Commune", *HEADERS["Targets"][2:]],
+                "Admission targets": [*HEADERS["Admission targets"][:2], "Commune",
+                                      *HEADERS["Admission targets"][2:]],
+                "Placements": [*HEADERS["Placements"][:3], "Former commune code", *HEADERS["Placements"][3:]]}
 
 DEFAULT_HAMLET: dict[str, Any] = {
     "province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ", "hamlet": "Bản Đỉ", "kind": "bản",
@@ -76,8 +137,25 @@ DEFAULT_ADMISSION_TARGET: dict[str, Any] = {"province": "Nghệ An", "district":
                                             "target": 120}
 
 
+DEFAULT_2025: dict[str, Any] = {
+    **DEFAULT_HAMLET, "district": None, "commune": "Đại Đồng", "hamlet": "Xóm Mới", "kind": "xóm", "term": "2025-2027",
+    "congress_held_on": dt.date(2025, 3, 14), "chief_elected_on": dt.date(2026, 4, 12)}
+DEFAULT_PLACEMENT: dict[str, Any] = {"province": "Hà Tĩnh", "former_district": "Thị xã Kỳ Anh",
+                                     "former_commune": "Kỳ Lợi", "hamlet": "Thôn Hải Phong",
+                                     "commune": "Phường Vũng Áng"}
+
+
 def hamlet_row(**values: Any) -> dict[str, Any]:
     return {**DEFAULT_HAMLET, **values}
+
+
+def new_row(**values: Any) -> dict[str, Any]:
+    """A Hamlets row of the 2025 list (District blank): a hamlet of Xã Đại Đồng, term 2025-2027."""
+    return {**DEFAULT_2025, **values}
+
+
+def placement_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_PLACEMENT, **values}
 
 
 def admission_row(**values: Any) -> dict[str, Any]:
@@ -92,7 +170,7 @@ def admission_target_row(**values: Any) -> dict[str, Any]:
     return {**DEFAULT_ADMISSION_TARGET, **values}
 
 
-SPECS: dict[str, SheetSpec] = {s.name: s for s in (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS)}
+SPECS: dict[str, SheetSpec] = {s.name: s for s in (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS)}
 
 
 def write_workbook(path: Path, sheets: dict[str, Sequence[dict[str, Any] | Sequence[Any] | None]],
@@ -143,7 +221,7 @@ def set_cached_values(path: Path, values: dict[str, str]) -> None:
 
 IMPORTED_MODELS: tuple[type[models.Model], ...] = (
     Province, District, Commune, Hamlet, PartyCell, Term, Congress, ChiefElection, PartyMember, Target,
-    AdmissionTarget)
+    AdmissionTarget, HamletTerm)
 
 
 def snapshot(models_: Iterable[type[models.Model]] = IMPORTED_MODELS) -> dict[str, list[dict[str, Any]]]:

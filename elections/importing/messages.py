@@ -120,11 +120,51 @@ def outside_district(unit: str) -> str:
     return both(f"{unit} nằm ngoài huyện của bạn", f"{unit} is outside your district")
 
 
-def outside_province(unit: str) -> str:
-    return both(f"{unit} nằm ngoài tỉnh của bạn", f"{unit} is outside your province")
+def outside_province(unit: str | Label) -> str:
+    unit = unit if isinstance(unit, Label) else Label(unit, unit)
+    return both(f"{unit.vi} nằm ngoài tỉnh của bạn", f"{unit.en} is outside your province")
+
+
+def outside_commune(unit: Label) -> str:
+    return both(f"{unit.vi} nằm ngoài xã của bạn", f"{unit.en} is outside your commune")
+
+
+def hamlet_outside(hamlet: Label, scope: str) -> str:
+    """A hamlet the row finds (or makes) that the user's scope does not cover."""
+    where = {"district": ("huyện", "district"), "commune": ("xã", "commune"), "province": ("tỉnh", "province")}[scope]
+    return both(f"{hamlet.vi} nằm ngoài {where[0]} của bạn", f"{hamlet.en} is outside your {where[1]}")
 
 
 # --- cells ---------------------------------------------------------------
+
+FORMER_IGNORED = both("Dòng ghi Huyện nên thuộc danh mục trước 01/07/2025: bỏ qua Huyện cũ, Xã cũ",
+                      "District is filled, so the row names the earlier list: Former district and Former commune "
+                      "are ignored")
+
+
+ANNUAL_TARGET_SKIPPED = both("Chưa lưu được mục tiêu theo năm: bỏ qua dòng này",
+                             "Targets for one year are not stored yet: the row is skipped")
+
+
+def text_of(vi: str, en: str) -> str:
+    """One text where both languages read the same (names), else ``vi / en``."""
+    return vi if vi == en else both(vi, en)
+
+
+def former_district_alone(district: Label, commune: Label) -> str:
+    return both(f"Có {district.vi} nhưng chưa ghi {commune.vi}", f"{district.en} is given but {commune.en} is blank")
+
+
+def district_and_commune(district: Label, commune: Label) -> str:
+    return both(f"Chỉ điền {district.vi} (danh mục trước 01/07/2025) hoặc {commune.vi} (danh mục từ 01/07/2025), "
+                "không điền cả hai",
+                f"Fill in {district.en} (earlier list) or {commune.en} (2025 list), not both")
+
+
+def district_or_commune(district: Label, commune: Label) -> str:
+    return both(f"Điền {district.vi} (danh mục trước 01/07/2025) hoặc {commune.vi} (danh mục từ 01/07/2025)",
+                f"Fill in {district.en} (earlier list) or {commune.en} (2025 list)")
+
 
 def required(label: Label) -> str:
     return both(f"{label.vi} không được để trống", f"{label.en} is required")
@@ -159,6 +199,22 @@ def not_term(label: Label, got: object) -> str:
 
 def not_whole(label: Label, minimum: int, got: object) -> str:
     return both(f"{label.vi} phải là số nguyên ≥ {minimum}", f"{label.en} must be a whole number ≥ {minimum}", got)
+
+
+def not_at_most(label: Label, minimum: int, maximum: int, got: object) -> str:
+    top_vi = f"{maximum:,}".replace(",", ".")
+    return both(f"{label.vi} phải là số nguyên từ {minimum} đến {top_vi}",
+                f"{label.en} must be a whole number from {minimum} to {maximum:,}", got)
+
+
+def too_long(label: Label, limit: int, length: int) -> str:
+    return both(f"{label.vi} dài {length} ký tự, quá {limit} ký tự",
+                f"{label.en} is {length} characters long, more than {limit}")
+
+
+def before_earliest(label: Label, value: dt.date, earliest: dt.date) -> str:
+    return both(f"{label.vi} ({day(value)}) là ngày trước {day(earliest)}",
+                f"{label.en} ({day(value)}) is before {day(earliest)}")
 
 
 def not_year(label: Label, first: int, last: int, got: object) -> str:
@@ -219,6 +275,22 @@ CELL_CREATED = both("Thêm chi bộ", "Party cell created")
 CELL_ACTIVE_AGAIN = both("Chi bộ hoạt động trở lại", "Party cell active again")
 CELL_INACTIVE = both("Chi bộ thôi hoạt động", "Party cell no longer active")
 MEMBER_CREATED = both("Thêm đảng viên kết nạp", "member created")
+
+
+def not_candidate(commune: Label, old: Label, choices: list[Label]) -> str:
+    if choices:
+        return both(f"{old.vi} không nhập vào {commune.vi}: chọn {' hoặc '.join(c.vi for c in choices)}",
+                    f"{old.en} did not go into {commune.en}: choose {' or '.join(c.en for c in choices)}")
+    return both(f"{old.vi} không nhập vào {commune.vi}", f"{old.en} did not go into {commune.en}")
+
+
+def placed_in(commune: Label) -> str:
+    return both(f"Xếp vào {commune.vi}", f"placed in {commune.en}")
+
+
+def adopted(commune: Label) -> str:
+    return both(f"Là thôn đã có (chưa ghi xã cũ) nay ghi xã cũ là {commune.vi}",
+                f"the hamlet entered without a former commune now has its former commune {commune.en}")
 SPECIAL_AREAS_ONLY = both("chỉ địa bàn đặc thù", "special areas only")
 
 

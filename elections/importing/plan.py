@@ -1,16 +1,20 @@
 """What the checked rows change in the database, worked out before writing.
 
-The objects of the communes, districts and provinces the workbook touches
-are loaded in a few queries (chunks of ``CHUNK`` ids), then every row is
-applied to them in memory: each model's ``Tracker`` knows which objects are
-new, which changed (only those are saved, so importing the same workbook
-again writes nothing and records no history) and which go.
+The hamlets of the communes (of either list) the workbook touches are
+loaded in a few queries (chunks of ``CHUNK`` ids), with their records,
+cells, congresses and elections, then every row is applied to them in
+memory: each model's ``Tracker`` knows which objects are new, which changed
+(only those are saved, so importing the same workbook again writes nothing
+and records no history) and which go.
 
 The rules, from ``workbooks.md`` ("Import rules"):
 
-* a hamlet is found by commune and ``name_key``, created otherwise (its name
-  as first entered); Kind, Special area, Project 01 and Party members
-  overwrite its current values, the last row wins;
+* a hamlet is found as ``matching.py`` says (either list), created
+  otherwise (its name as first entered); Kind, Special area, Project 01,
+  Party members and Party cell are the row's term's record, and the
+  hamlet's own copy follows its latest term's record;
+* the same hamlet and term twice is wrong (rule 9), whichever list the rows
+  name it in; a hamlet outside the user's scope (as the row leaves it) too;
 * Party cell yes: the cell exists and is active; no: an existing cell is made
   inactive (never deleted) and its congresses are left as they are;
 * congress of the row's term (cell yes only): a date or a name given sets
@@ -30,23 +34,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db.models import Q
 from django.utils import translation
 
-from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
-from hamlets.models import Hamlet, PartyCell, PartyMember
+from elections.models import ChiefElection, Congress, HamletTerm, Term
+from hamlets.models import Hamlet, PartyCell
+from hamlets.scoping import Scope
 
 from . import messages as msg
+from .matching import HamletIndex, HamletKey, Match
 from .messages import Label, both
+from .places import Place
 from .result import Change, Problem, Summary
-from .rows import AdmissionRow, AdmissionTargetRow, HamletRow, SheetCheck, TargetRow
+from .rows import HamletNaming, HamletRow, SheetCheck
 from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, TARGETS, SheetSpec
+from .units import Units
 
 CHUNK = 2000
-HamletKey = tuple[int, str]  # (commune id, name key)
 Years = tuple[int, int]
+HAMLET_FIELDS = ("kind", "special_area", "project01", "party_members", "commune_id", "new_commune_id", "province_id")
 
 
 def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -132,7 +141,7 @@ class Tracker:
 @dataclass
 class Plan:
     terms: dict[Years, Term]
-    hamlets: Tracker = field(default_factory=lambda: Tracker("kind", "special_area", "project01", "party_members"))
+    hamlets: Tracker = field(default_factory=lambda: Tracker(*HAMLET_FIELDS))
     records: Tracker = field(default_factory=lambda: Tracker(*HamletTerm.FIELDS))
     cells: Tracker = field(default_factory=lambda: Tracker("active"))
     congresses: Tracker = field(default_factory=lambda: Tracker("held_on", "secretary", "deputy_secretary"))
@@ -170,59 +179,116 @@ def load_terms(years: Iterable[Years]) -> dict[Years, Term]:
 class Planner:
     """Applies the checked rows of every sheet to the stored objects."""
 
-    def __init__(self, checks: dict[str, SheetCheck], terms: dict[Years, Term]):
+    def __init__(self, checks: dict[str, SheetCheck], terms: dict[Years, Term], units: Units | None = None,
+                 scope: Scope | None = None):
         self.checks = checks
         self.plan = Plan(terms)
-        self.hamlets: dict[HamletKey, Hamlet] = {}
+        self.units = units or Units()
+        self.scope = scope or Scope(everything=True)
+        self.index = HamletIndex(self.units, self.plan.hamlets)
         self.records: dict[tuple[HamletKey, Years], HamletTerm] = {}
         self.latest: dict[HamletKey, Years] = {}  # each hamlet's latest term with a record
         self.cells: dict[HamletKey, PartyCell] = {}
         self.congresses: dict[tuple[HamletKey, Years], Congress] = {}
         self.elections: dict[tuple[HamletKey, Years], list[ChiefElection]] = defaultdict(list)
+        self.seen: dict[tuple[HamletKey, Years], int] = {}  # rule 9 on the hamlets found: first row
+        self.failed: set[HamletNaming] = set()  # hamlets named by Hamlets rows with problems
+        self._subjects: list[tuple[int, HamletKey, HamletRow]] = []  # 2025-list changes, named at the end
 
     def _stored_term_ids(self) -> dict[int, Years]:
         return {t.pk: y for y, t in self.plan.terms.items() if t.pk is not None}
 
     def load(self, commune_ids: set[int]) -> None:
-        """The hamlets of these communes, with their cells, congresses and elections of the workbook's terms."""
+        """The hamlets lying in these communes (of either list), with their records, cells, and congresses
+        and elections of the workbook's terms."""
         terms = self._stored_term_ids()
-        by_id: dict[int, HamletKey] = {}
         for chunk in chunks(commune_ids):
-            for hamlet in Hamlet.objects.filter(commune_id__in=chunk).order_by():
-                key = (hamlet.commune_id, hamlet.name_key)
-                self.hamlets[key] = self.plan.hamlets.load(hamlet)
-                by_id[hamlet.pk] = key
-            for record in HamletTerm.objects.filter(hamlet__commune_id__in=chunk).select_related("term"):
-                key, years = by_id[record.hamlet_id], (record.term.start_year, record.term.end_year)
-                self.records[(key, years)] = self.plan.records.load(record)
-                self.latest[key] = max(self.latest.get(key, years), years)
-            for cell in PartyCell.objects.filter(hamlet__commune_id__in=chunk):
-                self.cells[by_id[cell.hamlet_id]] = self.plan.cells.load(cell)
+            hamlets = Hamlet.objects.filter(Q(commune_id__in=chunk) | Q(new_commune_id__in=chunk))
+            for hamlet in hamlets.order_by():
+                self.index.add_stored(hamlet)
+            ids = hamlets.values("pk")
+            for record in HamletTerm.objects.filter(hamlet_id__in=ids).select_related("term"):
+                years = (record.term.start_year, record.term.end_year)
+                if (record.hamlet_id, years) not in self.records:
+                    self.records[(record.hamlet_id, years)] = self.plan.records.load(record)
+                    self.latest[record.hamlet_id] = max(self.latest.get(record.hamlet_id, years), years)
+            for cell in PartyCell.objects.filter(hamlet_id__in=ids):
+                if cell.hamlet_id not in self.cells:
+                    self.cells[cell.hamlet_id] = self.plan.cells.load(cell)
             cell_hamlets = {c.pk: k for k, c in self.cells.items()}
-            for congress in Congress.objects.filter(cell__hamlet__commune_id__in=chunk, term_id__in=list(terms)):
-                self.congresses[(cell_hamlets[congress.cell_id], terms[congress.term_id])] = \
-                    self.plan.congresses.load(congress)
-            for election in ChiefElection.objects.filter(hamlet__commune_id__in=chunk,
+            for congress in Congress.objects.filter(cell__hamlet_id__in=ids, term_id__in=list(terms)):
+                key = (cell_hamlets[congress.cell_id], terms[congress.term_id])
+                if key not in self.congresses:
+                    self.congresses[key] = self.plan.congresses.load(congress)
+            loaded = {e.pk for es in self.elections.values() for e in es}
+            for election in ChiefElection.objects.filter(hamlet_id__in=ids,
                                                          term_id__in=list(terms)).order_by("held_on"):
-                key = (by_id[election.hamlet_id], terms[election.term_id])
-                self.elections[key].append(self.plan.elections.load(election))
+                if election.pk not in loaded:
+                    self.elections[(election.hamlet_id, terms[election.term_id])].append(
+                        self.plan.elections.load(election))
+
+    # --- finding the hamlet -------------------------------------------------
+
+    def match(self, place: Place, name: str, key: str, *, create: bool = True) -> Match:
+        assert place.commune is not None
+        if place.new:
+            return self.index.new(place.commune, place.former, name, key, create=create)
+        return self.index.earlier(place.commune, key, create=create)
+
+    def out_of_scope(self, match: Match, name: str) -> str | None:
+        """Why the user may not change the hamlet as the row leaves it, or None (``Scope.covers``)."""
+        old = self.units.old_commune(match.commune_id) if match.commune_id else None
+        province = self.units.hamlet_province(match.commune_id, match.new_commune_id)
+        if self.scope.covers(district_id=old.parent_id if old else None, new_commune_id=match.new_commune_id,
+                             province_id=province):
+            return None
+        where = "district" if self.scope.is_district else "commune" if self.scope.is_commune else "province"
+        return msg.hamlet_outside(self.hamlet_label(match, name), where)
+
+    def hamlet_label(self, match: Match, name: str) -> Label:
+        """A hamlet with where it lies: ``Xóm 1 (Xã Thanh Phong, Huyện Thanh Chương)``."""
+        units = []
+        if match.commune_id and (old := self.units.old_commune(match.commune_id)):
+            units.append(self.units.label(old))
+        if match.new_commune_id and (new := self.units.new_commune_unit(match.new_commune_id)):
+            units.append(self.units.label(new))
+        where_vi = "; ".join(u.vi for u in units) or "chưa xếp xã"
+        where_en = "; ".join(u.en for u in units) or "unplaced"
+        return Label(f"{name} ({where_vi})", f"{name} ({where_en})")
+
+    # --- Hamlets rows ------------------------------------------------------
 
     def hamlet_row(self, row: HamletRow) -> None:
-        assert row.place.commune is not None and row.place.district is not None
-        key, term = row.hamlet, self.plan.terms[row.term]
+        assert row.place.commune is not None
+        check = self.checks["Hamlets"]
+        term = self.plan.terms[row.term]
         values = {"kind": row.kind, "special_area": row.special_area, "project01": row.project01,
                   "party_members": row.party_members}
-        hamlet = self.hamlets.get(key)
+        match = self.match(row.place, row.name, row.key)
+        problem = match.problem or self.out_of_scope(match, row.name)
+        fields = match.fields if match.problem else ("hamlet",)
+        if not problem and match.key is not None and (first := self.seen.get((match.key, row.term))):
+            problem = both(f"Thôn này với nhiệm kỳ {term.name} đã có ở dòng {first}",
+                           f"This hamlet and term {term.name} already appears in row {first}")
+        if problem:
+            self.plan.problems.append(check.at(fields, row.row, problem))
+            self.failed.add(row.naming)
+            return
+        created = match.creates
+        before = None if created else self.index.objects[match.key]  # type: ignore[index]
+        placed = before is not None and before.new_commune_id is None and match.new_commune_id is not None
+        adopted = before is not None and before.commune_id is None and match.commune_id is not None
+        key = self.index.apply(match, row.name, values)
+        self.seen[(key, row.term)] = row.row
+        hamlet = self.index.objects[key]
         latest = self.latest.get(key) is None or row.term >= self.latest[key]
-        if hamlet is None:
-            hamlet = Hamlet(commune_id=row.place.commune.id, name=row.name, **values)
-            hamlet.fill_keys()
-            self.hamlets[key] = self.plan.hamlets.create(hamlet)
-            details = [msg.HAMLET_CREATED]
-        else:
-            details = []
-            if latest:  # the hamlet's own fields are its latest term's values
-                Tracker.assign(hamlet, values, HAMLET_LABELS)
+        details = [msg.HAMLET_CREATED] if created else []
+        if placed:
+            details.append(msg.placed_in(self.units.label(self.units.new_commune_unit(match.new_commune_id))))
+        if adopted:
+            details.append(msg.adopted(self.units.label(self.units.old_commune(match.commune_id))))
+        if not created and latest:  # the hamlet's own fields are its latest term's values
+            Tracker.assign(hamlet, values, HAMLET_LABELS)
         if latest:
             self.latest[key] = row.term
         details += self._record(key, hamlet, term, row, {**values, "party_cell": row.party_cell})
@@ -230,10 +296,21 @@ class Planner:
         if row.party_cell:
             details += self._congress(key, term, row)
         details += self._election(key, hamlet, term, row)
-        action = "create" if details[:1] == [msg.HAMLET_CREATED] else "update" if details else "unchanged"
-        subject = f"{row.name}, {row.place.commune.name}, {row.place.district.name} ({term.name})"
-        self.plan.changes.append(Change(self.checks["Hamlets"].columns.sheet, row.row, subject, action,
-                                        tuple(details)))
+        action = "create" if created else "update" if details else "unchanged"
+        subject = f"{row.name}, {row.place.commune.name}, {row.place.district.name} ({term.name})" if (
+            row.place.district) else ""
+        if not subject:
+            self._subjects.append((len(self.plan.changes), key, row))
+        self.plan.changes.append(Change(check.columns.sheet, row.row, subject, action, tuple(details)))
+
+    def finish(self) -> None:
+        """Name the hamlets of 2025-list rows now that every namesake is known (``Xóm 1 (Thanh Lâm cũ)``)."""
+        for position, key, row in self._subjects:
+            assert row.place.commune is not None
+            hamlet, where = self.index.display(key), self.units.label(row.place.commune)
+            term = self.plan.terms[row.term].name
+            self.plan.changes[position] = replace(self.plan.changes[position], subject=msg.text_of(
+                f"{hamlet.vi}, {where.vi} ({term})", f"{hamlet.en}, {where.en} ({term})"))
 
     def _record(self, key: HamletKey, hamlet: Hamlet, term: Term, row: HamletRow,
                 values: dict[str, Any]) -> list[str]:
@@ -296,84 +373,3 @@ class Planner:
             self.plan.elections.create(ChiefElection(hamlet=hamlet, term=term, **values))
             return [*details, msg.election_created(day)]
         return details + Tracker.assign(same, values, ELECTION_LABELS)
-
-    def admissions(self, rows: list[AdmissionRow], failed: set[HamletKey] = frozenset()) -> None:
-        """``failed``: hamlets named by Hamlets rows with problems (not reported again here)."""
-        check = self.checks["Admissions"]
-        ids = {h.pk: k for k, h in self.hamlets.items() if h.pk is not None}
-        wanted = {self.hamlets[r.hamlet].pk for r in rows if r.hamlet in self.hamlets} - {None}
-        members: dict[tuple[HamletKey, str, int], PartyMember] = {}
-        for chunk in chunks(wanted):
-            for member in PartyMember.objects.filter(hamlet_id__in=chunk).order_by():
-                members[(ids[member.hamlet_id], member.name_key, member.birth_year)] = self.plan.members.load(member)
-        for row in rows:
-            assert row.place.commune is not None
-            hamlet = self.hamlets.get(row.hamlet)
-            if hamlet is None:
-                if row.hamlet in failed:
-                    continue
-                self.plan.problems.append(check.at("hamlet", row.row, both(
-                    f'Không có thôn "{row.hamlet_name}" ở {row.place.commune.name}: thêm thôn vào trang Hamlets',
-                    f'No hamlet "{row.hamlet_name}" in {row.place.commune.name}: add it on the Hamlets sheet')))
-                continue
-            values = {"gender": row.gender, "ethnicity": row.ethnicity, "admitted_on": row.admitted_on,
-                      "sitting_chief": row.sitting_chief}
-            member = members.get((row.hamlet, row.name_key, row.birth_year))
-            subject = f"{row.full_name} ({row.birth_year}), {hamlet.name}, {row.place.commune.name}"
-            if member is None:
-                member = PartyMember(hamlet=hamlet, full_name=row.full_name, birth_year=row.birth_year, **values)
-                member.fill_keys()
-                self.plan.members.create(member)
-                self.plan.changes.append(Change(check.columns.sheet, row.row, subject, "create", (msg.MEMBER_CREATED,)))
-                continue
-            if member.official_on and row.admitted_on > member.official_on:
-                self.plan.problems.append(check.at("admitted_on", row.row, both(
-                    f"Ngày kết nạp sau ngày chính thức đã lưu ({msg.day(member.official_on)})",
-                    f"Admitted on is later than the stored official date ({msg.day(member.official_on)})")))
-                continue
-            details = Tracker.assign(member, values, MEMBER_LABELS)
-            self.plan.changes.append(Change(check.columns.sheet, row.row, subject,
-                                            "update" if details else "unchanged", tuple(details)))
-
-    def targets(self, rows: list[TargetRow]) -> None:
-        sheet = self.checks["Targets"].columns.sheet if "Targets" in self.checks else ""
-        stored: dict[tuple, Target] = {}
-        provinces = {r.place.province.id for r in rows}
-        for target in Target.objects.filter(province_id__in=provinces).select_related("term"):
-            key = (target.province_id, target.district_id, (target.term.start_year, target.term.end_year),
-                   target.metric, target.special_area_only)
-            stored[key] = self.plan.targets.load(target)
-        for row in rows:
-            target = stored.get(row.key)
-            unit = row.place.district or row.place.province
-            subject = (f"{unit.name}: {row.metric}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
-                       f"{self.plan.terms[row.term].name}")
-            if target is None:
-                province, district, _years, metric, special = row.key
-                self.plan.targets.create(Target(province_id=province, district_id=district, metric=metric,
-                                                term=self.plan.terms[row.term], special_area_only=special,
-                                                percent=row.percent))
-                self.plan.changes.append(Change(sheet, row.row, subject, "create", (msg.target_created(row.percent),)))
-                continue
-            details = Tracker.assign(target, {"percent": row.percent}, TARGET_LABELS)
-            self.plan.changes.append(Change(sheet, row.row, subject, "update" if details else "unchanged",
-                                            tuple(details)))
-
-    def admission_targets(self, rows: list[AdmissionTargetRow]) -> None:
-        sheet = self.checks["Admission targets"].columns.sheet if "Admission targets" in self.checks else ""
-        districts = {r.place.district.id for r in rows if r.place.district}
-        stored = {(t.district_id, t.year): self.plan.admission_targets.load(t)
-                  for t in AdmissionTarget.objects.filter(district_id__in=districts)}
-        for row in rows:
-            assert row.place.district is not None
-            target = stored.get((row.place.district.id, row.year))
-            subject = f"{row.place.district.name}, {row.year}"
-            if target is None:
-                self.plan.admission_targets.create(AdmissionTarget(district_id=row.place.district.id, year=row.year,
-                                                                   target=row.target))
-                self.plan.changes.append(Change(sheet, row.row, subject, "create",
-                                                (msg.admission_target_created(row.target),)))
-                continue
-            details = Tracker.assign(target, {"target": row.target}, ADMISSION_TARGET_LABELS)
-            self.plan.changes.append(Change(sheet, row.row, subject, "update" if details else "unchanged",
-                                            tuple(details)))

@@ -20,9 +20,16 @@ from hamlets.scoping import Scope
 from . import messages as msg
 from . import rules
 from .messages import Label
+from .places import Place, earlier_place, ignore_former, names_earlier_list, new_place, unit_place
 from .result import Problem
-from .units import Resolution, Unit, Units
+from .units import Units
 from .workbook import ColumnMap, RawRow
+
+NAME_LENGTH = 120  # rule 10: names of hamlets and people
+ETHNICITY_LENGTH = 60
+MAX_PARTY_MEMBERS = 9_999
+MAX_ADMISSION_TARGET = 99_999
+HamletNaming = tuple  # how a row names a hamlet: (old commune id, name key) or ("2025", commune id, name key)
 
 
 @dataclass
@@ -68,12 +75,15 @@ class RowContext:
     def warn(self, name: str, message: str) -> None:
         self.sheet.warnings.append(self.sheet.at(name, self.row, message))
 
-    def text(self, name: str, *, required: bool = False) -> str:
+    def text(self, name: str, *, required: bool = False, max_length: int | None = None) -> str:
         if name in self.failed:
             return ""
         value = rules.parse_text(self.raw.values.get(name))
         if required and not value:
             self.problem(name, msg.required(self.label(name)))
+        if max_length is not None and len(value) > max_length:  # rule 10
+            self.problem(name, msg.too_long(self.label(name), max_length, len(value)))
+            return ""
         return value
 
     def parse(self, name: str, parser: Callable[..., Any], *, required: bool = False, **options: Any) -> Any:
@@ -89,70 +99,6 @@ class RowContext:
         except rules.CellError as error:
             self.problem(name, error.message)
             return None
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    province: Unit
-    district: Unit | None = None
-    commune: Unit | None = None
-
-
-def _report(ctx: RowContext, found: Resolution, name: str, code: str) -> Unit | None:
-    if found.unit is None:
-        ctx.problem(tuple(name if f == "name" else code for f in found.fields), found.message)
-    return found.unit
-
-
-def scope_message(scope: Scope, province: Unit, district: Unit | None) -> str | None:
-    """Why ``scope`` may not write data of this province (and district), or None."""
-    if scope.everything:
-        return None
-    unit = (district or province).name
-    if scope.district_id is not None:
-        return None if district is not None and district.id == scope.district_id else msg.outside_district(unit)
-    if scope.province_id is not None:
-        return None if province.id == scope.province_id else msg.outside_province(unit)
-    return msg.NO_SCOPE
-
-
-def resolve_place(ctx: RowContext, units: Units, scope: Scope, *, commune: bool = True,
-                  district_required: bool = True) -> Place | None:
-    """The row's province, district (and commune), within the user's scope.
-
-    With ``district_required=False`` (Targets) a blank district means the
-    whole province."""
-    columns = ctx.sheet.columns
-    province_name = ctx.text("province", required=True)
-    district_name = ctx.text("district", required=district_required)
-    commune_name = ctx.text("commune", required=True) if commune else ""
-    district_code = ctx.parse("district_code", rules.parse_whole_number) if "district_code" in columns else None
-    commune_code = ctx.parse("commune_code", rules.parse_whole_number) if "commune_code" in columns else None
-    if not province_name:
-        return None
-    province = _report(ctx, units.province(province_name), "province", "province")
-    if province is None or {"district_code", "commune_code"} & ctx.failed:
-        return None
-    if not district_name:
-        if district_required:
-            return None
-        if not scope.is_district and (why := scope_message(scope, province, None)):
-            ctx.problem("province", why)
-            return None
-        return Place(province)
-    code_label = ctx.label("district_code") if "district_code" in columns else None
-    district = _report(ctx, units.district(province, district_name, district_code, code_label),
-                       "district", "district_code")
-    if district is None:
-        return None
-    if why := scope_message(scope, province, district):
-        ctx.problem("district", why)
-        return None
-    if not commune or not commune_name:
-        return Place(province, district)
-    code_label = ctx.label("commune_code") if "commune_code" in columns else None
-    found = _report(ctx, units.commune(district, commune_name, commune_code, code_label), "commune", "commune_code")
-    return Place(province, district, found) if found else None
 
 
 @dataclass(slots=True)
@@ -176,15 +122,33 @@ class HamletRow:
     chief_party_role: str
 
     @property
-    def hamlet(self) -> tuple[int, str]:
-        assert self.place.commune is not None
-        return self.place.commune.id, self.key
+    def naming(self) -> HamletNaming:
+        return naming(self.place, self.key)
+
+
+def naming(place: Place, key: str) -> HamletNaming:
+    """How a row names its hamlet: by old commune and name (an earlier-list row, or a 2025-list row with
+    ``Former ...``), else by 2025 commune and name."""
+    assert place.commune is not None
+    if place.former is not None:
+        return place.former.id, key
+    if place.new:
+        return "2025", place.commune.id, key
+    return place.commune.id, key
+
+
+def hamlet_place(ctx: RowContext, units: Units, scope: Scope, *, former: bool = True) -> Place | None:
+    """A Hamlets (or Admissions) row's place, in the list its District cells say."""
+    if names_earlier_list(ctx):
+        ignore_former(ctx)
+        return earlier_place(ctx, units, scope)
+    return new_place(ctx, units, scope, former=former)
 
 
 def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow | None, tuple | None]:
     """A Hamlets row, and its (commune, hamlet, term) key for rule 9 when those could be read."""
-    place = resolve_place(ctx, units, scope)
-    name = ctx.text("hamlet", required=True)
+    place = hamlet_place(ctx, units, scope)
+    name = ctx.text("hamlet", required=True, max_length=NAME_LENGTH)
     kind = rules.parse_kind(ctx.raw.values.get("kind")) if "kind" not in ctx.failed else ""
     if kind is None:
         ctx.warn("kind", msg.unknown_kind(ctx.label("kind"), ctx.raw.values.get("kind")))
@@ -192,14 +156,15 @@ def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow
     values = {
         "special_area": ctx.parse("special_area", rules.parse_yes_no),
         "project01": ctx.parse("project01", rules.parse_yes_no),
-        "party_members": ctx.parse("party_members", rules.parse_whole_number, required=True),
+        "party_members": ctx.parse("party_members", rules.parse_whole_number, required=True,
+                                   maximum=MAX_PARTY_MEMBERS),
         "party_cell": ctx.parse("party_cell", rules.parse_yes_no),
         "term": ctx.parse("term", rules.parse_term, required=True),
         "congress_held_on": ctx.parse("congress_held_on", rules.parse_date),
-        "secretary": ctx.text("secretary"),
-        "deputy_secretary": ctx.text("deputy_secretary"),
+        "secretary": ctx.text("secretary", max_length=NAME_LENGTH),
+        "deputy_secretary": ctx.text("deputy_secretary", max_length=NAME_LENGTH),
         "chief_elected_on": ctx.parse("chief_elected_on", rules.parse_date),
-        "chief": ctx.text("chief"),
+        "chief": ctx.text("chief", max_length=NAME_LENGTH),
         "chief_member_since": ctx.parse("chief_member_since", rules.parse_date),
         "chief_party_role": ctx.parse("chief_party_role", rules.parse_party_role) or "",
     }
@@ -212,7 +177,7 @@ def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow
     _hamlet_warnings(ctx, values)
     key = text.match_key(name)
     commune = place.commune if place else None
-    duplicate_key = (commune.id, key, values["term"]) if commune and key and values["term"] else None
+    duplicate_key = (*naming(place, key), values["term"]) if place and commune and key and values["term"] else None
     if not ctx.ok or place is None or commune is None:
         return None, duplicate_key
     return HamletRow(ctx.row, place, name, key, kind, **values), duplicate_key
@@ -255,27 +220,26 @@ class AdmissionRow:
     sitting_chief: bool
 
     @property
-    def hamlet(self) -> tuple[int, str]:
-        assert self.place.commune is not None
-        return self.place.commune.id, self.hamlet_key
+    def naming(self) -> HamletNaming:
+        return naming(self.place, self.hamlet_key)
 
 
 def check_admission(ctx: RowContext, units: Units, scope: Scope) -> tuple[AdmissionRow | None, tuple | None]:
-    place = resolve_place(ctx, units, scope)
-    hamlet = ctx.text("hamlet", required=True)
-    full_name = ctx.text("full_name", required=True)
+    place = hamlet_place(ctx, units, scope)
+    hamlet = ctx.text("hamlet", required=True, max_length=NAME_LENGTH)
+    full_name = ctx.text("full_name", required=True, max_length=NAME_LENGTH)
     birth_year = ctx.parse("birth_year", rules.parse_year, required=True)
     gender = rules.parse_gender(ctx.raw.values.get("gender")) if "gender" not in ctx.failed else ""
     if gender is None:
         ctx.warn("gender", msg.unknown_gender(ctx.label("gender"), ctx.raw.values.get("gender")))
         gender = ""
-    ethnicity = ctx.text("ethnicity")
+    ethnicity = ctx.text("ethnicity", max_length=ETHNICITY_LENGTH)
     admitted_on = ctx.parse("admitted_on", rules.parse_date, required=True)
     sitting_chief = ctx.parse("sitting_chief", rules.parse_yes_no)
     name_key = text.match_key(full_name)
     commune = place.commune if place else None
-    key = (commune.id, text.match_key(hamlet), name_key, birth_year) if (
-        commune and hamlet and full_name and birth_year) else None
+    key = (*naming(place, text.match_key(hamlet)), name_key, birth_year) if (
+        place and commune and hamlet and full_name and birth_year) else None
     if not ctx.ok or place is None or commune is None:
         return None, key
     return AdmissionRow(ctx.row, place, hamlet, text.match_key(hamlet), full_name, name_key, birth_year, gender,
@@ -294,18 +258,22 @@ class TargetRow:
     @property
     def key(self) -> tuple:
         district = self.place.district.id if self.place.district else None
-        return self.place.province.id, district, self.term, self.metric, self.special_area_only
+        commune = self.place.commune.id if self.place.commune else None
+        return self.place.region, district, commune, self.term, self.metric, self.special_area_only
 
 
 def check_target(ctx: RowContext, units: Units, scope: Scope) -> TargetRow | None:
     if not scope.can_set_targets:
         ctx.problem("province", msg.NO_TARGETS)
-    place = resolve_place(ctx, units, scope, commune=False, district_required=False)
+    place = unit_place(ctx, units, scope, whole_province=True)
     term = ctx.parse("term", rules.parse_term, required=True)
     metric = ctx.parse("metric", rules.parse_metric, required=True)
     special = ctx.parse("special_area_only", rules.parse_yes_no)
     percent = ctx.parse("percent", rules.parse_percent, required=True)
     if not ctx.ok or place is None:
+        return None
+    if "year" in ctx.sheet.columns and not rules.is_blank(ctx.raw.values.get("year")):
+        ctx.warn("year", msg.ANNUAL_TARGET_SKIPPED)  # annual plans (domain.md item 12) are not stored yet
         return None
     return TargetRow(ctx.row, place, term, metric, bool(special), percent)
 
@@ -317,13 +285,19 @@ class AdmissionTargetRow:
     year: int
     target: int
 
+    @property
+    def key(self) -> tuple:
+        unit = self.place.district or self.place.commune
+        assert unit is not None
+        return ("district" if self.place.district else "commune"), unit.id, self.year
+
 
 def check_admission_target(ctx: RowContext, units: Units, scope: Scope) -> AdmissionTargetRow | None:
     if not scope.can_set_targets:
         ctx.problem("province", msg.NO_TARGETS)
-    place = resolve_place(ctx, units, scope, commune=False)
+    place = unit_place(ctx, units, scope, whole_province=False)
     year = ctx.parse("year", rules.parse_year, required=True, first=1930, last=rules.today().year + 10)
-    target = ctx.parse("target", rules.parse_whole_number, required=True)
-    if not ctx.ok or place is None or place.district is None:
+    target = ctx.parse("target", rules.parse_whole_number, required=True, maximum=MAX_ADMISSION_TARGET)
+    if not ctx.ok or place is None or (place.district or place.commune) is None:
         return None
     return AdmissionTargetRow(ctx.row, place, year, target)

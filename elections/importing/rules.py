@@ -84,7 +84,7 @@ def parse_date(value: object, label: Label, *, latest: dt.date | None = None) ->
 
     A plain number is read as an Excel serial date when that gives a date
     from 1930 on (a date cell that lost its format). A date after ``latest``
-    (default: today in Vietnam) is refused.
+    (default: today in Vietnam) or before 1930-01-01 is refused (rule 10).
     """
     if is_blank(value):
         return None
@@ -94,6 +94,8 @@ def parse_date(value: object, label: Label, *, latest: dt.date | None = None) ->
     latest = latest or today()
     if day > latest:
         raise CellError(msg.after_today(label, day, latest))
+    if day < EARLIEST:
+        raise CellError(msg.before_earliest(label, day, EARLIEST))
     return day
 
 
@@ -146,13 +148,16 @@ def _number(value: object) -> Decimal | None:
     return None
 
 
-def parse_whole_number(value: object, label: Label, *, minimum: int = 0) -> int | None:
-    """A whole number ≥ ``minimum`` (12.0 is 12; 12.5, -1 and "ba" are refused); None when blank."""
+def parse_whole_number(value: object, label: Label, *, minimum: int = 0, maximum: int | None = None) -> int | None:
+    """A whole number ≥ ``minimum`` (12.0 is 12; 12.5, -1 and "ba" are refused), at most ``maximum``
+    where given (rule 10); None when blank."""
     if is_blank(value):
         return None
     number = _number(value)
     if number is None or number != number.to_integral_value() or number < minimum:
         raise CellError(msg.not_whole(label, minimum, value))
+    if maximum is not None and number > maximum:
+        raise CellError(msg.not_at_most(label, minimum, maximum, value))
     return int(number)
 
 

@@ -6,14 +6,17 @@ and the web upload alike.
 
 All or nothing: the file is checked as a whole (``workbook.py``), then every
 row of every sheet, in the order Hamlets, Targets, Admissions, Admission
-targets (``rows.py``, ``rules.py``); the rows that pass are compared with the
-database (``plan.py``). Any problem anywhere and nothing is written;
+targets, Placements (``rows.py``, ``places.py``, ``rules.py``); the rows that
+pass find their hamlets (``matching.py``, either list) and are compared with
+the database (``plan.py``, ``plan_sheets.py``). Any problem anywhere and nothing is written;
 otherwise everything is written in one transaction (``writer.py``). A dry
 run stops before writing and still reports what would be written.
 
-Who may import what (``Scope``): with a user, the user's scope (a district
-board: its district's rows only, row by row; provincial staff: their
-province's targets, and the districts' results only as editors); without a
+Who may import what (``Scope``, one rule, ``Scope.covers`` for a hamlet as
+a row leaves it): with a user, the user's scope (a district board: hamlets
+whose earlier commune lies in its district; a commune board: hamlets that
+lie, or by the row come to lie, in its commune; provincial staff: their 2025
+province's targets and placements, and results only as editors); without a
 user (the command line), everything. The history records the user and
 ``import <file name>``, or, without a user, ``import from command line by OS
 user <name>``.
@@ -33,7 +36,9 @@ Choices where the spec leaves room:
   row gives but that cannot be stored (chief without an election date);
 * every header of the template must be present except District code and
   Commune code: a missing Chief elected on column would otherwise read as
-  blank and delete the stored elections.
+  blank and delete the stored elections;
+* a workbook holding a ``Placements`` sheet may lack ``Hamlets``: the sheet
+  ``place_hamlets --out`` writes is imported back as it is.
 """
 
 from __future__ import annotations
@@ -49,7 +54,10 @@ from django.db import IntegrityError
 from hamlets.scoping import FULL_SCOPE, Scope
 
 from . import messages as msg
+from . import plan_sheets
 from .messages import Label
+from .placements import PlacementRow, check_placement
+from .placements import duplicate_message as placement_duplicate
 from .plan import Planner, load_terms
 from .result import ImportResult, Problem
 from .rows import (
@@ -65,7 +73,7 @@ from .rows import (
     check_target,
     duplicate,
 )
-from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, SHEETS, TARGETS
+from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, PLACEMENTS, SHEETS, TARGETS
 from .units import Units
 from .workbook import Refused, Source, Workbook
 from .writer import write
@@ -83,7 +91,9 @@ class Reading:
     targets: list[TargetRow] = field(default_factory=list)
     admissions: list[AdmissionRow] = field(default_factory=list)
     admission_targets: list[AdmissionTargetRow] = field(default_factory=list)
-    failed_hamlets: set[tuple[int, str]] = field(default_factory=set)  # named by Hamlets rows with problems
+    placements: list[PlacementRow] = field(default_factory=list)
+    failed_hamlets: set[tuple] = field(default_factory=set)  # named by Hamlets rows with problems
+    units: Units = field(default_factory=Units)
 
     @property
     def problems(self) -> list[Problem]:
@@ -135,7 +145,7 @@ def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = N
             progress(line)
 
     step(f"{reading.total} rows read; comparing with the database")
-    planner = _plan(reading)
+    planner = _plan(reading, scope)
     result.problems = sorted([*reading.problems, *planner.plan.problems], key=lambda p: p.sort_key)
     result.warnings = sorted([*reading.warnings, *planner.plan.warnings], key=lambda p: p.sort_key)
     result.summary.rows = dict(reading.rows)
@@ -166,9 +176,10 @@ def _read(source: Source, scope: Scope, progress: Progress | None, result: Impor
     with Workbook(source) as book:
         result.name = book.name
         titles = {}
+        placements_only = book.find(PLACEMENTS) is not None  # place_hamlets --out writes that sheet alone
         for spec in SHEETS:
             title = book.find(spec)
-            if title is None and spec.required:
+            if title is None and spec.required and not placements_only:
                 raise Refused(msg.missing_sheet(spec.name, book.sheet_titles))
             if title is not None:
                 titles[spec.name] = title
@@ -178,9 +189,8 @@ def _read(source: Source, scope: Scope, progress: Progress | None, result: Impor
                 reading.checks[spec.name] = SheetCheck(book.columns(spec, titles[spec.name]), order)
         for title in titles.values():
             book.check_size(title)
-        units = Units()
         for name, check in reading.checks.items():
-            reading.rows[name] = _read_sheet(book, check, units, scope, progress, reading)
+            reading.rows[name] = _read_sheet(book, check, reading.units, scope, progress, reading)
         return reading
 
 
@@ -205,7 +215,7 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
             if hamlet is not None and ctx.ok:
                 reading.hamlets.append(hamlet)
             elif key is not None:
-                reading.failed_hamlets.add(key[:2])
+                reading.failed_hamlets.add(key[:-1])
         elif spec is ADMISSIONS:
             admission, key = check_admission(ctx, units, scope)
             duplicate(ctx, seen, key, "full_name", Label("Người này (họ tên, năm sinh, thôn)",
@@ -221,11 +231,19 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
         elif spec is ADMISSION_TARGETS:
             admission_target = check_admission_target(ctx, units, scope)
             if admission_target is not None:
-                assert admission_target.place.district is not None
-                duplicate(ctx, seen, (admission_target.place.district.id, admission_target.year), "year",
-                          Label("Chỉ tiêu của huyện và năm này", "The target of this district and year"))
+                what = (Label("Chỉ tiêu của huyện và năm này", "The target of this district and year")
+                        if admission_target.place.district else
+                        Label("Chỉ tiêu của xã và năm này", "The target of this commune and year"))
+                duplicate(ctx, seen, admission_target.key, "year", what)
                 if ctx.ok:
                     reading.admission_targets.append(admission_target)
+        elif spec is PLACEMENTS:
+            placement = check_placement(ctx, units, scope)
+            if isinstance(placement, PlacementRow):
+                if (first := seen.setdefault(placement.hamlet, ctx.row)) != ctx.row:
+                    ctx.problem("hamlet", placement_duplicate(first))
+                if ctx.ok:
+                    reading.placements.append(placement)
     return count
 
 
@@ -233,17 +251,39 @@ def _term(years: tuple[int, int]) -> str:
     return f"{years[0]}-{years[1]}"
 
 
-def _plan(reading: Reading) -> Planner:
+def _plan(reading: Reading, scope: Scope) -> Planner:
     years = [r.term for r in reading.hamlets] + [r.term for r in reading.targets]
-    planner = Planner(reading.checks, load_terms(years))
-    communes = {r.place.commune.id for r in [*reading.hamlets, *reading.admissions] if r.place.commune}
-    planner.load(communes)
+    planner = Planner(reading.checks, load_terms(years), reading.units, scope)
+    planner.failed.update(reading.failed_hamlets)
+    planner.load(_communes(reading))
     for row in reading.hamlets:
         planner.hamlet_row(row)
+    planner.finish()
     if reading.admissions:
-        planner.admissions(reading.admissions, reading.failed_hamlets)
+        plan_sheets.admissions(planner, reading.admissions)
     if reading.targets:
-        planner.targets(reading.targets)
+        plan_sheets.targets(planner, reading.targets)
     if reading.admission_targets:
-        planner.admission_targets(reading.admission_targets)
+        plan_sheets.admission_targets(planner, reading.admission_targets)
+    if reading.placements:
+        plan_sheets.placements(planner, reading.placements)
     return planner
+
+
+def _communes(reading: Reading) -> set[int]:
+    """The communes of either list whose hamlets the rows may find: a row's own commune, the one the
+    table places its old commune in (adoption), its former commune and the candidates of its 2025 one."""
+    units, ids = reading.units, set()
+    for row in [*reading.hamlets, *reading.admissions]:
+        place = row.place
+        assert place.commune is not None
+        ids.add(place.commune.id)
+        if place.new:
+            ids.update(units.candidates(place.commune.id))
+            if place.former is not None:
+                ids.add(place.former.id)
+        elif (sole := units.sole_successor(place.commune.id)) is not None:
+            ids.add(sole)
+    for placement in reading.placements:
+        ids.update((placement.old.id, placement.commune.id))
+    return ids

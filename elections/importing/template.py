@@ -10,7 +10,9 @@ and diacritics ignored, so ``party  MEMBERS``, ``Số đảng viên`` and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from hamlets import text
 
@@ -60,6 +62,16 @@ DISTRICT = Column("district", "District", "Huyện", ("Huyện/Thị xã/Thành 
 COMMUNE = Column("commune", "Commune", "Xã", ("Xã/Phường/Thị trấn", "Phường/Xã", "Xã, phường, thị trấn"))
 HAMLET = Column("hamlet", "Hamlet", "Thôn/xóm", ("Thôn", "Thôn, xóm", "Tên thôn", "Thôn/bản", "Thôn, xóm, bản"))
 TERM = Column("term", "Term", "Nhiệm kỳ")
+# Optional headers of the 2025 list: a commune beside District (Targets, Admission targets), and the
+# hamlet's earlier units where a 2025-list row names a hamlet (``workbooks.md``, steps 1 and 2).
+NEW_COMMUNE = Column("commune", "Commune", "Xã", ("Xã/Phường/Thị trấn", "Phường/Xã", "Xã, phường, thị trấn",
+                                                  "Xã, phường", "Xã/Phường"), header_required=False)
+FORMER_DISTRICT = Column("former_district", "Former district", "Huyện cũ", ("Huyện trước 01/07/2025",),
+                         header_required=False)
+FORMER_COMMUNE = Column("former_commune", "Former commune", "Xã cũ", ("Xã trước 01/07/2025",),
+                        header_required=False)
+FORMER_COMMUNE_CODE = Column("former_commune_code", "Former commune code", "Mã xã cũ", header_required=False)
+FORMER = (FORMER_DISTRICT, FORMER_COMMUNE, FORMER_COMMUNE_CODE)
 
 HAMLETS = SheetSpec("Hamlets", (
     PROVINCE, DISTRICT, COMMUNE, HAMLET,
@@ -79,13 +91,15 @@ HAMLETS = SheetSpec("Hamlets", (
            ("Chức vụ trong chi bộ", "Chức vụ Đảng")),
     Column("district_code", "District code", "Mã huyện", header_required=False),
     Column("commune_code", "Commune code", "Mã xã", header_required=False),
+    *FORMER,
 ), required=True)
 
 TARGETS = SheetSpec("Targets", (
-    PROVINCE, DISTRICT, TERM,
+    PROVINCE, DISTRICT, NEW_COMMUNE, TERM,
     Column("metric", "Metric", "Chỉ tiêu"),
     Column("special_area_only", "Special area only", "Chỉ địa bàn đặc thù"),
     Column("percent", "Target %", "Mục tiêu %", ("Mục tiêu (%)", "Mục tiêu"), percent=True),
+    Column("year", "Year", "Năm", header_required=False),
 ))
 
 ADMISSIONS = SheetSpec("Admissions", (
@@ -96,13 +110,56 @@ ADMISSIONS = SheetSpec("Admissions", (
     Column("ethnicity", "Ethnicity", "Dân tộc"),
     Column("admitted_on", "Admitted on", "Ngày kết nạp"),
     Column("sitting_chief", "Sitting chief", "Đang là trưởng thôn"),
+    FORMER_DISTRICT, FORMER_COMMUNE,
 ))
 
 ADMISSION_TARGETS = SheetSpec("Admission targets", (
-    PROVINCE, DISTRICT,
+    PROVINCE, DISTRICT, NEW_COMMUNE,
     Column("year", "Year", "Năm"),
     Column("target", "Target", "Chỉ tiêu kết nạp", ("Chỉ tiêu",)),
 ))
 
+# Places an unplaced hamlet of the earlier list in a commune of the 2025 list; ``Commune`` blank skips the
+# row. ``place_hamlets --out`` adds a last column ``Candidates``, ignored here.
+PLACEMENTS = SheetSpec("Placements", (
+    PROVINCE,
+    Column("former_district", "Former district", "Huyện cũ", ("Huyện trước 01/07/2025", "Huyện")),
+    Column("former_commune", "Former commune", "Xã cũ", ("Xã trước 01/07/2025",)),
+    FORMER_COMMUNE_CODE,
+    HAMLET,
+    Column("commune", "Commune", "Xã, phường (từ 01/07/2025)", ("Xã mới", "Xã, phường", "Xã/Phường", "Xã")),
+))
+CANDIDATES_HEADER = "Candidates"
+
 # In the order they are read.
-SHEETS: tuple[SheetSpec, ...] = (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS)
+SHEETS: tuple[SheetSpec, ...] = (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS)
+
+
+def write_sheet(workbook: Any, spec: SheetSpec, rows: Iterable[Sequence[Any]] = (),
+                extra_headers: Sequence[str] = ()) -> Any:
+    """Add a sheet of the template to an openpyxl workbook: its headers (every column, optional ones
+    included, then ``extra_headers``) in bold, frozen, then ``rows`` (cells in column order)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(spec.name)
+    headers = [*(c.header for c in spec.columns), *extra_headers]
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
+    if getattr(workbook, "write_only", False):
+        bold = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+    else:
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    return sheet
+
