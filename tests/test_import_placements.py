@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from elections.importing import import_workbook
-from elections.importing.placements import write_placements
 from hamlets.models import Hamlet
+from hamlets.placing import write_placements
 from tests.workbooks import (
     HEADERS_2025,
     hamlet_row,
@@ -121,21 +121,19 @@ def test_a_2025_row_with_former_commune_places_it_and_refuses_another_commune(ru
         "Thôn Đông Yên of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Vũng Áng"]
 
 
-def test_write_placements_gives_a_sheet_the_import_reads_back(run, units, unplaced, tmp_path):
-    path = write_placements([
-        {"province": "Tỉnh Hà Tĩnh", "former_district": "Thị xã Kỳ Anh", "former_commune": "Xã Kỳ Lợi",
-         "former_commune_code": 18796, "hamlet": "Thôn Hải Phong",
-         "candidates": ["Phường Sông Trí", "Phường Vũng Áng", "Phường Hoành Sơn"]},
-        ["Tỉnh Hà Tĩnh", "Thị xã Kỳ Anh", "Xã Kỳ Lợi", 18796, "Thôn Đông Yên", None, "Phường Sông Trí"],
-    ], tmp_path / "placements.xlsx")
+def test_place_hamlets_sheet_is_read_back_by_the_import(run, units, unplaced, tmp_path):
+    """The sheet ``place_hamlets --out`` writes, filled in, places the hamlet on import."""
+    path = tmp_path / "placements.xlsx"
+    assert write_placements(path, Hamlet.objects.unplaced()) == Hamlet.objects.unplaced().count()
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Placements"]
     sheet = book["Placements"]
     assert [c.value for c in sheet[1]] == ["Province", "Former district", "Former commune", "Former commune code",
                                            "Hamlet", "Commune", "Candidates"]
-    assert sheet["G2"].value == "Phường Sông Trí; Phường Vũng Áng; Phường Hoành Sơn"
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[4].value == unplaced.name)
+    assert "Phường Hoành Sơn" in row[6].value
     assert import_workbook(path).ok  # nothing filled in: every row skipped (a Placements sheet needs no Hamlets sheet)
-    sheet["F2"] = "Phường Hoành Sơn"
+    row[5].value = "Phường Hoành Sơn"
     book.save(path)
     result = import_workbook(path)
     assert result.ok, [str(p) for p in result.problems]

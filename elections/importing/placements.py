@@ -7,18 +7,16 @@ must be a candidate (``units.md``); a blank ``Commune`` skips the row. The
 hamlet must exist (the same workbook's Hamlets rows included) and lie in no
 other 2025 commune; placing touches nothing else (``plan_sheets.placements``).
 
-``write_placements`` writes the sheet to fill in (``place_hamlets --out``):
-the template's columns, ``Commune`` blank, and a last column
-``Candidates`` that the import ignores. A workbook with a ``Placements``
-sheet needs no ``Hamlets`` sheet, so the file imports back as it is.
+``hamlets.placing.write_placements`` writes the sheet to fill in
+(``place_hamlets --out``): the template's columns, ``Commune`` blank, and a
+last column ``Candidates`` that the import ignores. A workbook with a
+``Placements`` sheet needs no ``Hamlets`` sheet, so the file imports back as
+it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from hamlets import text
 from hamlets.scoping import Scope
@@ -29,12 +27,10 @@ from .messages import both
 from .places import FORMER_FIELDS, code_cell, report
 from .rows import NAME_LENGTH, RowContext
 from .template import (
-    CANDIDATES_HEADER,
     FORMER_COMMUNE,
     FORMER_COMMUNE_CODE,
     FORMER_DISTRICT,
     PLACEMENTS,
-    write_sheet,
 )
 from .units import Unit, Units
 
@@ -100,25 +96,6 @@ def _scope(scope: Scope, units: Units, region: int, old: Unit, new: Unit) -> str
 
 
 FIELDS = [c.field for c in PLACEMENTS.columns]
-
-
-def write_placements(rows: Iterable[Mapping[str, Any] | Sequence[Any]], path: str | Path) -> Path:
-    """Write the ``Placements`` sheet to fill in: one row per hamlet, as a mapping by field
-    (``province``, ``former_district``, ``former_commune``, ``former_commune_code``, ``hamlet``,
-    ``commune``, ``candidates``) or a sequence in that order; ``candidates`` may be a list of names."""
-    import openpyxl
-
-    def cells(row: Mapping[str, Any] | Sequence[Any]) -> list[Any]:
-        values = [row.get(f) for f in [*FIELDS, "candidates"]] if isinstance(row, Mapping) else list(row)
-        if isinstance(values[-1], list | tuple):
-            values[-1] = "; ".join(str(v) for v in values[-1])
-        return values
-
-    workbook = openpyxl.Workbook(write_only=True)
-    write_sheet(workbook, PLACEMENTS, (cells(r) for r in rows), extra_headers=(CANDIDATES_HEADER,))
-    path = Path(path)
-    workbook.save(path)
-    return path
 
 
 def duplicate_message(first: int) -> str:

@@ -129,22 +129,20 @@ PLACEMENTS = SheetSpec("Placements", (
     HAMLET,
     Column("commune", "Commune", "Xã, phường (từ 01/07/2025)", ("Xã mới", "Xã, phường", "Xã/Phường", "Xã")),
 ))
-CANDIDATES_HEADER = "Candidates"
 
 # In the order they are read.
 SHEETS: tuple[SheetSpec, ...] = (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS)
 
 
-def write_sheet(workbook: Any, spec: SheetSpec, rows: Iterable[Sequence[Any]] = (),
-                extra_headers: Sequence[str] = ()) -> Any:
+def write_sheet(workbook: Any, spec: SheetSpec, rows: Iterable[Sequence[Any]] = ()) -> Any:
     """Add a sheet of the template to an openpyxl workbook: its headers (every column, optional ones
-    included, then ``extra_headers``) in bold, frozen, then ``rows`` (cells in column order)."""
+    included) in bold, frozen, then ``rows`` (cells in column order)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(spec.name)
-    headers = [*(c.header for c in spec.columns), *extra_headers]
+    headers = [c.header for c in spec.columns]
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
