@@ -212,3 +212,16 @@ def test_a_workbook_with_only_targets_writes_only_targets(run):
     run(targets=[target_row()])
     after = snapshot()
     assert [name for name in before if before[name] != after[name]] == ["Term", "Target"]
+
+
+def test_a_large_import_refreshes_the_planner_statistics(run, monkeypatch):
+    """Issue 9, item 11: after a bulk import PostgreSQL's planner knows the new rows."""
+    from elections.importing import writer
+
+    analysed: list[set[str]] = []
+    monkeypatch.setattr(writer, "analyze", lambda models: analysed.append({m.__name__ for m in models}))
+    monkeypatch.setattr(writer, "ANALYZE_AFTER", 8)  # one row writes 5 objects (hamlet, record, cell, ...)
+    run(hamlet_row(hamlet="Xóm 1"))
+    assert analysed == []  # a small import leaves it to autovacuum
+    run(hamlet_row(hamlet="Xóm 2"), hamlet_row(hamlet="Xóm 3"))
+    assert analysed and {"Hamlet", "HamletTerm"} <= analysed[0]

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from cadre_tracker.db import analyze
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
@@ -23,6 +24,9 @@ from .plan import Plan, Tracker
 
 BATCH = 500
 REASON_LENGTH = 100  # simple-history's history_change_reason
+# After a write this large, PostgreSQL's planner statistics are refreshed at once
+# (cadre_tracker.db.analyze): autovacuum may be late or off.
+ANALYZE_AFTER = 1000
 
 
 def write(plan: Plan, *, user: Any, reason: str) -> None:
@@ -42,6 +46,11 @@ def write(plan: Plan, *, user: Any, reason: str) -> None:
         _save(PartyMember, plan.members, user, reason)
         _save(Target, plan.targets, user, reason)
         _save(AdmissionTarget, plan.admission_targets, user, reason)
+    written = {model: len(tracker.created) + len(tracker.updated()) + len(tracker.deleted) for model, tracker in (
+        (Hamlet, plan.hamlets), (HamletTerm, plan.records), (PartyCell, plan.cells), (Congress, plan.congresses),
+        (ChiefElection, plan.elections), (PartyMember, plan.members))}
+    if sum(written.values()) >= ANALYZE_AFTER:
+        analyze(model for model, count in written.items() if count)
 
 
 def _save_terms(plan: Plan) -> None:
