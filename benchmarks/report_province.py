@@ -1,15 +1,19 @@
 """Benchmark: the meeting report of a province the size of Nghệ An.
 
     .venv/bin/python benchmarks/report_province.py [--hamlets 8000] [--admissions 2000] [--runs 3]
+        [--as-of 2022-07-15] [--units 2025]
 
 Sets Django up on a temporary SQLite database (or on ``DATABASE_URL`` when
 it is set: everything is then written inside one transaction that is rolled
 back at the end; on PostgreSQL the new rows are ANALYZEd unless
 ``--no-analyze``), migrates, loads Nghệ An's official districts and communes,
-generates hamlets with cells, congresses, chief elections and admissions in
-bulk, then exports the report and prints its wall-clock time, its number of
-queries (``CaptureQueriesContext``) and its peak Python memory
-(``tracemalloc``).
+generates hamlets (with their 2022-2025 records, placed in the 2025
+communes) with cells, congresses, chief elections and admissions in bulk,
+then exports the report (as of ``--as-of``: the earlier layout before 1 July
+2025, the 2025 layout from then on or with ``--units 2025``) and prints its
+wall-clock time, its number of queries (``CaptureQueriesContext``) and its
+peak Python memory (``tracemalloc``); then times the figures engine alone
+per grouping.
 """
 
 from __future__ import annotations
@@ -46,11 +50,11 @@ def setup_django(workdir: str) -> str:
 
 
 def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dict[str, int]:
-    from elections.models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Target, Term
+    from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
     from hamlets import text
-    from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
+    from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList
 
-    province = Province.objects.get(code=40)
+    province = Province.objects.get(unit_list=UnitList.EARLIER, code=40)
     term, _ = Term.objects.get_or_create(start_year=2022, end_year=2025)
     communes = list(Commune.objects.filter(district__province=province).order_by("code"))
     hamlets = []
@@ -60,7 +64,11 @@ def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dic
                         party_members=members, special_area=rng.random() < 0.3, project01=rng.random() < 0.1)
         hamlet.fill_keys()
         hamlets.append(hamlet)
+    Hamlet.settle_all(hamlets)
     hamlets = Hamlet.objects.bulk_create(hamlets, batch_size=2000)
+    HamletTerm.objects.bulk_create([
+        HamletTerm(hamlet=h, term=term, kind=h.kind, special_area=h.special_area, project01=h.project01,
+                   party_members=h.party_members, party_cell=h.party_members >= 3) for h in hamlets], batch_size=2000)
     cells = PartyCell.objects.bulk_create([PartyCell(hamlet=h) for h in hamlets if h.party_members >= 3],
                                           batch_size=2000)
     day = lambda: dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 300))  # noqa: E731
@@ -94,7 +102,8 @@ def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dic
             "congresses": len(congresses), "elections": len(elections), "admissions": len(admitted)}
 
 
-def export_once(trace_memory: bool = False) -> tuple[float, int, int, int, list[float]]:
+def export_once(as_of: dt.date, units: str | None,
+                trace_memory: bool = False) -> tuple[float, int, int, int, list[float]]:
     """(seconds, queries, peak traced bytes or 0, workbook bytes, per-query seconds) of one export.
 
     ``tracemalloc`` slows Python down severalfold, so memory is measured on
@@ -104,15 +113,16 @@ def export_once(trace_memory: bool = False) -> tuple[float, int, int, int, list[
 
     from elections.models import Term
     from elections.reports import MeetingReport
-    from hamlets.models import Province
+    from hamlets.models import Province, UnitList
 
-    province, term = Province.objects.get(code=40), Term.objects.get(start_year=2022, end_year=2025)
+    province = Province.objects.get(unit_list=UnitList.NEW, code=40)
+    term = Term.objects.get(start_year=2022, end_year=2025)
     buffer = io.BytesIO()
     if trace_memory:
         tracemalloc.start()
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        MeetingReport(province, term, AS_OF).write_xlsx(buffer)
+        MeetingReport(province, term, as_of, units=units).write_xlsx(buffer)
     elapsed = time.perf_counter() - started
     peak = 0
     if trace_memory:
@@ -120,6 +130,23 @@ def export_once(trace_memory: bool = False) -> tuple[float, int, int, int, list[
         tracemalloc.stop()
     times = [float(q.get("time") or 0) for q in queries.captured_queries]
     return elapsed, len(queries.captured_queries), peak, len(buffer.getvalue()), times
+
+
+def time_figures(as_of: dt.date, runs: int) -> None:
+    """The figures engine alone: one query per grouping, median over ``runs``."""
+    from elections.figures import Figures
+    from elections.models import Term
+    from hamlets.models import Hamlet, Province, UnitList
+
+    province = Province.objects.get(unit_list=UnitList.NEW, code=40)
+    figures = Figures(Hamlet.objects.in_province(province), Term.objects.get(start_year=2022), as_of)
+    for level in ("district", "commune", "new_commune", None):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            figures.by(level) if level else figures.total()
+            times.append(time.perf_counter() - started)
+        print(f"figures by {level or 'total'}: median {statistics.median(times) * 1000:.0f} ms")
 
 
 def postgres_settings(analyze: bool) -> str:
@@ -141,6 +168,8 @@ def main() -> None:
     parser.add_argument("--hamlets", type=int, default=8000)
     parser.add_argument("--admissions", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
+    parser.add_argument("--units", choices=["2025"], default=None)
     parser.add_argument("--no-analyze", action="store_true",
                         help="PostgreSQL: keep the planner without statistics on the new rows (as right after "
                              "a bulk load, before autovacuum has analysed the tables)")
@@ -156,14 +185,15 @@ def main() -> None:
                   + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))
             if vendor.startswith("postgres"):
                 print(postgres_settings(analyze=not args.no_analyze))
-            runs = [export_once() for _ in range(args.runs)]
+            runs = [export_once(args.as_of, args.units) for _ in range(args.runs)]
             for i, (elapsed, count, _peak, size, times) in enumerate(runs, 1):
                 slowest = ", ".join(f"{t:.3f}" for t in sorted(times, reverse=True)[:3])
                 print(f"run {i}: {elapsed:.3f} s wall clock, {count} queries (slowest executes {slowest} s), "
                       f"workbook {size / 1024:.0f} KiB")
             print(f"median {statistics.median(r[0] for r in runs):.3f} s over {len(runs)} runs")
-            _elapsed, count, peak, _size, _times = export_once(trace_memory=True)
+            _elapsed, count, peak, _size, _times = export_once(args.as_of, args.units, trace_memory=True)
             print(f"peak Python memory (tracemalloc, separate run): {peak / 2**20:.1f} MiB, {count} queries")
+            time_figures(args.as_of, args.runs)
             transaction.set_rollback(True)  # leave DATABASE_URL as it was
 
 
