@@ -26,8 +26,9 @@ class NamedUnit(models.Model):
     """A name stored NFC with its matching and search keys kept in step."""
 
     name = models.CharField(_("tên"), max_length=120)
-    name_key = models.CharField(max_length=120, editable=False, db_index=True)
-    search = models.CharField(max_length=120, editable=False, db_index=True)
+    # keys may be longer than the name: a tone mark moved after a consonant ("m\u0301") has no precomposed form
+    name_key = models.CharField(max_length=250, editable=False, db_index=True)
+    search = models.CharField(max_length=250, editable=False, db_index=True)
 
     class Meta:
         abstract = True
@@ -419,8 +420,8 @@ class PartyMember(models.Model):
     hamlet = models.ForeignKey(Hamlet, on_delete=models.PROTECT, related_name="members",
                                verbose_name=_("thôn, xóm"))
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    name_key = models.CharField(max_length=120, editable=False)
-    search = models.CharField(max_length=120, editable=False, db_index=True)
+    name_key = models.CharField(max_length=250, editable=False)
+    search = models.CharField(max_length=250, editable=False, db_index=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
