@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hamlets import text
-from hamlets.models import Commune, District, Hamlet, HamletKind, PartyCell, Province, UnitList
+from hamlets.models import Commune, District, Hamlet, HamletKind, PartyCell, Province, UnitList, province_in_force
 from hamlets.scoping import HamletChildQuerySet, Scope, ScopedQuerySet
 
 TERM_PATTERN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
@@ -292,13 +292,7 @@ class Target(models.Model):
         return f"{self.district or self.commune or self.province} {self.term} {self.metric}: {self.percent}%"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # a province named anywhere is a 2025 province (units.md)
-        if self.district_id:
-            self.province_id = District.objects.get(pk=self.district_id).province.current_id
-        elif self.commune_id:
-            self.province_id = Commune.objects.filter(pk=self.commune_id).values_list("province_id").get()[0]
-        elif self.province_id:
-            self.province_id = Province.objects.get(pk=self.province_id).current_id
+        self.province_id = province_in_force(self.province_id, self.district_id, self.commune_id)
         super().save(*args, **kwargs)
 
 

@@ -460,6 +460,19 @@ class PartyMember(models.Model):
         self.search = text.search_key(self.full_name)
 
 
+def province_in_force(province_id: int | None, district_id: int | None = None,
+                      commune_id: int | None = None) -> int | None:
+    """The 2025 province of a row naming a district (earlier list), a 2025 commune, or a
+    province of either list: a province named anywhere is a 2025 province (``units.md``)."""
+    if district_id:
+        return District.objects.select_related("province").get(pk=district_id).province.current_id
+    if commune_id:
+        return Commune.objects.filter(pk=commune_id).values_list("province_id", flat=True).get()
+    if province_id:
+        return Province.objects.get(pk=province_id).current_id
+    return None
+
+
 class UserScope(models.Model):
     """Which hamlets a user works on (see ``scoping.Scope``).
 
@@ -490,12 +503,7 @@ class UserScope(models.Model):
         return f"{self.user}: {self.commune or self.district or self.province}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.district_id:
-            self.province_id = District.objects.get(pk=self.district_id).province.current_id
-        elif self.commune_id:
-            self.province_id = Commune.objects.filter(pk=self.commune_id).values_list("province_id").get()[0]
-        elif self.province_id:
-            self.province_id = Province.objects.get(pk=self.province_id).current_id
+        self.province_id = province_in_force(self.province_id, self.district_id, self.commune_id)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
