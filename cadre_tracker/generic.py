@@ -214,7 +214,7 @@ def save_form(request: HttpRequest, form: Any, describe: Callable[[Any], str],
         with transaction.atomic():
             if owner is not None:  # locked first: the import also locks hamlets before their children
                 model, pk = owner
-                version = model._default_manager.select_for_update().filter(pk=pk).values_list(
+                version = model._default_manager.select_for_update().filter(pk=pk).order_by("pk").values_list(
                     "version", flat=True).first()
                 copies = _hamlet_copies(obj, form, pk) if version is not None else []
                 for copy in copies:  # a history row of the hamlet written below carries its new version
