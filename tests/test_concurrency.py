@@ -29,9 +29,17 @@ from django.test import Client
 from django.urls import reverse
 
 from elections.importing import import_workbook, service, writer
-from elections.models import ChiefElection, Congress, HamletTerm, Term
+from elections.models import ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Hamlet, PartyMember
-from tests.workbooks import admission_row, hamlet_row, history_count, make_units, snapshot, write_workbook
+from tests.workbooks import (
+    admission_row,
+    hamlet_row,
+    history_count,
+    make_units,
+    snapshot,
+    target_row,
+    write_workbook,
+)
 
 POSTGRES = pytest.mark.skipif(connection.vendor != "postgresql", reason=(
     "races need two real connections that block on each other's row locks: PostgreSQL only (SQLite's in-memory "
@@ -229,6 +237,18 @@ def test_every_form_of_a_hamlet_bumps_its_version_and_a_stale_form_is_still_refu
     assert stale.status_code == 200 and "Người khác vừa lưu" in stale.text
     assert version() == 5 and Congress.objects.get().secretary == "Người Sửa Tay"
     assert_history_versions_increase()
+
+
+@pytest.mark.django_db
+def test_a_target_changed_between_reading_and_writing_refuses_the_import(tmp_path, monkeypatch):
+    make_units()
+    assert import_workbook(write_workbook(tmp_path / "first.xlsx", {"Hamlets": [], "Targets": [target_row()]})).written
+    between_plan_and_write(monkeypatch, lambda: Target.objects.update(percent=95))
+    result = import_workbook(write_workbook(tmp_path / "second.xlsx", {"Hamlets": [],
+                                                                        "Targets": [target_row(percent=90)]}))
+    assert not result.written and result.problems[0].message.endswith(
+        "1 target changed by someone else since the file was read; read the file again")
+    assert Target.objects.get().percent == 95
 
 
 @pytest.mark.django_db

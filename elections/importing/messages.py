@@ -119,6 +119,13 @@ def changed_meanwhile(hamlets: list[Label], total: int) -> str:
                 f"was read: {'; '.join(h.en for h in hamlets)}{more_en}; read the file again")
 
 
+def targets_changed_meanwhile(count: int) -> str:
+    """Targets (which have no version) changed by someone else between reading the file and writing it."""
+    return both(f"Không ghi gì: {count} mục tiêu, chỉ tiêu đã bị người khác thay đổi từ khi đọc tệp; hãy đọc lại tệp",
+                f"Nothing written: {count} target{'s' if count > 1 else ''} changed by someone else since the file "
+                "was read; read the file again")
+
+
 # --- permissions ---------------------------------------------------------
 
 NO_SCOPE = both("Tài khoản chưa được giao huyện hay tỉnh nào nên không nhập được",

@@ -127,6 +127,10 @@ class Tracker:
     def updated(self) -> list[Any]:
         return [o for o in self.loaded if id(o) not in self._deleted and self._values(o) != self._before[id(o)]]
 
+    def before(self, obj: Any) -> tuple[Any, ...]:
+        """The tracked fields of a loaded object as they were read."""
+        return self._before[id(obj)]
+
     def changed(self) -> list[Any]:
         """Every object created, updated or deleted."""
         return [*self.created, *self.updated(), *self.deleted]

@@ -187,6 +187,8 @@ def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = N
 def _conflict_message(conflict: Conflict, planner: Planner) -> str:
     if conflict.busy:
         return msg.BUSY
+    if conflict.targets:
+        return msg.targets_changed_meanwhile(conflict.targets)
     if not conflict.hamlets:
         return msg.CONFLICT
     named = conflict.hamlets[:NAMED]

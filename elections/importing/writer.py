@@ -53,11 +53,13 @@ DEADLOCK, SERIALIZATION = "40P01", "40001"
 class Conflict(Exception):
     """Someone else changed what the plan was made against, or created the same thing meanwhile; nothing
     was written. ``hamlets``: the stored hamlets whose version moved on (empty for a clash of creations);
-    ``busy``: the database stayed locked by another write longer than its timeout (SQLite)."""
+    ``targets``: how many targets changed meanwhile; ``busy``: the database stayed locked by another
+    write longer than its timeout (SQLite)."""
 
-    def __init__(self, hamlets: Sequence[int] = (), *, busy: bool = False):
-        super().__init__(list(hamlets), busy)
+    def __init__(self, hamlets: Sequence[int] = (), *, targets: int = 0, busy: bool = False):
+        super().__init__(list(hamlets), targets, busy)
         self.hamlets = list(hamlets)
+        self.targets = targets  # targets and admission targets changed meanwhile (they have no version)
         self.busy = busy
 
 
@@ -69,6 +71,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
     try:
         with transaction.atomic():
             _check(plan, versions, expected)
+            _check_unversioned(((Target, plan.targets), (AdmissionTarget, plan.admission_targets)))
             _save_terms(plan)
             for tracker in (plan.elections, plan.congresses):
                 _delete(tracker, user, reason)
@@ -114,6 +117,20 @@ def _check(plan: Plan, versions: dict[int, int], expected: Mapping[int, int] | N
     for hamlet in plan.hamlets.loaded:  # what _save bumps: the version just locked
         if hamlet.pk in stored:
             hamlet.version = stored[hamlet.pk]
+
+
+def _check_unversioned(trackers: Iterable[tuple[type[models.Model], Tracker]]) -> None:
+    """Targets have no version: lock those the plan updates and compare their stored values with what the
+    plan read (a creation that clashes hits a unique constraint instead)."""
+    changed = 0
+    for model, tracker in trackers:
+        read = {obj.pk: tracker.before(obj) for obj in tracker.updated()}
+        for chunk in chunks(read):
+            stored = {row[0]: row[1:] for row in model._default_manager.filter(pk__in=chunk).order_by("pk")
+                      .select_for_update().values_list("pk", *tracker.fields)}
+            changed += sum(stored.get(pk) != read[pk] for pk in chunk)
+    if changed:
+        raise Conflict(targets=changed)
 
 
 def _bump(hamlet_ids: Iterable[int]) -> None:
