@@ -26,6 +26,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from elections.importing import import_workbook, service, writer
@@ -170,6 +171,20 @@ def test_an_import_changes_each_touched_hamlet_version_once_and_leaves_the_other
     assert Hamlet.history.filter(name="Bản 2").count() == 1  # a bump, not a change of the hamlet itself
     assert PartyMember.objects.get().hamlet.name == "Bản 2"
     assert_history_versions_increase()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [8, 120])
+def test_the_lock_and_the_bump_are_one_query_each_whatever_the_number_of_hamlets(tmp_path, count):
+    make_units()
+    assert import_workbook(write_workbook(tmp_path / "first.xlsx", {"Hamlets": rows(count)})).written
+    path = write_workbook(tmp_path / "second.xlsx", {"Hamlets": rows(count, secretary="Bí thư Mới")})
+    with CaptureQueriesContext(connection) as captured:
+        assert import_workbook(path).written
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum(s.startswith('SELECT "hamlets_hamlet"."id" AS "pk", "hamlets_hamlet"."version"') for s in sql) == 1
+    assert sum(s.startswith('UPDATE "hamlets_hamlet" SET "version"') for s in sql) == 1
+    assert set(Hamlet.objects.values_list("version", flat=True)) == {2}
 
 
 @pytest.mark.django_db
