@@ -160,6 +160,32 @@ def save_versioned(obj: Any, expected_version: int) -> None:
         obj.save()
 
 
+def owning_hamlet(obj: Model) -> tuple[type[Model], int] | None:
+    """The hamlet an object belongs to, as (model, pk): through its ``hamlet`` (a term's record, an
+    election, an admission, a cell) or its ``cell`` (a congress); None for anything else."""
+    names = {f.name for f in obj._meta.concrete_fields}
+    if "hamlet" in names:
+        pk = obj.hamlet_id  # type: ignore[attr-defined]
+        return (obj._meta.get_field("hamlet").related_model, pk) if pk else None  # type: ignore[return-value]
+    if "cell" in names and obj.cell_id:  # type: ignore[attr-defined]
+        return owning_hamlet(obj.cell)  # type: ignore[attr-defined]
+    return None
+
+
+def _cached(obj: Any, name: str) -> Any:
+    """``obj.<name>`` if that relation is already loaded (no query), else None."""
+    if not isinstance(obj, Model):
+        return None
+    field = next((f for f in obj._meta.concrete_fields if f.name == name and f.is_relation), None)
+    return getattr(obj, name) if field is not None and field.is_cached(obj) else None
+
+
+def _hamlet_copies(obj: Model, form: Any, pk: int) -> list[Any]:
+    """The in-memory copies of hamlet ``pk`` the save may write with history (a rename saves ``form.hamlet``)."""
+    copies = [getattr(form, "hamlet", None), _cached(obj, "hamlet"), _cached(_cached(obj, "cell"), "hamlet")]
+    return [c for c in copies if isinstance(c, Model) and c.pk == pk and hasattr(c, "version")]
+
+
 def save_form(request: HttpRequest, form: Any, describe: Callable[[Any], str],
               also: Callable[[Any], None] | None = None,
               write: Callable[[Any, int], None] | None = None) -> bool:
@@ -172,10 +198,27 @@ def save_form(request: HttpRequest, form: Any, describe: Callable[[Any], str],
     ``write(obj, version)`` replaces the plain save where an object is written
     through a service (a hamlet's term record): it raises ``VersionConflict``
     when the stored version is not the one the form showed, and leaves the
-    stored row's ``pk`` on ``obj`` so the message can show it."""
+    stored row's ``pk`` on ``obj`` so the message can show it.
+
+    An object of a hamlet (``owning_hamlet``: a term's record, congress,
+    chief election, admission) also bumps its hamlet's ``version`` in the
+    same transaction, the hamlet row locked first (the import's order, so
+    the two never deadlock): the hamlet is the import's unit of conflict
+    (``elections/importing/writer.py``), so an import planned before this
+    save is refused instead of overwriting it."""
     obj = form.instance
+    owner = owning_hamlet(obj)
+    version: int | None = None  # the hamlet's, as locked
+    copies: list[Any] = []
     try:
         with transaction.atomic():
+            if owner is not None:  # locked first: the import also locks hamlets before their children
+                model, pk = owner
+                version = model._default_manager.select_for_update().filter(pk=pk).order_by("pk").values_list(
+                    "version", flat=True).first()
+                copies = _hamlet_copies(obj, form, pk) if version is not None else []
+                for copy in copies:  # a history row of the hamlet written below carries its new version
+                    copy.version = version + 1
             if write is not None:
                 write(obj, form.cleaned_data.get("version") or 0)
             elif obj.pk is None:
@@ -184,7 +227,11 @@ def save_form(request: HttpRequest, form: Any, describe: Callable[[Any], str],
                 save_versioned(obj, form.cleaned_data.get("version") or 0)
             if also is not None:
                 also(obj)
+            if owner is not None and version is not None:  # an import planned before this save is refused
+                model._default_manager.filter(pk=pk).update(version=version + 1)
     except (VersionConflict, IntegrityError):
+        for copy in copies:
+            copy.version -= 1
         current = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
         messages.error(request, _("Người khác vừa lưu: %(values)s. Chưa lưu thay đổi của bạn; "
                                   "hãy xem lại rồi lưu lần nữa.") % {"values": describe(current) if current else "—"})

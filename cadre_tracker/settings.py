@@ -145,6 +145,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The dashboards' aggregate queries take ~0.1 s; PostgreSQL's JIT spends
     # ~0.7 s compiling each of them (benchmarks/report_province.py: 2.5 s -> 0.6 s).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), so two of them
+    # (an import and a form, two imports) run one after the other instead of one failing mid-way
+    # with "database is locked"; a writer waits up to 20 s for the lock. select_for_update() is a
+    # no-op on SQLite: this lock is what serializes the import's version check and its writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -153,7 +153,8 @@ def test_only_changed_objects_are_saved_and_their_version_bumped(units, tmp_path
     assert result.summary.congresses_updated == 1 and result.summary.written == 1
     assert result.changes[0].details == ("Bí thư / Secretary: Lô Văn Xuân → Lô Văn Xuân Mới",)
     assert Congress.objects.get().version == 2
-    assert (Hamlet.objects.get().version, ChiefElection.objects.get().version) == (1, 1)
+    assert ChiefElection.objects.get().version == 1
+    assert Hamlet.objects.get().version == 2  # the unit of conflict: a change to its congress is a change to it
     assert (Congress.history.count(), Hamlet.history.count(), ChiefElection.history.count()) == (2, 1, 1)
 
 
@@ -184,20 +185,23 @@ def test_a_file_like_source_is_read(units, tmp_path):
     assert result.ok and result.name == "upload.xlsx" and result.summary.hamlets_created == 1
 
 
-def test_a_conflicting_write_is_rolled_back_and_reported(units, tmp_path, monkeypatch):
-    from django.db import IntegrityError, transaction
-
+def test_a_clash_of_creations_is_rolled_back_and_reported(units, tmp_path, monkeypatch):
     from elections.importing import service
 
-    real_write = service.write
+    path = write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]})
+    real_plan = service._plan
+    theirs = {}
 
-    def clash(plan, **options):  # another import created the same hamlet meanwhile
-        with transaction.atomic():
-            real_write(plan, **options)
-            raise IntegrityError("duplicate key value violates unique constraint")
+    def another_import_meanwhile(reading, scope):  # creates the same hamlet, record, cell... first
+        planner = real_plan(reading, scope)
+        monkeypatch.setattr(service, "_plan", real_plan)
+        assert import_workbook(path).written
+        theirs.update(state=snapshot(), history=history_count())
+        return planner
 
-    monkeypatch.setattr(service, "write", clash)
-    result = import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]}))
+    monkeypatch.setattr(service, "_plan", another_import_meanwhile)
+    result = import_workbook(path)
     assert not result.ok and not result.written and result.changes == []
     assert str(result.problems[0]).endswith("import the file again")
-    assert not Hamlet.objects.exists()
+    assert snapshot() == theirs["state"] and history_count() == theirs["history"]
+    assert Hamlet.objects.count() == 1 and ChiefElection.objects.count() == 1

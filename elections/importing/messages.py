@@ -104,6 +104,26 @@ def too_many_rows(sheet: str, limit: int, declared: int | None = None) -> str:
 
 CONFLICT = both("Dữ liệu vừa bị thay đổi trong lúc nhập nên không ghi gì: hãy nhập lại",
                 "The data changed while importing, so nothing was written: import the file again")
+BUSY = both("Cơ sở dữ liệu bận ghi dữ liệu khác quá lâu nên không ghi gì: hãy nhập lại sau ít phút",
+            "The database was busy with another write for too long, so nothing was written: import the file "
+            "again in a few minutes")
+
+
+def changed_meanwhile(hamlets: list[Label], total: int) -> str:
+    """Hamlets changed by someone else between reading the file (or its preview) and writing it."""
+    more_vi = f" và {total - len(hamlets)} thôn khác" if total > len(hamlets) else ""
+    more_en = f" and {total - len(hamlets)} more" if total > len(hamlets) else ""
+    return both(f"Không ghi gì: {total} thôn đã bị người khác thay đổi từ khi đọc tệp: "
+                f"{'; '.join(h.vi for h in hamlets)}{more_vi}; hãy đọc lại tệp",
+                f"Nothing written: {total} hamlet{'s' if total > 1 else ''} changed by someone else since the file "
+                f"was read: {'; '.join(h.en for h in hamlets)}{more_en}; read the file again")
+
+
+def targets_changed_meanwhile(count: int) -> str:
+    """Targets (which have no version) changed by someone else between reading the file and writing it."""
+    return both(f"Không ghi gì: {count} mục tiêu, chỉ tiêu đã bị người khác thay đổi từ khi đọc tệp; hãy đọc lại tệp",
+                f"Nothing written: {count} target{'s' if count > 1 else ''} changed by someone else since the file "
+                "was read; read the file again")
 
 
 # --- permissions ---------------------------------------------------------

@@ -5,7 +5,9 @@ loaded in a few queries (chunks of ``CHUNK`` ids), with their records,
 cells, congresses and elections, then every row is applied to them in
 memory: each model's ``Tracker`` knows which objects are new, which changed
 (only those are saved, so importing the same workbook again writes nothing
-and records no history) and which go.
+and records no history) and which go. Each stored hamlet's ``version`` is
+kept as read (``Plan.read``, read before its children); ``Plan.versions()``
+gives it for the hamlets the plan touches, which the writer checks.
 
 The rules, from ``workbooks.md`` ("Import rules"):
 
@@ -125,6 +127,14 @@ class Tracker:
     def updated(self) -> list[Any]:
         return [o for o in self.loaded if id(o) not in self._deleted and self._values(o) != self._before[id(o)]]
 
+    def before(self, obj: Any) -> tuple[Any, ...]:
+        """The tracked fields of a loaded object as they were read."""
+        return self._before[id(obj)]
+
+    def changed(self) -> list[Any]:
+        """Every object created, updated or deleted."""
+        return [*self.created, *self.updated(), *self.deleted]
+
     @staticmethod
     def assign(obj: Any, values: dict[str, Any], labels: Mapping[str, Label]) -> list[str]:
         """Set ``values`` on ``obj``; the changes as ``"Số đảng viên / Party members: 12 → 3"``,
@@ -154,6 +164,23 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    read: dict[int, int] = field(default_factory=dict)  # stored hamlet pk -> its version when loaded
+
+    def touched(self) -> set[int]:
+        """The stored hamlets whose own fields change, or whose records, cell, congresses, chief elections or
+        admissions are created, changed or deleted: the units of conflict (``writer.py``)."""
+        ids = {h.pk for h in self.hamlets.updated()}
+        cells = {c.pk: c.hamlet_id for c in self.cells.loaded}
+        for tracker in (self.records, self.cells, self.elections, self.members):
+            ids.update(o.hamlet_id for o in tracker.changed())
+        for congress in self.congresses.changed():
+            ids.add(cells[congress.cell_id] if congress.cell_id in cells else congress.cell.hamlet_id)
+        ids.discard(None)  # a child of a hamlet the import creates
+        return ids
+
+    def versions(self) -> dict[int, int]:
+        """Each touched stored hamlet's version as it was read (what the writer checks)."""
+        return {pk: self.read[pk] for pk in sorted(self.touched())}
 
     def summary(self, rows: dict[str, int]) -> Summary:
         s = Summary(rows=dict(rows))
@@ -204,8 +231,9 @@ class Planner:
         terms = self._stored_term_ids()
         for chunk in chunks(commune_ids):
             hamlets = Hamlet.objects.filter(Q(commune_id__in=chunk) | Q(new_commune_id__in=chunk))
-            for hamlet in hamlets.order_by():
-                self.index.add_stored(hamlet)
+            for hamlet in hamlets.order_by():  # read before their children: a later change shows as a new version
+                if self.index.add_stored(hamlet):
+                    self.plan.read[hamlet.pk] = hamlet.version
             ids = hamlets.values("pk")
             for record in HamletTerm.objects.filter(hamlet_id__in=ids).select_related("term"):
                 years = (record.term.start_year, record.term.end_year)

@@ -98,6 +98,8 @@ class ImportResult:
     problem of every row (or the one reason the whole file was refused,
     ``refused``). ``changes`` previews, row by row, what was (or in a dry
     run would be) written; ``warnings`` never block the import.
+    ``versions``: each stored hamlet the import changes, with the version
+    the plan was made against (for ``import_workbook(expected_versions=)``).
     """
 
     name: str
@@ -108,6 +110,7 @@ class ImportResult:
     summary: Summary = field(default_factory=Summary)
     refused: bool = False
     written: bool = False
+    versions: dict[int, int] = field(default_factory=dict)  # hamlet id -> version read, for those it changes
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,10 @@ targets, Placements (``rows.py``, ``places.py``, ``rules.py``); the rows that
 pass find their hamlets (``matching.py``, either list) and are compared with
 the database (``plan.py``, ``plan_sheets.py``). Any problem anywhere and nothing is written;
 otherwise everything is written in one transaction (``writer.py``). A dry
-run stops before writing and still reports what would be written.
+run stops before writing and still reports what would be written. A hamlet
+changed by someone else between the reading and the writing (or between a
+preview and its confirmation, ``expected_versions``) refuses the whole
+import with a problem naming it (``writer.py``, "No lost update").
 
 Who may import what (``Scope``, one rule, ``Scope.covers`` for a hamlet as
 a row leaves it): with a user, the user's scope (a district board: hamlets
@@ -44,17 +47,17 @@ Choices where the spec leaves room:
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError
-
+from hamlets.models import Hamlet
 from hamlets.scoping import FULL_SCOPE, Scope
 
 from . import messages as msg
 from . import plan_sheets
+from .matching import Match
 from .messages import Label
 from .placements import PlacementRow, check_placement
 from .placements import duplicate_message as placement_duplicate
@@ -76,9 +79,10 @@ from .rows import (
 from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, PLACEMENTS, SHEETS, TARGETS
 from .units import Units
 from .workbook import Refused, Source, Workbook
-from .writer import write
+from .writer import Conflict, write
 
 Progress = Callable[[str], None]
+NAMED = 10  # hamlets a conflict names
 
 
 @dataclass
@@ -122,13 +126,26 @@ def default_reason(name: str, user: Any) -> str:
 
 
 def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = None, dry_run: bool = False,
-                    progress: Progress | None = None, change_reason: str | None = None) -> ImportResult:
+                    progress: Progress | None = None, change_reason: str | None = None,
+                    expected_versions: Mapping[int, int] | None = None) -> ImportResult:
     """Check and import a workbook of the template; see the module's docstring.
 
     ``source``: a path or a binary file-like object (an uploaded file).
     ``scope``: defaults to the user's scope, or full scope without a user.
     ``progress``: called with a line of text every 1,000 rows read and at
     each step of a long import.
+
+    No lost update: ``result.versions`` maps each stored hamlet the import
+    changes (its own fields, or its records, cell, congresses, elections or
+    admissions) to the version it was read at. The write locks those hamlets
+    and is refused whole, with a problem naming them, when one has moved on
+    since (another import or a form changed it), or when someone else
+    created the same hamlet, record, election... meanwhile.
+    ``expected_versions``: the ``versions`` of a preview (a dry run of the
+    same file), kept until the user confirms; the write then compares
+    against those, so a hamlet changed between the preview and the confirm
+    (or one the preview left unchanged that the confirm would now change)
+    refuses the confirm. Keys may be strings (a JSON round trip).
     """
     if scope is None:
         scope = Scope.of(user) if user is not None else FULL_SCOPE
@@ -153,16 +170,37 @@ def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = N
         return result
     result.changes = planner.plan.changes
     result.summary = planner.plan.summary(reading.rows)
+    result.versions = planner.plan.versions()
     if not dry_run and result.summary.written:
         step("writing")
         try:
-            write(planner.plan, user=user, reason=change_reason or default_reason(result.name, user))
-        except IntegrityError:  # someone changed the same rows meanwhile: the transaction is rolled back
-            result.problems = [Problem("", "", msg.CONFLICT)]
+            write(planner.plan, user=user, reason=change_reason or default_reason(result.name, user),
+                  expected=expected_versions)
+        except Conflict as conflict:  # the transaction was rolled back: nothing written
+            result.problems = [Problem("", "", _conflict_message(conflict, planner))]
             result.changes = []
             return result
         result.written = True
     return result
+
+
+def _conflict_message(conflict: Conflict, planner: Planner) -> str:
+    if conflict.busy:
+        return msg.BUSY
+    if conflict.targets:
+        return msg.targets_changed_meanwhile(conflict.targets)
+    if not conflict.hamlets:
+        return msg.CONFLICT
+    named = conflict.hamlets[:NAMED]
+    stored = {h.pk: h for h in Hamlet.objects.filter(pk__in=named).only("pk", "name", "commune", "new_commune")}
+    labels = []
+    for pk in named:
+        hamlet = stored.get(pk) or planner.index.objects.get(pk)
+        if hamlet is None:  # deleted meanwhile, never read by this plan
+            labels.append(Label(f"#{pk}", f"#{pk}"))
+            continue
+        labels.append(planner.hamlet_label(Match(pk, hamlet.commune_id, hamlet.new_commune_id), hamlet.name))
+    return msg.changed_meanwhile(labels, len(conflict.hamlets))
 
 
 def _name(source: Source) -> str:

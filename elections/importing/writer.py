@@ -1,4 +1,4 @@
-"""Writing a plan: one transaction, in bulk, with history.
+"""Writing a plan: one transaction, in bulk, with history; refused whole on a conflict.
 
 New and changed objects go through simple-history's ``bulk_create_with_history``
 and ``bulk_update_with_history`` so every write still has its history row,
@@ -6,13 +6,30 @@ with the importing user and the change reason. Only changed objects are
 saved; those with a ``version`` (optimistic locking of the web forms) get it
 bumped. Deleted objects are deleted one by one so that their history rows
 carry the same user and reason.
+
+No lost update: the hamlet is the unit of conflict. Every write that changes
+a hamlet or anything of it (its records, cell, congresses, chief elections,
+admissions) bumps ``Hamlet.version``: this writer, the web forms
+(``cadre_tracker.generic.save_form``) and placement. Inside its transaction
+the writer first locks the hamlets the plan touches (``SELECT ... FOR UPDATE``
+ordered by pk, so two imports wait for each other instead of deadlocking; on
+SQLite the IMMEDIATE transaction holds the database's write lock) and
+compares their versions with those the plan was made against, or with
+``expected`` (a preview's): any difference raises ``Conflict`` and nothing is
+written. Creations that clash with someone else's (the same hamlet, record,
+election... created meanwhile) hit a unique constraint, and PostgreSQL breaks
+a deadlock between two such creations: ``Conflict`` too. Then every touched
+hamlet's version goes up by one, so a later import or form made against the
+old version is refused in turn, and history versions only ever increase.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -20,7 +37,7 @@ from cadre_tracker.db import analyze
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
-from .plan import Plan, Tracker
+from .plan import Plan, Tracker, chunks
 
 BATCH = 500
 REASON_LENGTH = 100  # simple-history's history_change_reason
@@ -29,28 +46,98 @@ REASON_LENGTH = 100  # simple-history's history_change_reason
 ANALYZE_AFTER = 1000
 
 
-def write(plan: Plan, *, user: Any, reason: str) -> None:
+# PostgreSQL's SQLSTATEs for a transaction it rolled back to let another through.
+DEADLOCK, SERIALIZATION = "40P01", "40001"
+
+
+class Conflict(Exception):
+    """Someone else changed what the plan was made against, or created the same thing meanwhile; nothing
+    was written. ``hamlets``: the stored hamlets whose version moved on (empty for a clash of creations);
+    ``targets``: how many targets changed meanwhile; ``busy``: the database stayed locked by another
+    write longer than its timeout (SQLite)."""
+
+    def __init__(self, hamlets: Sequence[int] = (), *, targets: int = 0, busy: bool = False):
+        super().__init__(list(hamlets), targets, busy)
+        self.hamlets = list(hamlets)
+        self.targets = targets  # targets and admission targets changed meanwhile (they have no version)
+        self.busy = busy
+
+
+def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | None = None) -> None:
+    """Write ``plan`` if none of the hamlets it touches changed since they were read (or since
+    ``expected``: hamlet id -> version, a preview's ``ImportResult.versions``); ``Conflict`` otherwise."""
     reason = reason[:REASON_LENGTH]
-    with transaction.atomic():
-        _save_terms(plan)
-        for tracker in (plan.elections, plan.congresses):
-            _delete(tracker, user, reason)
-        Hamlet.settle_all(plan.hamlets.created)
-        _save(Hamlet, plan.hamlets, user, reason, extra=("updated_at",))
-        _save(PartyCell, plan.cells, user, reason)
-        for record in plan.records.created:  # the hamlet may have been created just above
-            record.hamlet = record.hamlet
-        _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
-        _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
-        _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
-        _save(PartyMember, plan.members, user, reason)
-        _save(Target, plan.targets, user, reason)
-        _save(AdmissionTarget, plan.admission_targets, user, reason)
+    versions = plan.versions()
+    try:
+        with transaction.atomic():
+            _check(plan, versions, expected)
+            _check_unversioned(((Target, plan.targets), (AdmissionTarget, plan.admission_targets)))
+            _save_terms(plan)
+            for tracker in (plan.elections, plan.congresses):
+                _delete(tracker, user, reason)
+            Hamlet.settle_all(plan.hamlets.created)
+            _save(Hamlet, plan.hamlets, user, reason, extra=("updated_at",))
+            _save(PartyCell, plan.cells, user, reason)
+            for record in plan.records.created:  # the hamlet may have been created just above
+                record.hamlet = record.hamlet
+            _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
+            _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
+            _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
+            _save(PartyMember, plan.members, user, reason)
+            _save(Target, plan.targets, user, reason)
+            _save(AdmissionTarget, plan.admission_targets, user, reason)
+            _bump(set(versions) - {h.pk for h in plan.hamlets.updated()})
+    except IntegrityError as clash:  # the same hamlet, record, election... created by someone else meanwhile
+        raise Conflict() from clash
+    except OperationalError as error:
+        code = getattr(error.__cause__, "pgcode", None)
+        if code in (DEADLOCK, SERIALIZATION) or "database is locked" in str(error):
+            raise Conflict(busy=code is None) from error
+        raise
     written = {model: len(tracker.created) + len(tracker.updated()) + len(tracker.deleted) for model, tracker in (
         (Hamlet, plan.hamlets), (HamletTerm, plan.records), (PartyCell, plan.cells), (Congress, plan.congresses),
         (ChiefElection, plan.elections), (PartyMember, plan.members))}
     if sum(written.values()) >= ANALYZE_AFTER:
         analyze(model for model, count in written.items() if count)
+
+
+def _check(plan: Plan, versions: dict[int, int], expected: Mapping[int, int] | None) -> None:
+    """Lock the touched hamlets (and those ``expected`` names), in pk order, and compare their versions
+    with what the plan read, or with ``expected``; a hamlet the plan touches that ``expected`` does not
+    name changed since the preview too (the preview had nothing to change there)."""
+    against = versions if expected is None else {int(pk): int(v) for pk, v in expected.items()}
+    ids = sorted(set(versions) | set(against))
+    stored: dict[int, int] = {}
+    for chunk in chunks(ids):
+        stored.update(Hamlet.objects.filter(pk__in=chunk).order_by("pk").select_for_update()
+                      .values_list("pk", "version"))
+    changed = [pk for pk in ids if pk not in against or stored.get(pk) != against[pk]]
+    if changed:
+        raise Conflict(changed)
+    for hamlet in plan.hamlets.loaded:  # what _save bumps: the version just locked
+        if hamlet.pk in stored:
+            hamlet.version = stored[hamlet.pk]
+
+
+def _check_unversioned(trackers: Iterable[tuple[type[models.Model], Tracker]]) -> None:
+    """Targets have no version: lock those the plan updates and compare their stored values with what the
+    plan read (a creation that clashes hits a unique constraint instead)."""
+    changed = 0
+    for model, tracker in trackers:
+        read = {obj.pk: tracker.before(obj) for obj in tracker.updated()}
+        for chunk in chunks(read):
+            stored = {row[0]: row[1:] for row in model._default_manager.filter(pk__in=chunk).order_by("pk")
+                      .select_for_update().values_list("pk", *tracker.fields)}
+            changed += sum(stored.get(pk) != read[pk] for pk in chunk)
+    if changed:
+        raise Conflict(targets=changed)
+
+
+def _bump(hamlet_ids: Iterable[int]) -> None:
+    """A new version for the hamlets whose children changed but not their own fields (no history row:
+    nothing of the hamlet itself changed)."""
+    for chunk in chunks(hamlet_ids):
+        Hamlet.objects.filter(pk__in=chunk).update(version=F("version") + 1)
 
 
 def _save_terms(plan: Plan) -> None:
