@@ -186,7 +186,8 @@ def write_row(stored: Stored, values: dict[str, Any], term: Term) -> None:
 
 
 def _write_record(stored: Stored, values: dict[str, Any], term: Term) -> None:
-    record = {**stored.record, "party_cell": values["party_cell"], "party_members": values["party_members"]}
+    base = {f: getattr(stored.own, f) for f in HamletTerm.FIELDS} if stored.own else stored.record
+    record = {**base, "party_cell": values["party_cell"], "party_members": values["party_members"]}
     if stored.own is not None:
         _still(stored.own)
         if all(getattr(stored.own, f) == v for f, v in record.items()):
