@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, upload, views
+from . import dashboard, entry, upload, views
 
 app_name = "elections"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("hamlets/<int:hamlet>/elections/<int:term>/new/", views.election_new, name="election_new"),
     path("elections/<int:pk>/edit/", views.election_edit, name="election_edit"),
     path("hamlets/<int:hamlet>/admissions/new/", views.admission_new, name="admission_new"),
+    path("entry/", entry.entry_grid, name="entry"),
     path("import/", upload.import_upload, name="import"),
     path("import/confirm/", upload.import_confirm, name="import_confirm"),
     path("import/template.xlsx", upload.blank_template, name="import_template"),

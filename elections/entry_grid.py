@@ -1,0 +1,191 @@
+"""The entry grid's rows: each hamlet of one commune with what the grid shows for one term.
+
+A row shows the record in force for the term (``records.values_of``: the
+term's own, else the latest earlier one), the term's congress (where that
+record says the hamlet has a cell) and the term's latest chief election. It
+carries a lock (``Stored.lock``): the versions of the term's own record, its
+congress and its latest election as shown; a save against other versions is
+refused, as a form's is. Loading a commune's rows takes five queries whatever
+the number of hamlets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hamlets import text
+from hamlets.models import Hamlet, PartyCell
+
+from .importing.messages import Label
+from .importing.template import HAMLETS
+from .models import ChiefElection, Congress, HamletTerm, PartyRole, Term
+from .records import MIRRORED
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    field: str
+    header: str | Promise  # what the page calls the column (and its cells' accessible labels)
+    kind: str  # "yesno", "number", "date", "name", "role": how the cell is read and shown
+
+    @property
+    def label(self) -> Label:
+        """The import's name of the column, for the rules' messages."""
+        return HAMLETS.label(self.field)
+
+
+COLUMNS = (
+    GridColumn("party_cell", gettext_lazy("Có chi bộ"), "yesno"),
+    GridColumn("party_members", gettext_lazy("Số đảng viên"), "number"),
+    GridColumn("congress_held_on", gettext_lazy("Ngày đại hội"), "date"),
+    GridColumn("secretary", gettext_lazy("Bí thư"), "name"),
+    GridColumn("deputy_secretary", gettext_lazy("Phó bí thư"), "name"),
+    GridColumn("chief_elected_on", gettext_lazy("Ngày bầu trưởng thôn"), "date"),
+    GridColumn("chief", gettext_lazy("Trưởng thôn"), "name"),
+    GridColumn("chief_member_since", gettext_lazy("Ngày vào Đảng của trưởng thôn"), "date"),
+    GridColumn("chief_party_role", gettext_lazy("Chức vụ trong chi bộ"), "role"),
+)
+FIELDS = tuple(c.field for c in COLUMNS)
+CONGRESS_FIELDS = ("congress_held_on", "secretary", "deputy_secretary")
+ELECTION_FIELDS = ("chief_elected_on", "chief", "chief_member_since", "chief_party_role")
+
+
+def show(kind: str, value: Any) -> str:
+    """A value as its cell shows it: dates ``DD/MM/YYYY``, yes/no and roles in words."""
+    if value is None or value == "":
+        return ""
+    if kind == "yesno":
+        return _("có") if value else _("không")
+    if kind == "date":
+        return value.strftime("%d/%m/%Y")
+    if kind == "role":
+        return str(PartyRole(value).label)
+    return str(value)
+
+
+def digest(values: Iterable[str]) -> str:
+    """A short fingerprint of what a row shows (or of its warnings), to tell later whether it changed."""
+    joined = "\x1f".join(text.clean(v) for v in values)
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple:
+    """``Khối 2`` before ``Khối 10``: digits compare as numbers, the rest without case or diacritics."""
+    return tuple((1, int(part), "") if part.isdigit() else (0, 0, text.search_key(part))
+                 for part in _DIGITS.split(name) if part)
+
+
+@dataclass
+class Stored:
+    """One hamlet as stored: what its grid row shows for the term, and the versions it shows."""
+
+    hamlet: Hamlet
+    name: str  # as the page shows it: ``Xóm 1 (Thanh Lâm cũ)`` beside a namesake
+    record: dict[str, Any]  # the values of the record in force (``records.values_of``)
+    own: HamletTerm | None  # the term's own record
+    cell: PartyCell | None
+    congress: Congress | None  # the term's congress
+    elections: list[ChiefElection] = field(default_factory=list)  # the term's, by date
+
+    @property
+    def election(self) -> ChiefElection | None:
+        """The term's latest election: the one the grid edits."""
+        return self.elections[-1] if self.elections else None
+
+    @property
+    def previous(self) -> ChiefElection | None:
+        """The election before it (a by-election's predecessor), which the grid leaves alone."""
+        return self.elections[-2] if len(self.elections) > 1 else None
+
+    @property
+    def lock(self) -> str:
+        """The versions the row shows: the term's own record, congress and latest election."""
+        parts = [(self.own.pk, self.own.version) if self.own else (0, 0),
+                 (self.congress.pk, self.congress.version) if self.congress else (0, 0),
+                 (self.election.pk, self.election.version) if self.election else (0, 0)]
+        return "-".join(f"{pk}.{version}" for pk, version in parts)
+
+    def values(self) -> dict[str, Any]:
+        """The row's values as stored: the congress only where the record says the hamlet has a cell."""
+        congress = self.congress if self.record["party_cell"] else None
+        election = self.election
+        return {
+            "party_cell": self.record["party_cell"],
+            "party_members": self.record["party_members"],
+            "congress_held_on": congress.held_on if congress else None,
+            "secretary": congress.secretary if congress else "",
+            "deputy_secretary": congress.deputy_secretary if congress else "",
+            "chief_elected_on": election.held_on if election else None,
+            "chief": election.chief if election else "",
+            "chief_member_since": election.chief_member_since if election else None,
+            "chief_party_role": election.chief_party_role if election else "",
+        }
+
+    def shown(self) -> dict[str, str]:
+        values = self.values()
+        return {c.field: show(c.kind, values[c.field]) for c in COLUMNS}
+
+
+def stored_rows(hamlets: QuerySet[Hamlet], term: Term, namesakes: bool) -> list[Stored]:
+    """The rows of these hamlets for ``term``, in natural order of their names: five queries.
+
+    ``namesakes``: the hamlets lie in one 2025 commune, where a namesake is shown with its former
+    commune (``Xóm 1 (Thanh Lâm cũ)``)."""
+    if namesakes:
+        hamlets = hamlets.with_former()
+    listed = list(hamlets.select_related("commune").order_by())
+    ids = [h.pk for h in listed]
+    in_force: dict[int, HamletTerm] = {}
+    own: dict[int, HamletTerm] = {}
+    for record in (HamletTerm.objects.filter(hamlet_id__in=ids, term__start_year__lte=term.start_year)
+                   .select_related("term").order_by("term__start_year", "term__end_year")):
+        in_force[record.hamlet_id] = record  # as ``in_force``: the latest term starting no later
+        if record.term_id == term.pk:
+            own[record.hamlet_id] = record
+    cells = {c.hamlet_id: c for c in PartyCell.objects.filter(hamlet_id__in=ids)}
+    congresses = {c.cell_id: c for c in Congress.objects.filter(cell__hamlet_id__in=ids, term=term)}
+    elections: dict[int, list[ChiefElection]] = {}
+    for election in ChiefElection.objects.filter(hamlet_id__in=ids, term=term).order_by("held_on"):
+        elections.setdefault(election.hamlet_id, []).append(election)
+    rows = []
+    for hamlet in listed:
+        cell = cells.get(hamlet.pk)
+        rows.append(Stored(
+            hamlet=hamlet, name=hamlet.display_name(bool(getattr(hamlet, "former_name", None))),
+            record=record_values(hamlet, in_force.get(hamlet.pk), cell), own=own.get(hamlet.pk), cell=cell,
+            congress=congresses.get(cell.pk) if cell else None, elections=elections.get(hamlet.pk, [])))
+    rows.sort(key=lambda r: (natural_key(r.name), r.hamlet.pk))
+    return rows
+
+
+def record_values(hamlet: Hamlet, record: HamletTerm | None, cell: PartyCell | None) -> dict[str, Any]:
+    """``records.values_of`` for a hamlet whose record in force and cell are already loaded."""
+    if record is not None:
+        return {f: getattr(record, f) for f in HamletTerm.FIELDS}
+    return {**{f: getattr(hamlet, f) for f in MIRRORED}, "party_cell": bool(cell and cell.active)}
+
+
+def row_values(posted: dict[str, str]) -> list[str]:
+    return [posted.get(f, "") for f in FIELDS]
+
+
+def fingerprint(values: dict[str, str]) -> str:
+    return digest(row_values(values))
+
+
+def describe(values: dict[str, str], only: Sequence[str] = FIELDS) -> str:
+    """``Bí thư: Nguyễn Văn A; Ngày bầu trưởng thôn: 01/03/2026`` for the named columns."""
+    names = {c.field: str(c.header) for c in COLUMNS}
+    return "; ".join(f"{names[f]}: {values.get(f) or '—'}" for f in only)
