@@ -177,10 +177,14 @@ def line_chart(title: str, days: Sequence[dt.date], series: Sequence[Series], *,
     legend: list[tuple[int | None, str]] = []  # (series of a swatch, text): a swatch on each series' first line
     for s, line in enumerate(series):
         last = Ratio(line.values[-1] if line.values else 0, line.denominator)
-        text = f"{line.name}: {ratio_text(last.numerator, last.denominator, last.percent)} ({line.of_what})"
-        legend.extend((s if k == 0 else None, part) for k, part in enumerate(_lines(text, WIDTH - 18, size)))
+        text = f"{line.name}: {ratio_text(last.numerator, last.denominator, last.percent)}"
+        of_what = f"({line.of_what})"
+        if len(text) + 1 + len(of_what) <= (WIDTH - 18) / (size * CHAR):
+            legend.append((s, f"{text} {of_what}"))
+        else:  # what the denominator counts goes on a line of its own
+            legend.extend([(s, _fits(text, WIDTH - 18, size)), (None, _fits(of_what, WIDTH - 18, size))])
     top_value = max([1, *(line.denominator for line in series), *(max(line.values, default=0) for line in series)])
-    left, bottom = len(str(top_value)) * size * CHAR + 8, 22
+    left, bottom = len(str(top_value)) * 12 * CHAR + 8, 22  # the axis labels are at the chart's 12
     plot_w, plot_h = WIDTH - left - 4, height - top - bottom
     parts = [*heading]
     for k in range(5):
