@@ -90,6 +90,28 @@ class Measure:
     def light(self) -> str:
         return charts.light(self.ratio.percent, self.target)
 
+    @property
+    def note(self) -> str:
+        """``Mục tiêu 100,00 % · chênh lệch −54,85 điểm %`` (a cell's title and its text for screen readers)."""
+        return charts.target_text(self.target, self.gap)
+
+    @property
+    def meter(self) -> str:
+        """The cell's bar: the percentage, the target as a tick."""
+        return charts.meter(self.ratio.percent, self.target)
+
+
+# The "cần xem" links: the hamlets a ratio still misses (its denominator less its numerator), as
+# the hamlet list filters them; shown only where there are some. (figure, text, title, hamlet list filter)
+TODO = (
+    ("elections", gettext_lazy("%(n)s chưa bầu"), gettext_lazy("%(n)s thôn chưa bầu trưởng thôn"),
+     "chief_elected=false"),
+    ("congresses", gettext_lazy("%(n)s chưa đại hội"), gettext_lazy("%(n)s thôn có chi bộ chưa đại hội"),
+     "has_cell=true&congress_held=false"),
+    ("chief_members", gettext_lazy("%(n)s chưa là đảng viên"),
+     gettext_lazy("%(n)s thôn có trưởng thôn chưa là đảng viên"), "chief_member=false"),
+)
+
 
 @dataclass
 class Row:
@@ -106,6 +128,17 @@ class Row:
     @property
     def hamlets(self) -> int:
         return self.ratios["elections"].denominator if self.ratios else 0
+
+    @property
+    def todo(self) -> list[tuple[str, str, str]]:
+        """(text, title, hamlet list query) of each "cần xem" link whose count is above zero."""
+        links = []
+        for code, shown, title, query in TODO:
+            ratio = self.ratios[code]
+            if missing := ratio.denominator - ratio.numerator:
+                links.append((shown % {"n": missing}, title % {"n": missing},
+                              "&".join(q for q in (self.hamlet_filter, query) if q)))
+        return links
 
 
 ZERO = {code: Ratio(0, 0) for code in (*RATIO_CODES, *COUNT_CODES)}
@@ -167,13 +200,15 @@ class Dashboard:
         row = Row(unit_id, name, ratios, measures, specials, total, unplaced)
         if not total:
             row.drill, row.hamlet_filter = self._links(unit_id)
+        elif self.district:  # the district shown stays selected on the hamlet list
+            row.hamlet_filter = f"district={self.district.pk}"
         return row
 
     def _links(self, unit_id: int | None) -> tuple[str, str]:
         if self.is_new:
             return "", f"new_commune={UNPLACED if unit_id is None else unit_id}"
-        if self.district:
-            return "", f"commune={unit_id}"
+        if self.district:  # the district stays selected on the hamlet list, beside its commune
+            return "", f"district={self.district.pk}&commune={unit_id}"
         return f"district={unit_id}", f"district={unit_id}"
 
     @cached_property
@@ -238,10 +273,13 @@ class Dashboard:
             bars = [charts.Bar(r.name, r.ratios[code].percent, r.ratios[code].numerator, r.ratios[code].denominator,
                                r.measures[code].target) for r in shown]
             made.append(charts.bar_chart(title, bars))
-        progress = self.progress
+        # the same denominators as the cards: elections over all hamlets, congresses over those with a cell
+        progress, total = self.progress, self.total.ratios
         made.append(charts.line_chart(_("Tiến độ theo tuần"), progress.weeks, [
-            (_("Đã bầu trưởng thôn"), progress.elections), (_("Đã đại hội chi bộ"), progress.congresses)],
-            self.total.hamlets))
+            charts.Series(_("Đã bầu trưởng thôn"), progress.elections, total["elections"].denominator,
+                          _("trên tổng số thôn")),
+            charts.Series(_("Đã đại hội chi bộ"), progress.congresses, total["congresses"].denominator,
+                          _("trên số thôn có chi bộ"))]))
         return made
 
 
@@ -289,7 +327,26 @@ def _district(request: HttpRequest, scope: Scope, province: Province) -> Distric
 
 
 LABELS = {code: FIGURES_BY_CODE[code].label for code in (*RATIO_CODES, *COUNT_CODES)}
+# Shorter names where a phone's card shows a figure under its unit's name.
+SHORT_LABELS = {**LABELS, "elections": gettext_lazy("Bầu trưởng thôn"), "congresses": gettext_lazy("Đại hội chi bộ"),
+                "chief_secretary_or_deputy": gettext_lazy("Kiêm bí thư hoặc phó bí thư"),
+                "without_cell": gettext_lazy("Chưa có chi bộ"), "without_members": gettext_lazy("Chưa có đảng viên"),
+                "one_two_members": gettext_lazy("Có 1-2 đảng viên"),
+                "cells_at_risk": gettext_lazy("Chi bộ 3-4 đảng viên")}
 TITLE = gettext_lazy("Tổng hợp tiến độ")
+
+
+def sort_choices(current: str = "") -> list[tuple[str, str]]:
+    """The orders the "Xếp theo" list offers (on a phone the only way to sort), and ``current``
+    where a column header chose another."""
+    lowest = [(code, _("%(figure)s: thấp nhất trước") % {"figure": LABELS[code]}) for code in RATIO_CODES]
+    most = [(f"-{code}", _("%(figure)s: nhiều nhất trước") % {"figure": LABELS[code]}) for code in COUNT_CODES]
+    choices = [("", _("Thứ tự danh mục")), ("name", _("Tên")),
+               (GAP_SORT, _("Thiếu nhiều nhất so với mục tiêu trưởng thôn là đảng viên")), *lowest,
+               ("-hamlets", _("Số thôn: nhiều nhất trước")), *most]
+    if current.lstrip("-") in SORTS and current not in dict(choices):
+        choices.append((current, _("Theo cột đã chọn")))
+    return choices
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -310,7 +367,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         board=board, district=district, commune=Commune.objects.filter(pk=scope.commune_id).first()
         if scope.is_commune else None, rows=rows, total=board.total, sort=sort, q=query, gap_sort=GAP_SORT,
-        ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, charts=board.charts(rows),
+        ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, short_labels=SHORT_LABELS,
+        sort_choices=sort_choices(sort), charts=board.charts(rows),
         admissions=board.admissions, unit_names=board.unit_names(), province_key=key,
         province_query=period.query(province=key), here=period.query(**own, q=query),
         provinces=provinces_with_hamlets(scope).order_by("code") if scope.everything else [],

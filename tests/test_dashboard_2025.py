@@ -52,7 +52,8 @@ def test_provincial_dashboard_of_a_2025_date_per_new_commune(lao_cai):
     assert page.context["total"].measures["chief_members"].target == 100
     html = page.content.decode()
     assert f"new_commune={lao_cai.new['cam_duong'].pk}&amp;chief_member=false" in html  # drill-down to hamlets
-    assert "new_commune=unplaced&amp;chief_elected=false" in html
+    assert "new_commune=unplaced&amp;has_cell=true&amp;congress_held=false" in html  # Thôn Mậu 1: no congress
+    assert "new_commune=unplaced&amp;chief_elected=false" not in html  # but its chief is elected: no link
     assert "district=" not in html
     admissions = [(page.context["unit_names"][a.unit_id], a.year, a.admitted, a.target)
                   for a in page.context["admissions"]]
@@ -79,7 +80,9 @@ def test_before_1_july_2025_province_district_commune(lao_cai):
     assert rows["Huyện Văn Yên"].measures["chief_members"].target == 80
     drilled = client.get("/", {**EARLY, "province": "15", "district": van_yen.pk})
     assert hamlet_counts(drilled) == {"Xã Đông Cuông": 1, "Thị trấn Mậu A": 2}
-    assert f"commune={lao_cai.old['mau_a'].pk}&amp;chief_member=false" in drilled.content.decode()
+    html = drilled.content.decode()  # the hamlet list keeps the district beside the commune
+    assert f"district={van_yen.pk}&amp;commune={lao_cai.old['mau_a'].pk}&amp;has_cell=true&amp;congress_held" in html
+    assert f"commune={lao_cai.old['mau_a'].pk}&amp;chief_member=false" not in html  # both chiefs are members
 
 
 def test_units_2025_regroups_an_earlier_date(lao_cai):
