@@ -90,8 +90,8 @@ def find_province(name: str, option: str = "--province") -> Province:
     """The province ``name`` names: a 2025 province by name or 2025 code; else an earlier province
     by name (one that merged means its own hamlets only; ``.current`` is its 2025 province)."""
     raw = text.clean(name)
-    if raw.isdigit():
-        found = Province.objects.new().filter(code=int(raw)).first()
+    if (code := text.whole_number(raw)) is not None:
+        found = Province.objects.new().filter(code=code).first()
         if found is None:
             raise UnitNotFound(f"{option}: không có tỉnh mã {raw} trong danh mục từ 01/07/2025 / "
                                f"no province of the 2025 list has the code {raw}")
@@ -143,8 +143,9 @@ def find_commune(name: str, province: Province | None = None, option: str = "--c
     if current is not None:
         communes = communes.filter(province=current)
     raw = text.clean(name)
-    if raw.isdigit():
-        hits = list(communes.filter(code=int(raw)))
+    code = text.whole_number(raw)
+    if code is not None:
+        hits = list(communes.filter(code=code))
     else:
         hits = NameIndex(communes.order_by("code")).candidates(raw)
     if len(hits) > 1 and current is None and len({c.province_id for c in hits}) > 1:
@@ -153,7 +154,7 @@ def find_commune(name: str, province: Province | None = None, option: str = "--c
                            f'"{raw}" is in several provinces: {where}; add --province')
     where = (f"{current.name} (danh mục từ 01/07/2025)", f"{current.name} (2025 list)") if current else (
         "danh mục từ 01/07/2025", "the 2025 list")
-    if not hits and not raw.isdigit():
+    if not hits and code is None:
         _explain_earlier(raw, current, option)
     return _one(hits, option, raw, ("xã, phường", "commune"), where, describe=lambda c: c.province.name)
 
