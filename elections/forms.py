@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from hamlets import text
@@ -33,6 +34,7 @@ def date_field(label: str, required: bool = False) -> forms.DateField:
 
 
 Rule = Callable[[Any, Label], Any]
+BOUND_VALIDATORS = (validators.MaxLengthValidator, validators.MaxValueValidator, validators.MinValueValidator)
 
 
 def name_rule(label: Label) -> tuple[Rule, Label]:
@@ -48,6 +50,13 @@ class BoundedForm(forms.ModelForm):
     to ``(rule, label)``; a value the rule refuses gets the rule's message on its field."""
 
     field_rules: ClassVar[dict[str, tuple[Rule, Label]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in self.field_rules.keys() & self.fields.keys():
+            # the rule says it, in the import's words; the widget keeps its maxlength / min / max
+            field = self.fields[name]
+            field.validators = [v for v in field.validators if not isinstance(v, BOUND_VALIDATORS)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
