@@ -164,6 +164,7 @@ def same_name(name: str, hits: list[Unit], level: Level, parent: str = "", code_
     if len(hits) < 2 or len({text.match_key(u.name) for u in hits}) > 1:
         return ""
     label = code_label or level.code_label
+    hits = sorted(hits, key=lambda u: u.code)
     codes_vi = " hoặc ".join(str(u.code) for u in hits)
     codes_en = " or ".join(str(u.code) for u in hits)
     count_vi, count_en = _COUNT_VI.get(len(hits), str(len(hits))), _COUNT_EN.get(len(hits), str(len(hits)))
