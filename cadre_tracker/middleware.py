@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstMiddleware:
@@ -44,3 +45,18 @@ class PrivateNoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class NoNulInQueryMiddleware:
+    """A query string holding a NUL character (``?q=%00``) gets a 400 with a plain message: no page
+    has a use for it and PostgreSQL refuses it in any text it is compared with, which would make a
+    page that passes the value on fail with a 500 there while SQLite answers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest(_("Địa chỉ có ký tự NUL (%00); hãy bỏ nó đi."),
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

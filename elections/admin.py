@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from hamlets import text
 from hamlets.admin_tools import DiacriticSearchMixin, unit_filters
 from hamlets.models import Province
 
@@ -91,8 +92,8 @@ class TargetProvinceFilter(admin.SimpleListFilter):
         return list(Province.objects.new().order_by("code").values_list("pk", "name"))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        if not (value and str(value).isdigit()):
+        value = text.whole_number(self.value())
+        if value is None:
             return queryset
         if queryset.model is Target:
             return queryset.filter(province_id=value)

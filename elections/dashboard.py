@@ -320,7 +320,8 @@ def _district(request: HttpRequest, scope: Scope, province: Province) -> Distric
     raw = request.GET.get("district", "")
     if not raw:
         return None
-    found = districts_of(province, scope).filter(pk=raw).first() if raw.isdigit() else None
+    chosen = text.whole_number(raw)
+    found = districts_of(province, scope).filter(pk=chosen).first() if chosen is not None else None
     if found is None:
         raise Http404(_("Không có huyện này trong phạm vi của bạn."))
     return found

@@ -33,13 +33,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from cadre_tracker.generic import VersionConflict, save_versioned
+from hamlets.bounds import MAX_PARTY_MEMBERS, NAME_LENGTH
 from hamlets.models import Hamlet, PartyCell
 
 from . import warnings
 from .entry_grid import COLUMNS, Stored, digest, fingerprint, show
 from .importing import messages as msg
 from .importing import rules
-from .importing.rows import MAX_PARTY_MEMBERS, NAME_LENGTH
 from .models import ChiefElection, Congress, HamletTerm, Term
 from .records import save_record
 

@@ -1,12 +1,19 @@
 """Web forms for results, checked by the same rules as the import
-(``elections.importing.rules``), with the messages on the fields."""
+(``elections.importing.rules``), with the messages on the fields.
+
+Every free value is bounded as in the import (``workbooks.md`` rule 10, the
+bounds in ``hamlets.bounds``): a form lists its fields' rules in
+``field_rules`` and ``BoundedForm.clean`` applies them, so a 10,000-character
+name, 2,147,483,648 Party members or a congress on 0022-05-01 gets the
+import's message on its field and is never saved."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from hamlets import text
@@ -15,6 +22,7 @@ from hamlets.models import PartyMember
 
 from .importing import rules
 from .importing.messages import Label
+from .importing.template import ADMISSIONS, HAMLETS
 from .models import ChiefElection, Congress
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -25,19 +33,47 @@ def date_field(label: str, required: bool = False) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-class RulesForm(VersionedForm):
+Rule = Callable[[Any, Label], Any]
+BOUND_VALIDATORS = (validators.MaxLengthValidator, validators.MaxValueValidator, validators.MinValueValidator)
+
+
+def name_rule(label: Label) -> tuple[Rule, Label]:
+    return rules.parse_name, label
+
+
+def date_rule(label: Label) -> tuple[Rule, Label]:
+    return rules.parse_date, label
+
+
+class BoundedForm(forms.ModelForm):
+    """A model form whose fields are checked by the import's rules: ``field_rules`` maps a field
+    to ``(rule, label)``; a value the rule refuses gets the rule's message on its field."""
+
+    field_rules: ClassVar[dict[str, tuple[Rule, Label]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in self.field_rules.keys() & self.fields.keys():
+            # the rule says it, in the import's words; the widget keeps its maxlength / min / max
+            field = self.fields[name]
+            field.validators = [v for v in field.validators if not isinstance(v, BOUND_VALIDATORS)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, (rule, label) in self.field_rules.items():
+            if name not in data or self.has_error(name):
+                continue
+            try:
+                rule(data[name], label)
+            except rules.CellError as error:
+                self.add_error(name, error.message)
+        return data
+
+
+class RulesForm(BoundedForm, VersionedForm):
     """Maps the import rules' field names to this form's fields."""
 
     rule_fields: dict[str, str] = {}
-    dates: dict[str, Label] = {}
-
-    def check_dates(self) -> None:
-        for name, label in self.dates.items():
-            value = self.cleaned_data.get(name)
-            try:
-                rules.parse_date(value, label)
-            except rules.CellError as error:
-                self.add_error(name, error.message)
 
     def add_problems(self, problems: Iterable[rules.FieldProblem]) -> None:
         for problem in problems:
@@ -46,10 +82,18 @@ class RulesForm(VersionedForm):
             self.add_error(field, problem.message)
 
 
+HAMLET_RULES: dict[str, tuple[Rule, Label]] = {
+    "name": name_rule(HAMLETS.label("hamlet")),
+    "party_members": (rules.parse_party_members, HAMLETS.label("party_members")),
+}
+
+
 class CongressForm(RulesForm):
     held_on = date_field(_("Ngày đại hội"))
     rule_fields = {"congress_held_on": "held_on", "secretary": "secretary", "deputy_secretary": "deputy_secretary"}
-    dates = {"held_on": rules.LABELS["congress_held_on"]}
+    field_rules = {"held_on": date_rule(rules.LABELS["congress_held_on"]),
+                   "secretary": name_rule(rules.LABELS["secretary"]),
+                   "deputy_secretary": name_rule(rules.LABELS["deputy_secretary"])}
 
     class Meta:
         model = Congress
@@ -61,7 +105,6 @@ class CongressForm(RulesForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        self.check_dates()
         chief = self.chief
         self.add_problems(rules.check_congress_and_roles(
             party_cell=self.party_cell, congress_held_on=data.get("held_on"),
@@ -77,7 +120,8 @@ class ChiefElectionForm(RulesForm):
     chief_member_since = date_field(_("Ngày vào Đảng của trưởng thôn"))
     rule_fields = {"chief_elected_on": "held_on", "chief": "chief", "chief_member_since": "chief_member_since",
                    "chief_party_role": "chief_party_role"}
-    dates = {"held_on": rules.LABELS["chief_elected_on"], "chief_member_since": rules.LABELS["chief_member_since"]}
+    field_rules = {"held_on": date_rule(rules.LABELS["chief_elected_on"]), "chief": name_rule(rules.LABELS["chief"]),
+                   "chief_member_since": date_rule(rules.LABELS["chief_member_since"])}
 
     class Meta:
         model = ChiefElection
@@ -92,7 +136,6 @@ class ChiefElectionForm(RulesForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        self.check_dates()
         congress = self.congress
         self.add_problems(rules.check_congress_and_roles(
             party_cell=self.party_cell, congress_held_on=congress.held_on if congress else None,
@@ -109,11 +152,14 @@ class ChiefElectionForm(RulesForm):
         return data
 
 
-class AdmissionForm(forms.ModelForm):
+class AdmissionForm(BoundedForm):
     admitted_on = date_field(_("Ngày kết nạp"), required=True)
     official_on = date_field(_("Ngày chính thức"))
-    labels = {"admitted_on": Label("Ngày kết nạp", "Admitted on"), "official_on": Label("Ngày chính thức",
-                                                                                        "Official on")}
+    field_rules = {"full_name": name_rule(ADMISSIONS.label("full_name")),
+                   "birth_year": (rules.parse_year, ADMISSIONS.label("birth_year")),
+                   "ethnicity": (rules.parse_ethnicity, ADMISSIONS.label("ethnicity")),
+                   "admitted_on": date_rule(ADMISSIONS.label("admitted_on")),
+                   "official_on": date_rule(Label("Ngày chính thức", "Official on"))}
 
     class Meta:
         model = PartyMember
@@ -121,15 +167,6 @@ class AdmissionForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for name, label in self.labels.items():
-            try:
-                rules.parse_date(data.get(name), label)
-            except rules.CellError as error:
-                self.add_error(name, error.message)
-        try:
-            rules.parse_year(data.get("birth_year"), Label("Năm sinh", "Birth year"))
-        except rules.CellError as error:
-            self.add_error("birth_year", error.message)
         if data.get("official_on") and data.get("admitted_on") and data["official_on"] < data["admitted_on"]:
             self.add_error("official_on", _("Ngày chính thức phải sau ngày kết nạp."))
         same = PartyMember.objects.filter(hamlet=self.instance.hamlet, birth_year=data.get("birth_year"),

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadre_tracker.generic import VersionConflict
-from hamlets import text
+from hamlets import bounds, text
 from hamlets.forms import VersionedForm
 from hamlets.models import Commune, Hamlet
 
+from .forms import HAMLET_RULES, BoundedForm
 from .models import HamletTerm, Term
 from .records import save_record
 
@@ -58,10 +59,11 @@ def describe_record(record: HamletTerm) -> str:
         "p01": _("có") if record.project01 else _("không")}
 
 
-class HamletForm(VersionedForm):
+class HamletForm(BoundedForm, VersionedForm):
     """A hamlet's name (on the hamlet) and its record for one term (locked on the record's version)."""
 
-    name = forms.CharField(label=gettext_lazy("Tên thôn, xóm"), max_length=120)
+    name = forms.CharField(label=gettext_lazy("Tên thôn, xóm"), max_length=bounds.NAME_LENGTH)
+    field_rules = HAMLET_RULES
 
     class Meta:
         model = HamletTerm
@@ -104,10 +106,12 @@ class HamletForm(VersionedForm):
             self.hamlet.save(update_fields=["name", "updated_at"])
 
 
-class NewHamletForm(VersionedForm):
+class NewHamletForm(BoundedForm, VersionedForm):
     """A hamlet entered by hand: in an earlier commune of the user's district (placed
     automatically where the conversion table allows), in the 2025 commune of a commune
     board, or either for provincial staff; with its record for one term."""
+
+    field_rules = HAMLET_RULES
 
     term = forms.ModelChoiceField(queryset=Term.objects.all(), label=gettext_lazy("Nhiệm kỳ"), empty_label=None)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadre_tracker.generic import ObjectListView, save_form, scoped_object_or_404
+from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyCell, PartyMember
 from hamlets.scoping import Scope
 from hamlets.views import require_editor
@@ -31,6 +33,9 @@ from .period import Period
 from .records import values_of
 from .results import with_results
 
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
 
 def new_layout(scope: Scope, period: Period, query: Any) -> bool:
     """Whether the list shows the 2025 layout: commune boards always, district boards never,
@@ -43,19 +48,29 @@ def new_layout(scope: Scope, period: Period, query: Any) -> bool:
 def check_units(request: HttpRequest) -> None:
     """A unit named in the query that lies outside the user's scope is refused (404), not silently empty."""
     query = request.GET
-    communes = [query.get(name) for name in ("commune", "new_commune") if query.get(name) not in (None, "", UNPLACED)]
-    if communes and (not all(c.isdigit() for c in communes) or Commune.objects.restrict(request.user).filter(
-            pk__in=communes).count() != len(set(communes))):
+    named = [query[name] for name in ("commune", "new_commune") if query.get(name) not in (None, "", UNPLACED)]
+    communes = {text.whole_number(value) for value in named}
+    if named and (None in communes or Commune.objects.restrict(request.user).filter(
+            pk__in=communes).count() != len(communes)):
         raise Http404(_("Không có xã này trong phạm vi của bạn."))
-    district = query.get("district")
-    if district and (not district.isdigit() or not District.objects.restrict(request.user).filter(
-            pk=district).exists()):
+    if query.get("district") and ((district := text.whole_number(query["district"])) is None
+                                  or not District.objects.restrict(request.user).filter(pk=district).exists()):
         raise Http404(_("Không có huyện này trong phạm vi của bạn."))
+
+
+class BoundedPaginator(Paginator):
+    """``?per_page=`` from 1 to ``MAX_PER_PAGE`` whatever the URL says (``-1`` or ``10**9`` would
+    fail or put every hamlet of the country on one page); a page out of range shows the last one."""
+
+    def __init__(self, object_list: Any, per_page: int | str, *args: Any, **kwargs: Any):
+        per_page = text.whole_number(per_page) or DEFAULT_PER_PAGE
+        super().__init__(object_list, min(per_page, MAX_PER_PAGE), *args, **kwargs)
 
 
 class HamletListView(ObjectListView):
     """The hamlets a term's figures count on a date, with their record in force and results."""
 
+    table_pagination = {"per_page": DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
     queryset = Hamlet.objects.select_related("commune__district", "new_commune")
     filterset_class = HamletFilterSet
     title = gettext_lazy("Thôn, xóm")
@@ -172,8 +187,8 @@ def hamlet_new(request: HttpRequest) -> HttpResponse:
     """A new hamlet in one of the user's communes (``?commune=`` / ``?new_commune=`` preselect one)."""
     require_editor(request)
     communes = Commune.objects.restrict(request.user)
-    initial = {name: get_object_or_404(communes, pk=request.GET[name]).pk
-               for name in ("commune", "new_commune") if request.GET.get(name, "").isdigit()}
+    chosen = {name: text.whole_number(request.GET.get(name)) for name in ("commune", "new_commune")}
+    initial = {name: get_object_or_404(communes, pk=pk).pk for name, pk in chosen.items() if pk is not None}
     form = NewHamletForm(request.POST or None, communes=communes, initial=initial)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_hamlet, also=form.record()):
         return redirect(form.instance)

@@ -56,8 +56,8 @@ def find_province(value: object) -> Province:
     """The province a user named: a 2025 province by its name or 2025 code; an earlier
     province's name only where no 2025 province bears it (Yên Bái: that earlier province)."""
     raw = text.clean(value)
-    if raw.isdigit():
-        return _by_code(int(raw))
+    if (code := text.whole_number(raw)) is not None:
+        return _by_code(code)
     provinces = list(Province.objects.order_by("code"))
     prefix, key = text.split_prefix(raw)
     loose = text.search_key(key)

@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hamlets import text
+from hamlets import bounds, text
 from hamlets.models import Commune, District, Hamlet, HamletKind, PartyCell, Province, UnitList, province_in_force
 from hamlets.scoping import HamletChildQuerySet, Scope, ScopedQuerySet
 
@@ -35,8 +35,8 @@ class TermQuerySet(models.QuerySet["Term"]):
 class Term(models.Model):
     """A congress term (nhiệm kỳ), e.g. 2022-2025."""
 
-    start_year = models.PositiveSmallIntegerField(_("năm bắt đầu"))
-    end_year = models.PositiveSmallIntegerField(_("năm kết thúc"))
+    start_year = models.PositiveSmallIntegerField(_("năm bắt đầu"), validators=[bounds.validate_year])
+    end_year = models.PositiveSmallIntegerField(_("năm kết thúc"), validators=[bounds.validate_year])
 
     objects = TermQuerySet.as_manager()
 
@@ -102,7 +102,7 @@ class HamletTerm(Versioned):
     kind = models.CharField(_("loại"), max_length=20, choices=HamletKind.choices, blank=True)
     special_area = models.BooleanField(_("địa bàn đặc thù"), default=False)
     project01 = models.BooleanField(_("thuộc Đề án 01"), default=False)
-    party_members = models.PositiveIntegerField(_("số đảng viên"), default=0)
+    party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
     party_cell = models.BooleanField(_("có chi bộ"), default=False)
     history = HistoricalRecords()
 
@@ -116,6 +116,8 @@ class HamletTerm(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["hamlet", "term"], name="hamlet_term_one_record"),
             models.CheckConstraint(condition=Q(party_members__gte=0), name="hamlet_term_members_not_negative"),
+            models.CheckConstraint(condition=Q(party_members__lte=bounds.MAX_PARTY_MEMBERS),
+                                   name="hamlet_term_members_at_most_9999"),
         ]
 
     def __str__(self) -> str:
@@ -133,9 +135,9 @@ class Congress(Versioned):
                              verbose_name=_("chi bộ"))
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="congresses",
                              verbose_name=_("nhiệm kỳ"))
-    held_on = models.DateField(_("ngày đại hội"), null=True, blank=True)
-    secretary = models.CharField(_("bí thư"), max_length=120, blank=True)
-    deputy_secretary = models.CharField(_("phó bí thư"), max_length=120, blank=True)
+    held_on = models.DateField(_("ngày đại hội"), null=True, blank=True, validators=[bounds.validate_day])
+    secretary = models.CharField(_("bí thư"), max_length=bounds.NAME_LENGTH, blank=True)
+    deputy_secretary = models.CharField(_("phó bí thư"), max_length=bounds.NAME_LENGTH, blank=True)
     history = HistoricalRecords()
 
     objects = CongressQuerySet.as_manager()
@@ -175,9 +177,10 @@ class ChiefElection(Versioned):
                                verbose_name=_("thôn, xóm"))
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="chief_elections",
                              verbose_name=_("nhiệm kỳ"))
-    held_on = models.DateField(_("ngày bầu"))
-    chief = models.CharField(_("trưởng thôn"), max_length=120)
-    chief_member_since = models.DateField(_("ngày vào Đảng của trưởng thôn"), null=True, blank=True)
+    held_on = models.DateField(_("ngày bầu"), validators=[bounds.validate_day])
+    chief = models.CharField(_("trưởng thôn"), max_length=bounds.NAME_LENGTH)
+    chief_member_since = models.DateField(_("ngày vào Đảng của trưởng thôn"), null=True, blank=True,
+                                          validators=[bounds.validate_day])
     chief_party_role = models.CharField(_("chức vụ trong chi bộ"), max_length=20,
                                         choices=PartyRole.choices, blank=True)
     history = HistoricalRecords()
@@ -267,7 +270,7 @@ class Target(models.Model):
                              verbose_name=_("nhiệm kỳ"))
     metric = models.CharField(_("chỉ tiêu"), max_length=40, choices=Metric.choices)
     special_area_only = models.BooleanField(_("chỉ địa bàn đặc thù"), default=False)
-    percent = models.DecimalField(_("mục tiêu (%)"), max_digits=5, decimal_places=2)
+    percent = models.DecimalField(_("mục tiêu (%)"), max_digits=5, decimal_places=2, validators=bounds.PERCENT)
     history = HistoricalRecords()
 
     objects = TargetQuerySet.as_manager()
@@ -321,8 +324,8 @@ class AdmissionTarget(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="admission_targets",
                                 null=True, blank=True, verbose_name=_("xã, phường (từ 01/07/2025)"),
                                 limit_choices_to={"unit_list": UnitList.NEW})
-    year = models.PositiveSmallIntegerField(_("năm"))
-    target = models.PositiveIntegerField(_("chỉ tiêu kết nạp"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[bounds.validate_year])
+    target = models.PositiveIntegerField(_("chỉ tiêu kết nạp"), validators=bounds.ADMISSION_TARGET)
     history = HistoricalRecords()
 
     objects = AdmissionTargetQuerySet.as_manager()
@@ -339,6 +342,8 @@ class AdmissionTarget(models.Model):
             models.CheckConstraint(condition=Q(district__isnull=False, commune__isnull=True)
                                    | Q(district__isnull=True, commune__isnull=False),
                                    name="admission_target_district_or_commune"),
+            models.CheckConstraint(condition=Q(target__lte=bounds.MAX_ADMISSION_TARGET),
+                                   name="admission_target_at_most_99999"),
         ]
 
     def __str__(self) -> str:

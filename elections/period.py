@@ -15,14 +15,15 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from hamlets import bounds
 
 from .layout import parse_units
 from .models import ChiefElection, Congress, Term
 
-# Dates are bounded everywhere (workbooks.md rule 10): from 1 January 1930 to today.
-FIRST_DAY = dt.date(1930, 1, 1)
+# Dates are bounded everywhere (workbooks.md rule 10): from 1 January 1930 to today in Vietnam.
+FIRST_DAY = bounds.EARLIEST
 
 
 def parse_day(value: str) -> dt.date | None:
@@ -59,7 +60,7 @@ class Period:
                 errors.append(_("Không có nhiệm kỳ “%(term)s”; đang hiển thị nhiệm kỳ mới nhất.")
                               % {"term": query["term"]})
         term = term or default_term()
-        as_of = timezone.localdate()
+        as_of = bounds.today()
         if query.get("as_of"):
             day = parse_day(query["as_of"])
             if day is None:

@@ -47,8 +47,7 @@ class DiacriticSearchMixin:
 
 
 def _chosen(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return text.whole_number(request.GET.get(name))
 
 
 def unit_filters(hamlet_path: str = "") -> list[type[admin.SimpleListFilter]]:
@@ -60,8 +59,8 @@ def unit_filters(hamlet_path: str = "") -> list[type[admin.SimpleListFilter]]:
         field = ""
 
         def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-            if self.value() and str(self.value()).isdigit():
-                return queryset.filter(**{f"{prefix}{self.field}": self.value()})
+            if (chosen := text.whole_number(self.value())) is not None:
+                return queryset.filter(**{f"{prefix}{self.field}": chosen})
             return queryset
 
     class ProvinceFilter(UnitFilter):
@@ -139,8 +138,8 @@ class ProvinceFilter(admin.SimpleListFilter):
         return [(p.pk, unit_label(p)) for p in provinces]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() and str(self.value()).isdigit():
-            return queryset.filter(province_id=self.value())
+        if (chosen := text.whole_number(self.value())) is not None:
+            return queryset.filter(province_id=chosen)
         return queryset
 
 
@@ -157,8 +156,8 @@ class DistrictFilter(admin.SimpleListFilter):
         return list(District.objects.filter(province_id=province).order_by("code").values_list("pk", "name"))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() and str(self.value()).isdigit():
-            return queryset.filter(district_id=self.value())
+        if (chosen := text.whole_number(self.value())) is not None:
+            return queryset.filter(district_id=chosen)
         return queryset
 
 

@@ -18,14 +18,14 @@ from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import text
+from . import bounds, text
 from .scoping import HamletChildQuerySet, Scope, ScopedQuerySet
 
 
 class NamedUnit(models.Model):
     """A name stored NFC with its matching and search keys kept in step."""
 
-    name = models.CharField(_("tên"), max_length=120)
+    name = models.CharField(_("tên"), max_length=bounds.NAME_LENGTH)
     # keys may be longer than the name: a tone mark moved after a consonant ("m\u0301") has no precomposed form
     name_key = models.CharField(max_length=250, editable=False, db_index=True)
     search = models.CharField(max_length=250, editable=False, db_index=True)
@@ -309,7 +309,7 @@ class Hamlet(NamedUnit):
     kind = models.CharField(_("loại"), max_length=20, choices=HamletKind.choices, blank=True)
     special_area = models.BooleanField(_("địa bàn đặc thù"), default=False)
     project01 = models.BooleanField(_("thuộc Đề án 01"), default=False)
-    party_members = models.PositiveIntegerField(_("số đảng viên"), default=0)
+    party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -326,6 +326,8 @@ class Hamlet(NamedUnit):
             models.UniqueConstraint(fields=["new_commune", "name_key"], condition=Q(commune__isnull=True),
                                     name="hamlet_unique_new_name_per_new_commune"),
             models.CheckConstraint(condition=Q(party_members__gte=0), name="hamlet_party_members_not_negative"),
+            models.CheckConstraint(condition=Q(party_members__lte=bounds.MAX_PARTY_MEMBERS),
+                                   name="hamlet_party_members_at_most_9999"),
             models.CheckConstraint(condition=Q(commune__isnull=False) | Q(new_commune__isnull=False),
                                    name="hamlet_in_a_commune"),
         ]
@@ -419,15 +421,15 @@ class PartyMember(models.Model):
 
     hamlet = models.ForeignKey(Hamlet, on_delete=models.PROTECT, related_name="members",
                                verbose_name=_("thôn, xóm"))
-    full_name = models.CharField(_("họ và tên"), max_length=120)
+    full_name = models.CharField(_("họ và tên"), max_length=bounds.NAME_LENGTH)
     name_key = models.CharField(max_length=250, editable=False)
     search = models.CharField(max_length=250, editable=False, db_index=True)
-    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), validators=[bounds.validate_birth_year])
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
-    ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
-    admitted_on = models.DateField(_("ngày kết nạp"))
-    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
-    left_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=bounds.ETHNICITY_LENGTH, blank=True)
+    admitted_on = models.DateField(_("ngày kết nạp"), validators=[bounds.validate_day])
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True, validators=[bounds.validate_day])
+    left_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True, validators=[bounds.validate_day])
     sitting_chief = models.BooleanField(_("đang là trưởng thôn khi kết nạp"), default=False)
     history = HistoricalRecords()
 

@@ -5,7 +5,10 @@ space, case and tone-mark placement folded (``text.match_key``), the
 administrative prefix optional (``Thanh Chương`` or ``Huyện Thanh Chương``;
 ``TP.``, ``TX``, ``TT`` stand for Thành phố, Thị xã, Thị trấn), and, when
 nothing else fits, the name typed without diacritics (``nghe an``). A bare
-name that fits two units (``Kỳ Anh``: a huyện and a thị xã) needs its prefix.
+name that fits two units (``Kỳ Anh``: a huyện and a thị xã) needs its prefix;
+two units with the same full name (the two Huyện Châu Thành of Bến Tre and
+Trà Vinh, both now in Tỉnh Vĩnh Long) need their code, and the message names
+the codes.
 
 A province named anywhere is a 2025 province, by its name or its 2025 code;
 the name of an earlier province that merged into another (Yên Bái) means that
@@ -82,6 +85,14 @@ def _one[U: OfficialUnit](hits: list[U], option: str, name: str, kind: tuple[str
     if not hits:
         raise UnitNotFound(f'{option}: không có {kind_vi} "{name}"{where_vi} / no {kind_en} "{name}"{where_en}')
     names = _names(hits, describe)
+    if len({text.match_key(u.name) for u in hits}) == 1:  # the same full name: the prefix cannot help
+        codes_vi = " hoặc ".join(str(u.code) for u in hits)
+        codes_en = " or ".join(str(u.code) for u in hits)
+        count_vi, count_en = {2: ("hai", "two"), 3: ("ba", "three")}.get(len(hits), (len(hits), len(hits)))
+        raise UnitNotFound(f'{option}: "{name}" ứng với {count_vi} {kind_vi} cùng tên{where_vi}: {names}; ghi mã '
+                           f"({codes_vi}), ví dụ {option} {hits[0].code} / "
+                           f'"{name}" fits {count_en} {kind_en}s{where_en} with the same name: {names}; write the '
+                           f"code ({codes_en}), e.g. {option} {hits[0].code}")
     raise UnitNotFound(f'{option}: "{name}" chưa rõ{where_vi}, có thể là: {names}; ghi rõ tiền tố hoặc mã / '
                        f'"{name}" is ambiguous{where_en}: {names}; write the prefix or the code')
 
@@ -90,8 +101,8 @@ def find_province(name: str, option: str = "--province") -> Province:
     """The province ``name`` names: a 2025 province by name or 2025 code; else an earlier province
     by name (one that merged means its own hamlets only; ``.current`` is its 2025 province)."""
     raw = text.clean(name)
-    if raw.isdigit():
-        found = Province.objects.new().filter(code=int(raw)).first()
+    if (code := text.whole_number(raw)) is not None:
+        found = Province.objects.new().filter(code=code).first()
         if found is None:
             raise UnitNotFound(f"{option}: không có tỉnh mã {raw} trong danh mục từ 01/07/2025 / "
                                f"no province of the 2025 list has the code {raw}")
@@ -117,15 +128,17 @@ def merged_note(named: Province) -> str:
 
 
 def find_district(name: str, province: Province | None = None, option: str = "--district") -> District:
-    """A district of the earlier list, within ``province`` when given (a 2025 province: within
-    every earlier province merged into it)."""
+    """A district of the earlier list, by name or code, within ``province`` when given (a 2025
+    province: within every earlier province merged into it)."""
     districts = District.objects.select_related("province")
     if province is not None:
         if province.unit_list == UnitList.NEW:
             districts = districts.filter(Q(province__successor=province) | Q(province=province))
         else:
             districts = districts.filter(province=province)
-    hits = NameIndex(districts.order_by("code")).candidates(name)
+    code = text.whole_number(text.clean(name))
+    hits = list(districts.filter(code=code)) if code is not None else NameIndex(districts.order_by("code")).candidates(
+        name)
     if len(hits) > 1 and province is None and len({d.province_id for d in hits}) > 1:
         where = _names(hits, lambda d: d.province.name)
         raise UnitNotFound(f'{option}: "{name}" có ở nhiều tỉnh: {where}; thêm --province / '
@@ -143,8 +156,9 @@ def find_commune(name: str, province: Province | None = None, option: str = "--c
     if current is not None:
         communes = communes.filter(province=current)
     raw = text.clean(name)
-    if raw.isdigit():
-        hits = list(communes.filter(code=int(raw)))
+    code = text.whole_number(raw)
+    if code is not None:
+        hits = list(communes.filter(code=code))
     else:
         hits = NameIndex(communes.order_by("code")).candidates(raw)
     if len(hits) > 1 and current is None and len({c.province_id for c in hits}) > 1:
@@ -153,7 +167,7 @@ def find_commune(name: str, province: Province | None = None, option: str = "--c
                            f'"{raw}" is in several provinces: {where}; add --province')
     where = (f"{current.name} (danh mục từ 01/07/2025)", f"{current.name} (2025 list)") if current else (
         "danh mục từ 01/07/2025", "the 2025 list")
-    if not hits and not raw.isdigit():
+    if not hits and code is None:
         _explain_earlier(raw, current, option)
     return _one(hits, option, raw, ("xã, phường", "commune"), where, describe=lambda c: c.province.name)
 

@@ -39,6 +39,7 @@ from django.views.decorators.http import require_http_methods
 
 from cadre_tracker.generic import VersionConflict
 
+from . import text
 from .models import Commune, Hamlet
 from .placing import Choice, PlacementRefused, candidates_for, claimable_by, hand_placeable, place
 from .scoping import Scope
@@ -124,8 +125,7 @@ def render_page(request: HttpRequest, scope: Scope, status: int = 200) -> HttpRe
 
 
 def _number(request: HttpRequest, name: str) -> int | None:
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else None
+    return text.whole_number(request.POST.get(name))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

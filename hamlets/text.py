@@ -22,7 +22,11 @@ TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SPACE = re.compile(r"\s+")
 # Invisible characters that make two names look alike but compare unequal: zero-width
 # space/joiners, direction marks and embeddings, word joiner and friends, BOM, soft hyphen.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Control characters too (NUL, which PostgreSQL refuses in text, and the like), but not the white space
+# among them (tab, line breaks), which is folded below.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                        "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_ID = re.compile(r"^[0-9]{1,18}$")
 
 # Administrative prefixes, longest first so "Thành phố" wins over shorter ones.
 UNIT_PREFIXES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
@@ -80,3 +84,14 @@ def search_key(value: object) -> str:
     text = clean(value).casefold().replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def whole_number(value: object) -> int | None:
+    """A non-negative whole number typed in a URL or a form (``"12"``, `` 12 ``): ASCII digits only, at
+    most 18 of them so that it fits every database's integer; None for anything else (``"²"``,
+    ``"-1"``, ``"1e9"``, ``"9" * 30``), which ``str.isdigit`` would let through to ``int()`` or the
+    database."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value < 10**18 else None
+    raw = value.strip() if isinstance(value, str) else ""
+    return int(raw) if _ID.match(raw) else None

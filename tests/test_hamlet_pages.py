@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.urls import reverse
 
-from elections.models import Term
+from elections.figures import Figures
+from elections.models import Congress, Term
 from elections.records import save_record
-from tests.factories import HamletFactory
+from hamlets.models import Hamlet
+from tests.factories import CongressFactory, HamletFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/hamlets/"
@@ -232,3 +235,33 @@ def test_duplicate_hamlet_name_is_a_field_error_not_a_crash(world):
     edit = world.client("board").post(reverse("hamlets:edit", args=[other.pk]), {
         "name": "Xóm Đồng Hòa", "kind": "xom", "party_members": 1, "version": 1})
     assert edit.status_code == 200 and "name" in edit.context["form"].errors
+
+
+# --- a drill-down agrees with the dashboard (issue 9, item 8) ----------------------------------------
+
+def congress_dates_listed(response) -> list[str]:
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    column = rows[0].index("Ngày đại hội")
+    return [row[column] for row in rows[1:] if row[column]]
+
+
+@pytest.mark.parametrize(("who", "query", "hamlets"), [
+    ("staff", {**PERIOD}, lambda w: Hamlet.objects.in_province(w.home)),
+    ("staff", {**PERIOD, "district": "mine"}, lambda w: Hamlet.objects.filter(commune__district=w.mine)),
+    ("board", {**PERIOD}, lambda w: Hamlet.objects.filter(commune__district=w.mine)),
+    ("ht_staff", {"term": "2022-2025", "as_of": "2025-08-01"}, lambda w: Hamlet.objects.in_province(w.new_province)),
+])
+def test_the_list_shows_the_congresses_the_figures_count_and_no_inactive_cells(world, who, query, hamlets):
+    """A hamlet whose record for the term says it has no Party cell keeps its cell's congress in the
+    database, but neither the figures nor the list count it."""
+    term = world.term
+    for key in ("mine", "nam_son"):  # each gets an inactive cell with a congress of the term
+        inactive = HamletFactory(name=f"Xóm Không Chi Bộ {key}", commune=world.hamlets[key].commune)
+        CongressFactory(cell__hamlet=inactive, term=term, held_on=dt.date(2022, 6, 2))
+        save_record(inactive, term, party_cell=False)
+    query = {**query, "district": world.mine.pk} if query.get("district") else query
+    as_of = dt.date.fromisoformat(query["as_of"])
+    counted = Figures(hamlets(world).restrict(world.users[who]), term, as_of).total()["congresses"]
+    listed = congress_dates_listed(world.client(who).get(LIST, {**query, "_export": "csv"}))
+    assert len(listed) == counted.numerator > 0
+    assert Congress.objects.filter(cell__hamlet__name__startswith="Xóm Không Chi Bộ").count() == 2

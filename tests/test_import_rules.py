@@ -4,16 +4,27 @@ the reading of cells (``elections.importing.rules``)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from elections.importing import import_workbook, messages, rules
 from elections.importing.messages import Label
 from elections.importing.template import HAMLETS, SHEETS, header_key
 from elections.models import ChiefElection, Congress
-from hamlets.models import Hamlet
-from tests.workbooks import HEADERS, hamlet_row, make_units, snapshot, write_workbook
+from hamlets.models import Commune, Hamlet, UserScope
+from tests.workbooks import (
+    HEADERS,
+    HEADERS_2025,
+    hamlet_row,
+    make_units,
+    new_row,
+    placement_row,
+    snapshot,
+    write_workbook,
+)
 
 pytestmark = pytest.mark.django_db
 TOMORROW = rules.today() + dt.timedelta(days=1)
@@ -266,3 +277,73 @@ def test_nothing_is_written_for_a_wrong_row_among_right_ones(check):
     assert check(hamlet_row(hamlet="Bản A"), hamlet_row(hamlet="Bản B", party_members=-2)) == {
         "H3": 'Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole number ≥ 0, got "-2"'}
     assert not Hamlet.objects.exists() and not Congress.objects.exists() and not ChiefElection.objects.exists()
+
+
+# --- two units with the same full name: only the code tells them apart (issue 9, item 9) -----------------
+
+@pytest.fixture
+def thanh_hoa(db):
+    """The official units of Thanh Hóa, both lists: its earlier list has two Xã Đông Khê in Thành phố
+    Thanh Hóa, 16387 (absent from the conversion table) and 16408 (now in Phường Đông Sơn)."""
+    call_command("load_admin_units", province=["Thanh Hóa"], stdout=io.StringIO())
+    dong_khe = Commune.objects.earlier().filter(name="Xã Đông Khê").select_related("district").order_by("code")
+    assert [(c.code, c.district.name, [s.name for s in c.successors.all()]) for c in dong_khe] == [
+        (16387, "Thành phố Thanh Hóa", []), (16408, "Thành phố Thanh Hóa", ["Phường Đông Sơn"])]
+    return dong_khe
+
+
+def imported(tmp_path, sheets, headers=None):
+    before = snapshot()
+    result = import_workbook(write_workbook(tmp_path / "dong-khe.xlsx", sheets, headers=headers))
+    problems = {f"{p.sheet}!{p.cell}": p.message for p in result.problems}
+    assert problems == {} or snapshot() == before
+    return problems
+
+
+SAME_NAME = ('"Đông Khê" ứng với hai xã cùng tên thuộc Thành phố Thanh Hóa: ghi {vi} (16387 hoặc 16408) / '
+             '"Đông Khê" fits two communes of Thành phố Thanh Hóa with the same name: write the {en} (16387 or 16408)')
+THANH_HOA = {"province": "Thanh Hóa", "district": "Thành phố Thanh Hóa", "commune": "Đông Khê", "hamlet": "Thôn 1"}
+
+
+def test_an_earlier_list_row_naming_two_communes_of_one_name_asks_for_the_commune_code(thanh_hoa, tmp_path):
+    problems = imported(tmp_path, {"Hamlets": [hamlet_row(**THANH_HOA)]})
+    assert problems == {"Hamlets!C2": SAME_NAME.format(vi="Mã xã", en="Commune code")}
+    assert imported(tmp_path, {"Hamlets": [hamlet_row(**THANH_HOA, commune_code=16408)]},
+                    headers={"Hamlets": CODE_HEADERS}) == {}
+    hamlet = Hamlet.objects.select_related("commune", "new_commune").get()
+    assert (hamlet.commune.code, hamlet.new_commune.name) == (16408, "Phường Đông Sơn")
+
+
+def test_a_2025_list_row_naming_them_as_its_former_commune_asks_for_the_former_commune_code(thanh_hoa, tmp_path):
+    headers = {"Hamlets": HEADERS_2025["Hamlets"]}
+    former = {"province": "Thanh Hóa", "commune": "Phường Đông Sơn", "hamlet": "Thôn 1", "former_commune": "Đông Khê"}
+    message = SAME_NAME.format(vi="Mã xã cũ", en="Former commune code")
+    assert imported(tmp_path, {"Hamlets": [new_row(**former)]}, headers) == {"Hamlets!S2": message}
+    assert imported(tmp_path, {"Hamlets": [new_row(**former, former_district="Thành phố Thanh Hóa")]},
+                    headers) == {"Hamlets!S2": message}
+    assert imported(tmp_path, {"Hamlets": [new_row(**former, former_commune_code=16387)]}, headers) == {}
+    hamlet = Hamlet.objects.select_related("commune", "new_commune").get()
+    assert (hamlet.commune.code, hamlet.new_commune.name) == (16387, "Phường Đông Sơn")
+
+
+def test_a_placement_naming_them_asks_for_the_former_commune_code(thanh_hoa, tmp_path):
+    headers = {"Placements": HEADERS_2025["Placements"]}
+    row = placement_row(province="Thanh Hóa", former_district="Thành phố Thanh Hóa", former_commune="Đông Khê",
+                        hamlet="Thôn 1", commune="Phường Đông Sơn")
+    problems = imported(tmp_path, {"Placements": [row]}, headers)
+    assert list(problems.values()) == [SAME_NAME.format(vi="Mã xã cũ", en="Former commune code")]
+    assert list(problems) == ["Placements!C2"]
+
+
+def test_add_account_asks_for_the_code_of_a_district_whose_full_name_is_twice_in_one_province(db, monkeypatch):
+    """Bến Tre's and Trà Vinh's Huyện Châu Thành both lie in the 2025 Tỉnh Vĩnh Long."""
+    call_command("load_admin_units", province=["Vĩnh Long"], stdout=io.StringIO())
+    monkeypatch.setenv("CT_PASSWORD", "Xóm-3-mật-khẩu-dài-hơn")
+    with pytest.raises(CommandError) as refused:
+        call_command("add_account", "chau.thanh", province="Vĩnh Long", district="Châu Thành", stdout=io.StringIO())
+    assert str(refused.value).endswith(
+        '"Châu Thành" fits two districts in Tỉnh Vĩnh Long with the same name: Huyện Châu Thành (Tỉnh Bến Tre); '
+        "Huyện Châu Thành (Tỉnh Trà Vinh); write the code (831 or 847), e.g. --district 831")
+    call_command("add_account", "chau.thanh", province="Vĩnh Long", district="847", stdout=io.StringIO())
+    scope = UserScope.objects.select_related("district__province").get(user__username="chau.thanh")
+    assert (scope.district.name, scope.district.province.name) == ("Huyện Châu Thành", "Tỉnh Trà Vinh")

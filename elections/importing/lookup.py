@@ -2,7 +2,10 @@
 
 Names are matched after NFC, white-space, case and tone-mark folding
 (``text.match_key``); the administrative prefix is optional, but where a
-bare name fits two units the row must give the prefix or the code.
+bare name fits two units the row must give the prefix or the code, and where
+two units have the same full name (Thanh Hóa's two Xã Đông Khê, both of
+Thành phố Thanh Hóa) only the code can tell them apart: the message names the
+codes (``same_name``).
 """
 
 from __future__ import annotations
@@ -39,12 +42,23 @@ class Level:
     vi: str
     en: str
 
+    @property
+    def en_plural(self) -> str:
+        first, _space, rest = self.en.partition(" ")
+        return f"{first}s" + (f" {rest}" if rest else "")
+
+    @property
+    def code_label(self) -> Label:
+        """The template's header for this level's code (``Commune code``)."""
+        return Label(f"Mã {self.vi.split(' ')[0]}", f"{self.en.split(' ')[0].capitalize()} code")
+
 
 PROVINCE = Level("tỉnh", "province")
 DISTRICT = Level("huyện", "district")
 COMMUNE = Level("xã", "commune")
 NEW_COMMUNE = Level("xã của danh mục từ 01/07/2025", "commune of the 2025 list")
 OLD_COMMUNE = Level("xã của danh mục trước 01/07/2025", "commune of the earlier list")
+UNIT = Level("đơn vị", "unit")
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,8 @@ def resolve(lookup: Lookup, level: Level, name: str, *, code: int | None = None,
     if len(hits) == 1:
         return Resolution(hits[0])
     if hits:
-        return Resolution(None, ambiguous(name, hits, where_vi, where_en, code_label))
+        return Resolution(None, same_name(name, hits, level, parent, code_label)
+                          or ambiguous(name, hits, where_vi, where_en, code_label))
     near = lookup.suggestions(name)
     hint_vi = f" (có phải {names(near)}?)" if near else ""
     hint_en = f" (did you mean {names(near)}?)" if near else ""
@@ -139,15 +154,32 @@ def resolve(lookup: Lookup, level: Level, name: str, *, code: int | None = None,
                                  f'No {level.en} "{name}"{where_en}{hint_en}'))
 
 
+_COUNT_VI = {2: "hai", 3: "ba", 4: "bốn"}
+_COUNT_EN = {2: "two", 3: "three", 4: "four"}
+
+
+def same_name(name: str, hits: list[Unit], level: Level, parent: str = "", code_label: Label | None = None) -> str:
+    """Where every unit ``name`` fits bears the same full name, the message asking for the code and
+    naming each unit's (the prefix cannot help); ``""`` otherwise."""
+    if len(hits) < 2 or len({text.match_key(u.name) for u in hits}) > 1:
+        return ""
+    label = code_label or level.code_label
+    hits = sorted(hits, key=lambda u: u.code)
+    codes_vi = " hoặc ".join(str(u.code) for u in hits)
+    codes_en = " or ".join(str(u.code) for u in hits)
+    count_vi, count_en = _COUNT_VI.get(len(hits), str(len(hits))), _COUNT_EN.get(len(hits), str(len(hits)))
+    where_vi, where_en = (f" thuộc {parent}", f" of {parent}") if parent else ("", "")
+    return both(f'"{text.clean(name)}" ứng với {count_vi} {level.vi} cùng tên{where_vi}: ghi {label.vi} '
+                f"({codes_vi})",
+                f'"{text.clean(name)}" fits {count_en} {level.en_plural}{where_en} with the same name: write the '
+                f"{label.en} ({codes_en})")
+
+
 def ambiguous(name: str, hits: list[Unit], where_vi: str, where_en: str, code_label: Label | None) -> str:
     code_vi = f" hoặc điền {code_label.vi}" if code_label else ""
     code_en = f" or fill in {code_label.en}" if code_label else ""
-    if len({text.match_key(u.name) for u in hits}) == 1:  # the same full name twice: only the code tells
-        codes = " hoặc ".join(str(u.code) for u in hits)
-        codes_en = " or ".join(str(u.code) for u in hits)
-        label_vi, label_en = (code_label.vi, code_label.en) if code_label else ("mã", "code")
-        return both(f'"{name}" chưa rõ{where_vi}: có hai {hits[0].name}; điền {label_vi} ({codes})',
-                    f'"{name}" is ambiguous{where_en}: there are two {hits[0].name}; fill in {label_en} ({codes_en})')
+    if message := same_name(name, hits, UNIT, code_label=code_label):  # the same full name twice
+        return message
     return both(
         f'"{name}" chưa rõ{where_vi}: có thể là {" hoặc ".join(u.name for u in hits)}; ghi rõ tên kèm tiền tố '
         f'(ví dụ "{hits[0].name}"){code_vi}',

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from hamlets import text
+from hamlets import bounds, text
 from hamlets.scoping import Scope
 
 from . import messages as msg
@@ -25,10 +25,8 @@ from .result import Problem
 from .units import Units
 from .workbook import ColumnMap, RawRow
 
-NAME_LENGTH = 120  # rule 10: names of hamlets and people
-ETHNICITY_LENGTH = 60
-MAX_PARTY_MEMBERS = 9_999
-MAX_ADMISSION_TARGET = 99_999
+NAME_LENGTH = bounds.NAME_LENGTH  # rule 10: names of hamlets and people (the bounds live in hamlets.bounds)
+ETHNICITY_LENGTH = bounds.ETHNICITY_LENGTH
 HamletNaming = tuple  # how a row names a hamlet: (old commune id, name key) or ("2025", commune id, name key)
 
 
@@ -81,9 +79,12 @@ class RowContext:
         value = rules.parse_text(self.raw.values.get(name))
         if required and not value:
             self.problem(name, msg.required(self.label(name)))
-        if max_length is not None and len(value) > max_length:  # rule 10
-            self.problem(name, msg.too_long(self.label(name), max_length, len(value)))
-            return ""
+        if max_length is not None:  # rule 10
+            try:
+                return rules.parse_name(value, self.label(name), limit=max_length)
+            except rules.CellError as error:
+                self.problem(name, error.message)
+                return ""
         return value
 
     def parse(self, name: str, parser: Callable[..., Any], *, required: bool = False, **options: Any) -> Any:
@@ -156,8 +157,7 @@ def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow
     values = {
         "special_area": ctx.parse("special_area", rules.parse_yes_no),
         "project01": ctx.parse("project01", rules.parse_yes_no),
-        "party_members": ctx.parse("party_members", rules.parse_whole_number, required=True,
-                                   maximum=MAX_PARTY_MEMBERS),
+        "party_members": ctx.parse("party_members", rules.parse_party_members, required=True),
         "party_cell": ctx.parse("party_cell", rules.parse_yes_no),
         "term": ctx.parse("term", rules.parse_term, required=True),
         "congress_held_on": ctx.parse("congress_held_on", rules.parse_date),
@@ -296,8 +296,8 @@ def check_admission_target(ctx: RowContext, units: Units, scope: Scope) -> Admis
     if not scope.can_set_targets:
         ctx.problem("province", msg.NO_TARGETS)
     place = unit_place(ctx, units, scope, whole_province=False)
-    year = ctx.parse("year", rules.parse_year, required=True, first=1930, last=rules.today().year + 10)
-    target = ctx.parse("target", rules.parse_whole_number, required=True, maximum=MAX_ADMISSION_TARGET)
+    year = ctx.parse("year", rules.parse_plan_year, required=True)
+    target = ctx.parse("target", rules.parse_admission_target, required=True)
     if not ctx.ok or place is None or (place.district or place.commune) is None:
         return None
     return AdmissionTargetRow(ctx.row, place, year, target)

@@ -7,6 +7,10 @@ value or raises ``CellError`` with the message for the clerk;
 ``check_congress_and_roles`` checks the rules between columns and returns
 ``FieldProblem``s naming the fields involved (a problem between two
 columns belongs to the later one, ``FieldProblem.field``).
+
+The bounds of rule 10 (``hamlets.bounds``) are applied here for the import and the web forms
+alike: ``parse_name``, ``parse_party_members``, ``parse_admission_target``, ``parse_year``,
+``parse_plan_year``, ``parse_percent`` and ``parse_date``.
 """
 
 from __future__ import annotations
@@ -16,20 +20,19 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl.utils.datetime import from_excel
 
 from elections.models import Metric, PartyRole, Term
-from hamlets import text
+from hamlets import bounds, text
+from hamlets.bounds import EARLIEST, VIETNAM, today
 from hamlets.models import Gender, HamletKind
 
 from . import messages as msg
 from .messages import Label, both
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-EARLIEST = dt.date(1930, 1, 1)  # the Party's founding year: no date of this domain lies before it
+__all__ = ["EARLIEST", "VIETNAM", "today"]  # re-exported: the bounds' home is ``hamlets.bounds``
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -45,11 +48,6 @@ class CellError(ValueError):
         self.message = message
 
 
-def today() -> dt.date:
-    """Today in Vietnam, whatever the server's or the request's time zone."""
-    return timezone.localdate(timezone=VIETNAM)
-
-
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -61,6 +59,19 @@ def parse_text(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return msg.shown(value)
     return text.clean(value)
+
+
+def parse_name(value: object, label: Label, *, limit: int = bounds.NAME_LENGTH) -> str:
+    """A name (of a hamlet or a person) or other free text, at most ``limit`` characters once cleaned
+    (rule 10); blank gives ``""``."""
+    cleaned = parse_text(value)
+    if len(cleaned) > limit:
+        raise CellError(msg.too_long(label, limit, len(cleaned)))
+    return cleaned
+
+
+def parse_ethnicity(value: object, label: Label) -> str:
+    return parse_name(value, label, limit=bounds.ETHNICITY_LENGTH)
 
 
 def parse_yes_no(value: object, label: Label) -> bool:
@@ -82,9 +93,10 @@ def parse_yes_no(value: object, label: Label) -> bool:
 def parse_date(value: object, label: Label, *, latest: dt.date | None = None) -> dt.date | None:
     """A typed date, or text ``YYYY-MM-DD`` / ``DD/MM/YYYY``; None when blank.
 
-    A plain number is read as an Excel serial date when that gives a date
-    from 1930 on (a date cell that lost its format). A date after ``latest``
-    (default: today in Vietnam) or before 1930-01-01 is refused (rule 10).
+    A plain number is read as an Excel serial date (a date cell that lost its
+    format). A date after ``latest`` (default: today in Vietnam) or before
+    1930-01-01 is refused (rule 10), with the same words whether it was typed
+    as text, as a date or as a number.
     """
     if is_blank(value):
         return None
@@ -110,7 +122,7 @@ def _to_date(value: object) -> dt.date | None:
         except (ValueError, OverflowError, TypeError):
             return None
         day = day.date() if isinstance(day, dt.datetime) else day
-        return day if isinstance(day, dt.date) and day >= EARLIEST else None
+        return day if isinstance(day, dt.date) else None
     if not isinstance(value, str):
         return None
     raw = value.strip()
@@ -161,8 +173,24 @@ def parse_whole_number(value: object, label: Label, *, minimum: int = 0, maximum
     return int(number)
 
 
-def parse_year(value: object, label: Label, *, first: int = 1900, last: int | None = None) -> int | None:
-    """A calendar year from ``first`` to ``last`` (default: this year); None when blank."""
+def parse_party_members(value: object, label: Label) -> int | None:
+    """Party members: a whole number from 0 to 9,999 (rule 10); None when blank."""
+    return parse_whole_number(value, label, maximum=bounds.MAX_PARTY_MEMBERS)
+
+
+def parse_admission_target(value: object, label: Label) -> int | None:
+    """An admission target: a whole number from 0 to 99,999 (rule 10); None when blank."""
+    return parse_whole_number(value, label, maximum=bounds.MAX_ADMISSION_TARGET)
+
+
+def parse_plan_year(value: object, label: Label) -> int | None:
+    """The year of a plan (a target): from 1930 to this year + 10 (rule 10); None when blank."""
+    return parse_year(value, label, first=bounds.FIRST_YEAR, last=bounds.last_year())
+
+
+def parse_year(value: object, label: Label, *, first: int = bounds.FIRST_BIRTH_YEAR,
+               last: int | None = None) -> int | None:
+    """A calendar year from ``first`` to ``last`` (default: this year), e.g. a birth year; None when blank."""
     if is_blank(value):
         return None
     last = today().year if last is None else last
@@ -178,7 +206,7 @@ def parse_percent(value: object, label: Label) -> Decimal | None:
         return None
     raw = value.strip().removesuffix("%").strip() if isinstance(value, str) else value
     number = _number(raw)
-    if number is None or not 0 <= number <= 100:
+    if number is None or not 0 <= number <= bounds.MAX_PERCENT:
         raise CellError(msg.not_percent(label, value))
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 

@@ -42,6 +42,7 @@ from .lookup import (
     expand,
     names,
     resolve,
+    same_name,
 )
 from .messages import Label, both
 
@@ -354,6 +355,8 @@ class Units:
                     ("district",))
         if len(hits) == 1:
             return Resolution(hits[0])
+        if message := self._same_name(name, hits, labels["code"]):
+            return Resolution(None, message)
         if hits:
             names_vi = " hoặc ".join(self.label(u).vi for u in hits)
             names_en = " or ".join(self.label(u).en for u in hits)
@@ -371,6 +374,14 @@ class Units:
         return Resolution(None, both(
             f'Không có {OLD_COMMUNE.vi} "{name}"{where_vi} đã nhập vào {target.vi}{hint_vi}',
             f'No {OLD_COMMUNE.en} "{name}"{where_en} merged into {target.en}{hint_en}'), ("district", "name"))
+
+    def _same_name(self, name: str, hits: list[Unit], code_label: Label) -> str:
+        """Where the old communes ``name`` fits share their full name and their district, only the code tells
+        them apart (Thanh Hóa's two Xã Đông Khê): the message naming the codes; ``""`` otherwise."""
+        if len({u.parent_id for u in hits}) != 1:
+            return ""
+        district = self.district_unit(hits[0].parent_id) if hits[0].parent_id else None
+        return same_name(name, hits, COMMUNE, district.name if district else "", code_label)
 
     def _not_merged(self, old: Unit, target: Label) -> str:
         went = [self.label(self.new_commune_unit(pk)) for pk in self.successors(old.id)
@@ -401,9 +412,11 @@ class Units:
             district = found.unit
         lookup = self._communes.get(district.id, Lookup(())) if district else region.old_lookup
         found = resolve(lookup, OLD_COMMUNE, name, code=code, parent=district.name if district else parent,
-                        code_label=labels["code"] if code is not None else None)
-        if found.unit is None and code is None and not district and len(lookup.candidates(name)) > 1:
-            hits = lookup.candidates(name)
+                        code_label=labels["code"])
+        hits = lookup.candidates(name)
+        if found.unit is None and code is None and (message := self._same_name(name, hits, labels["code"])):
+            return Resolution(None, message)
+        if found.unit is None and code is None and not district and len(hits) > 1:
             return Resolution(None, both(
                 f'"{name}" chưa rõ: có thể là {" hoặc ".join(self.label(u).vi for u in hits)}; '
                 f'điền {labels["district"].vi}',

@@ -11,8 +11,9 @@ province, by name or 2025 code; the name of an earlier province that merged
 (Yên Bái) resolves to its 2025 province (Lào Cai), and the command says so.
 A commune is one of the 2025 list, looked up within the 2025 province given
 (a name shared by several provinces needs ``--province``); a district is one
-of the earlier list (a name several provinces share, Châu Thành, needs
-``--province``).
+of the earlier list, by name or code (a name several provinces share, Châu
+Thành, needs ``--province``; two of one 2025 province, the Huyện Châu Thành of
+Bến Tre and of Trà Vinh in Vĩnh Long, need the code).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--province", metavar="NAME", help="a 2025 province, by name or 2025 code")
-        parser.add_argument("--district", metavar="NAME", help="a district of the earlier list")
+        parser.add_argument("--district", metavar="NAME", help="a district of the earlier list, by name or code")
         parser.add_argument("--commune", metavar="NAME", help="a commune of the 2025 list")
         parser.add_argument("--editor", action="store_true",
                             help="provincial staff may also change the results and place hamlets")
