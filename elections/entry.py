@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, Hamlet
 from hamlets.scoping import Scope
 from hamlets.views import require_editor
@@ -76,9 +77,10 @@ def grid_communes(request: HttpRequest, scope: Scope) -> QuerySet[Commune]:
 def chosen_commune(request: HttpRequest, communes: QuerySet[Commune], scope: Scope) -> Commune:
     raw = request.GET.get("commune", "")
     if raw:
-        if not raw.isdigit():
+        pk = text.whole_number(raw)
+        if pk is None:
             raise Http404(_("Không có xã này trong phạm vi của bạn."))
-        return get_object_or_404(communes, pk=raw)
+        return get_object_or_404(communes, pk=pk)
     if scope.is_commune:
         return get_object_or_404(communes, pk=scope.commune_id)
     commune = communes.first()

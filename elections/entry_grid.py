@@ -83,7 +83,7 @@ _DIGITS = re.compile(r"(\d+)")
 
 def natural_key(name: str) -> tuple:
     """``Khối 2`` before ``Khối 10``: digits compare as numbers, the rest without case or diacritics."""
-    return tuple((1, int(part), "") if part.isdigit() else (0, 0, text.search_key(part))
+    return tuple((1, int(part), "") if part.isdecimal() else (0, 0, text.search_key(part))
                  for part in _DIGITS.split(name) if part)
 
 
