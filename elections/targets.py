@@ -118,7 +118,7 @@ class Place:
 
     def context(self) -> dict[str, Any]:
         provinces = (Province.objects.filter(Q(unit_list=NEW) | Q(unit_list=EARLIER, successor__isnull=True))
-                     .order_by("-unit_list", "code") if self.scope.everything else [])
+                     .order_by("unit_list", "code") if self.scope.everything else [])
         return {"province": self.province, "unit_list": self.unit_list, "is_new": self.is_new,
                 "provinces": provinces, "province_key": province_key(self.province), "nav": "targets",
                 "unit_word": _("Xã, phường") if self.is_new else _("Huyện"), "lists": [
@@ -274,7 +274,8 @@ class TargetGrid(Grid):
             own = {key for key, metric, _name in self.stored if metric == figure.metric and key != "p"}
             province = [self.stored.get(("p", figure.metric, name)) for name in COLUMNS]
             made.append({"code": code, "label": figure.label, "current": code == self.code, "units": len(own),
-                         "province": " / ".join(shown_decimal(t.percent) if t else "—" for t in province),
+                         "all": shown_decimal(province[0].percent) if province[0] else "—",
+                         "special": shown_decimal(province[1].percent) if province[1] else "—",
                          "query": self.place.query(term=self.term.name, metric=code)})
         return made
 

@@ -241,8 +241,8 @@ def test_the_2025_province_lists_the_districts_of_the_earlier_province_merged_in
 
 def test_tabs_count_each_metrics_own_targets(world):
     page = world.client("ht_staff").get(URL, TERM)
-    tabs = {tab["code"]: (tab["province"], tab["units"]) for tab in page.context["tabs"]}
-    assert tabs["chief_members"] == ("100 / —", 2) and tabs["elections"] == ("— / —", 0)
+    tabs = {tab["code"]: (tab["all"], tab["special"], tab["units"]) for tab in page.context["tabs"]}
+    assert tabs["chief_members"] == ("100", "—", 2) and tabs["elections"] == ("—", "—", 0)
 
 
 def test_the_page_and_a_save_need_a_fixed_number_of_queries(world, django_assert_max_num_queries):
