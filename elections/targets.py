@@ -18,6 +18,7 @@ whatever the number of units.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from django.db.models.functions import Lag
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -280,25 +282,36 @@ class TargetGrid(Grid):
         return made
 
     def recent(self) -> list[dict[str, Any]]:
-        """The metric's latest changes (the province's and this list's units'), old → new: one query."""
-        place = self.place
-        names = {u.key: u.name for u in place.units}
-        rows = (Target.history.filter(province_id=place.province.pk, term_id=self.term.pk, metric=self.metric)
-                .filter(Q(district_id__isnull=True, commune_id__isnull=True) | place.unit_q())
-                .annotate(before=Window(Lag("percent"), partition_by=[F("id")],
-                                        order_by=[F("history_date").asc(), F("history_id").asc()]))
-                .select_related("history_user").order_by("-history_date", "-history_id")[:RECENT])
-        made = []
-        for row in rows:
-            key = _unit_key(row.district_id, row.commune_id)
-            old = None if row.history_type == "+" else row.before
-            new = None if row.history_type == "-" else row.percent
-            made.append({"when": row.history_date, "who": row.history_user.get_username() if row.history_user else "",
-                         "unit": _("Toàn tỉnh") if key == "p" else names.get(key, "—"),
-                         "column": COLUMNS[_cell(row.special_area_only)],
-                         "old": shown_decimal(old) if old is not None else "—",
-                         "new": shown_decimal(new) if new is not None else "—"})
-        return made
+        """The metric's latest changes (the province's and this list's units')."""
+        history = Target.history.filter(province_id=self.place.province.pk, term_id=self.term.pk, metric=self.metric)
+        return recent_changes(self.place, history, "percent", lambda row: COLUMNS[_cell(row.special_area_only)])
+
+
+def recent_changes(place: Place, history: Any, value: str, column: Any) -> list[dict[str, Any]]:
+    """The latest ``RECENT`` historical rows of the province's and this list's units, each with the value
+    before it (the row before of the same object), old → new: one query."""
+    names = {u.key: u.name for u in place.units}
+    rows = (history.filter(Q(district_id__isnull=True, commune_id__isnull=True) | place.unit_q())
+            .annotate(before=Window(Lag(value), partition_by=[F("id")],
+                                    order_by=[F("history_date").asc(), F("history_id").asc()]))
+            .select_related("history_user").order_by("-history_date", "-history_id")[:RECENT])
+    made = []
+    for row in rows:
+        key = _unit_key(row.district_id, row.commune_id)
+        old = None if row.history_type == "+" else row.before
+        new = None if row.history_type == "-" else getattr(row, value)
+        made.append({"when": row.history_date, "who": row.history_user.get_username() if row.history_user else "",
+                     "unit": _("Toàn tỉnh") if key == "p" else names.get(key, "—"), "column": column(row),
+                     "old": _shown(old), "new": _shown(new)})
+    return made
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return shown_decimal(value)
+    return f"{value:,}".replace(",", str(get_format("THOUSAND_SEPARATOR")))  # 1.000 in Vietnamese
 
 
 def targets(request: HttpRequest) -> HttpResponse:
@@ -340,6 +353,10 @@ class AdmissionGrid(Grid):
         if lock:
             rows = rows.select_for_update()
         self.stored = {_unit_key(t.district_id, t.commune_id): t for t in rows}
+
+    def recent(self) -> list[dict[str, Any]]:
+        history = AdmissionTarget.history.filter(year=self.year)
+        return recent_changes(self.place, history, "target", lambda row: _("Năm %(year)s") % {"year": row.year})
 
     def forms(self, data: Any = None) -> list[RowForm]:
         labels = {"target": _("Chỉ tiêu kết nạp đảng viên năm %(year)s") % {"year": self.year}}
@@ -383,5 +400,5 @@ def admission_targets(request: HttpRequest) -> HttpResponse:
         forms = grid.forms()
     years = [y for y in (year - 1, year, year + 1) if FIRST_YEAR <= y <= last_year()]
     context.update(forms=forms, problems=problems(forms), years=years, targets_query=place.query(),
-                   here=place.query(year=year))
+                   here=place.query(year=year), recent=grid.recent())
     return render(request, "elections/targets_admissions.html", context)

@@ -291,6 +291,10 @@ def test_admission_targets_of_a_year_per_commune(world):
     kinds = sorted(AdmissionTarget.history.filter(history_user__username="ht_staff").values_list("history_type",
                                                                                                  flat=True))
     assert kinds == ["+", "-", "~"]
+    recent = client.get(ADMISSIONS, {"year": 2024, "list": "2025"}).context["recent"]
+    assert {(c["unit"], c["old"], c["new"], c["who"]) for c in recent[:3]} == {
+        ("Phường Hoành Sơn", "7", "1.000", "ht_staff"), ("Phường Sông Trí", "7", "—", "ht_staff"),
+        ("Phường Vũng Áng", "—", "12", "ht_staff")}
     dashboard = client.get("/", {"term": "2022-2025"})
     shown = {(dashboard.context["unit_names"][a.unit_id], a.year): a.target for a in dashboard.context["admissions"]}
     assert shown[("Phường Hoành Sơn", 2024)] == 1000
