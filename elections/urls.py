@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import dashboard, entry, upload, views
+from .targets import admission_targets, targets
 
 app_name = "elections"
 urlpatterns = [
@@ -14,4 +15,6 @@ urlpatterns = [
     path("import/", upload.import_upload, name="import"),
     path("import/confirm/", upload.import_confirm, name="import_confirm"),
     path("import/template.xlsx", upload.blank_template, name="import_template"),
+    path("targets/", targets, name="targets"),
+    path("targets/admissions/", admission_targets, name="admission_targets"),
 ]
