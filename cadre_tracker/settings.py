@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hamlets",
     "elections",
 ]
@@ -182,6 +184,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+
+# Background jobs (imports): django-tasks with the database backend of django-tasks-db, so no
+# other server is needed; `manage.py db_worker` runs them (scripts/demo starts it beside runserver).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Uploaded workbooks wait here between the preview and the confirmation (never served).
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR") or BASE_DIR / "var" / "uploads")

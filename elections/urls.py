@@ -11,6 +11,8 @@ urlpatterns = [
     path("elections/<int:pk>/edit/", views.election_edit, name="election_edit"),
     path("hamlets/<int:hamlet>/admissions/new/", views.admission_new, name="admission_new"),
     path("import/", upload.import_upload, name="import"),
-    path("import/confirm/", upload.import_confirm, name="import_confirm"),
+    path("import/jobs/<int:pk>/", upload.import_job, name="import_job"),
+    path("import/jobs/<int:pk>.json", upload.import_job_status, name="import_job_status"),
+    path("import/jobs/<int:pk>/confirm/", upload.import_confirm, name="import_confirm"),
     path("import/template.xlsx", upload.blank_template, name="import_template"),
 ]
