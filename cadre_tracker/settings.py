@@ -147,6 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The dashboards' aggregate queries take ~0.1 s; PostgreSQL's JIT spends
     # ~0.7 s compiling each of them (benchmarks/report_province.py: 2.5 s -> 0.6 s).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The import worker writes in one long transaction while the web server reads (the job page polls):
+    # in WAL mode readers never wait for the writer; writers wait up to 20 s for each other.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(init_command="PRAGMA journal_mode=WAL;", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

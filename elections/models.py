@@ -401,7 +401,7 @@ class ImportJob(models.Model):
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.WAITING, blank=True)
     file_name = models.TextField()
     stored_path = models.TextField()  # in settings.UPLOAD_DIR, never served
-    preview = models.OneToOneField("self", on_delete=models.CASCADE, null=True, blank=True,
+    preview = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="write_job")  # a write job: the preview it confirms
     confirmed = models.BooleanField(default=False)  # a preview: consumed by its write job
     rows_read = models.PositiveIntegerField(default=0)
@@ -447,6 +447,11 @@ class ImportJob(models.Model):
         return str(self.Failure(self.message).label) if self.message else ""
 
     @property
+    def percent_known(self) -> bool:
+        """Whether the percentage means anything yet: a file that does not declare its size has none while read."""
+        return self.rows_total is not None or self.stage not in (self.Stage.WAITING, self.Stage.READING)
+
+    @property
     def lines_total(self) -> int:
         return self.problems + self.warnings + self.changes
 
@@ -467,7 +472,7 @@ class ImportJob(models.Model):
         """
         with transaction.atomic():
             if ImportJob.objects.filter(pk=self.pk, kind=self.Kind.PREVIEW, state=self.State.DONE, ok=True,
-                                        confirmed=False).update(confirmed=True):
+                                        confirmed=False).update(confirmed=True, updated_at=timezone.now()):
                 return ImportJob.objects.create(
                     user_id=self.user_id, kind=self.Kind.WRITE, preview=self, file_name=self.file_name,
                     stored_path=self.stored_path, versions=self.versions, rows_total=self.rows_read), True

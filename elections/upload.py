@@ -29,13 +29,12 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cadre_tracker.spreadsheets import xlsx_row
+from cadre_tracker.spreadsheets import CsvWriter, xlsx_row
 from hamlets.scoping import Scope
 
 from . import jobs
 from .importing.template import SHEETS
-from .importing.workbook import Refused
-from .importing.workbook import Workbook as ImportedWorkbook
+from .importing.workbook import Refused, check_archive
 from .models import IMPORT_PAGE_SIZE, ImportJob, ImportJobLine
 from .reports.registry import XLSX_CONTENT_TYPE
 
@@ -68,10 +67,10 @@ def _store(upload: Any) -> Path:
     return path
 
 
-def check_archive(path: Path) -> None:
-    """The checks of the archive itself (``Refused``): opening it runs them; no row is read."""
-    with ImportedWorkbook(path):
-        pass
+def check_upload(path: Path) -> None:
+    """The checks of the archive itself, from its directory alone (``Refused``): milliseconds whatever
+    the file. Opening the workbook is left to the job: a parser may read a whole sheet just to size it."""
+    check_archive(str(path))
 
 
 def _allowed(request: HttpRequest) -> Scope:
@@ -93,7 +92,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         path = _store(upload)
         try:
-            check_archive(path)
+            check_upload(path)
         except Refused as refusal:
             path.unlink(missing_ok=True)
             form.add_error("file", refusal.message)
@@ -132,7 +131,22 @@ def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({
         "state": job.state, "stage": job.stage, "stage_label": str(job.get_stage_display()),
         "rows_read": job.rows_read, "rows_total": job.rows_total, "percent": job.percent,
+        "percent_known": job.percent_known,
         "finished": job.finished, "waiting_long": _waiting_long(job)})
+
+
+def import_job_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every problem and warning of a job as a CSV, for a long list to work through."""
+    job = _own_job(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
+    writer = CsvWriter(response)
+    writer.writerow([_("Loại"), _("Trang"), _("Dòng"), _("Nội dung")])
+    kinds = dict(ImportJobLine.Kind.choices)
+    lines = job.lines.filter(kind__in=(ImportJobLine.Kind.PROBLEM, ImportJobLine.Kind.WARNING)).order_by("position")
+    for line in lines.values_list("kind", "sheet", "row", "text").iterator(chunk_size=2000):
+        writer.writerow([kinds[line[0]], line[1], line[2] or "", line[3]])
+    return response
 
 
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:

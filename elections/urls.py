@@ -14,5 +14,6 @@ urlpatterns = [
     path("import/jobs/<int:pk>/", upload.import_job, name="import_job"),
     path("import/jobs/<int:pk>.json", upload.import_job_status, name="import_job_status"),
     path("import/jobs/<int:pk>/confirm/", upload.import_confirm, name="import_confirm"),
+    path("import/jobs/<int:pk>/problems.csv", upload.import_job_problems, name="import_job_problems"),
     path("import/template.xlsx", upload.blank_template, name="import_template"),
 ]

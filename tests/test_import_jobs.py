@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
 import time
 from types import SimpleNamespace
 
@@ -154,6 +155,20 @@ def test_the_preview_is_paginated_problems_first(board, tmp_path):
     assert board.get(f"/import/jobs/{job.pk}/?page=x").context["page"] == 1
 
 
+def test_problems_and_warnings_download_as_csv(board, units, tmp_path):
+    bad = [hamlet_row(party_members="ba"), hamlet_row(hamlet="Bản Lạ", kind="nhà")]
+    job = post_file(board, write_workbook(tmp_path / "x.xlsx", {"Hamlets": bad})).context["job"]
+    assert f"/import/jobs/{job.pk}/problems.csv" in board.get(f"/import/jobs/{job.pk}/").content.decode()
+    response = board.get(f"/import/jobs/{job.pk}/problems.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig").splitlines()
+    assert text[0] == "Loại,Trang,Dòng,Nội dung" and len(text) == 1 + job.problems + job.warnings
+    assert text[1].startswith("lỗi,Hamlets,2,\"Hamlets!H2: ") and text[-1].startswith("lưu ý,Hamlets,3,")
+    other = Client()
+    other.force_login(make_user("qp2", district=units["Huyện Quế Phong"]))
+    assert other.get(f"/import/jobs/{job.pk}/problems.csv").status_code == 404
+
+
 def test_warnings_come_before_changes(board, tmp_path):
     job = post_file(board, write_workbook(tmp_path / "x.xlsx", {"Hamlets": [
         *rows(150), hamlet_row(hamlet="Bản Lạ", kind="nhà")]})).context["job"]
@@ -210,7 +225,10 @@ def test_progress_while_queued_and_running(board):
                                                rows_total=100_000, percent=32, started_at=timezone.now())
     status = board.get(f"/import/jobs/{job.pk}.json").json()
     assert status["finished"] is False and status["percent"] == 32 and status["rows_read"] == 40_000
-    assert status["rows_total"] == 100_000 and status["stage"] == "reading"
+    assert status["rows_total"] == 100_000 and status["stage"] == "reading" and status["percent_known"] is True
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=None, percent=0)  # a file that does not declare its size
+    assert board.get(f"/import/jobs/{job.pk}.json").json()["percent_known"] is False
+    assert 'value="0"' not in board.get(f"/import/jobs/{job.pk}/").content.decode()  # a moving bar, not 0 %
 
 
 def test_a_job_queued_for_long_says_the_worker_may_be_down(board):
@@ -347,8 +365,17 @@ def test_declared_rows_come_from_the_sheets_dimension(tmp_path):
 
 # The queued path: the database backend, the worker's own code -----------------------------------------------
 
+@pytest.fixture
+def own_signals():
+    """db_worker installs its own SIGINT/SIGTERM handlers: put pytest's back afterwards."""
+    saved = {name: signal.getsignal(name) for name in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for name, handler in saved.items():
+        signal.signal(name, handler)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_queued_job_is_run_by_the_database_worker(settings, tmp_path):
+def test_queued_job_is_run_by_the_database_worker(settings, tmp_path, own_signals):
     from django_tasks_db.models import DBTaskResult
 
     settings.UPLOAD_DIR = tmp_path / "uploads"

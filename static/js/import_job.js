@@ -9,7 +9,9 @@
 
     function show(name, value) {
       box.querySelectorAll('[data-field="' + name + '"]').forEach(function (element) {
-        if (element.tagName === "PROGRESS") { element.value = value; } else { element.textContent = value; }
+        if (element.tagName !== "PROGRESS") { element.textContent = value; }
+        else if (value === "") { element.removeAttribute("value"); }  // a moving bar: the size is not known
+        else { element.value = value; }
       });
     }
 
@@ -22,8 +24,8 @@
         .then(function (status) {
           if (status.finished) { window.location.reload(); return; }
           show("stage_label", status.stage_label);
-          show("percent", status.percent);
-          show("percent_text", status.percent + "%");
+          show("percent", status.percent_known ? status.percent : "");
+          show("percent_text", status.percent_known ? status.percent + "%" : "");
           show("rows_read", status.rows_read);
           if (status.rows_total) { show("rows_total", status.rows_total); }
           var waiting = box.querySelector('[data-field="waiting"]');
