@@ -9,6 +9,8 @@ can show them. ``declared_rows`` estimates the rows to read from the sheets' ``<
 from its preview. ``time_limit`` bounds a job: the worker runs tasks in its main thread,
 where an alarm interrupts even a long query between two lines of progress; elsewhere
 (the immediate backend in a web request) the recorder checks the deadline at each line.
+``heartbeat`` shows a job alive between lines, so a killed worker's job soon shows as
+interrupted (``ImportJob.interrupted``).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from .importing.template import SHEETS, header_key
 from .models import ImportJob
 
 SAVE_EVERY = 1.0  # seconds between two progress writes at most once
+HEARTBEAT = 30.0  # seconds between two signs of life of a running job (ImportJob.STALE tells a dead one)
 READ_SHARE = 80  # percent of the bar for reading the rows; comparing and writing follow
 STAGE_PERCENT = {ImportJob.Stage.COMPARING: 85, ImportJob.Stage.WRITING: 92}
 MAX_XML_HEAD = 4096  # bytes of a sheet read to find its <dimension>
@@ -113,6 +117,32 @@ def time_limit(seconds: float) -> Iterator[float]:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def heartbeat(job_id: int, every: float = HEARTBEAT) -> Iterator[None]:
+    """While the block runs, touch the job every ``every`` seconds from a thread: between two lines of
+    progress (comparing thousands of rows) the job still shows it is alive; a killed worker stops it."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    ImportJob.objects.filter(pk=job_id, state=ImportJob.State.RUNNING).update(
+                        updated_at=timezone.now())
+                except DatabaseError:  # SQLite while the job's own write holds the lock: the next beat
+                    continue
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every)
 
 
 def declared_rows(path: str | Path) -> int | None:

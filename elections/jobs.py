@@ -26,8 +26,8 @@ from django_tasks import task
 
 from .importing.result import ImportResult
 from .importing.service import import_workbook
-from .job_progress import JobTimeout, Recorder, declared_rows, time_limit
-from .models import IMPORT_JOB_GRACE, ImportJob, ImportJobLine, import_job_seconds
+from .job_progress import JobTimeout, Recorder, declared_rows, heartbeat, time_limit
+from .models import ImportJob, ImportJobLine, import_job_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def run_import_job(job_id: int) -> str:
         return "skipped"  # pruned, or already taken
     job.state, job.started_at = ImportJob.State.RUNNING, now
     try:
-        with time_limit(import_job_seconds()) as deadline:
+        with heartbeat(job.pk), time_limit(import_job_seconds()) as deadline:
             result = _run(job, Recorder(job, deadline))
     except JobTimeout:
         _fail(job, ImportJob.Failure.TIMEOUT)
@@ -145,8 +145,7 @@ def _after(job: ImportJob) -> None:
 def prune() -> None:
     """Fail the jobs whose worker died; delete jobs untouched for a day, and files no job needs."""
     now = timezone.now()
-    dead = ImportJob.objects.filter(state=ImportJob.State.RUNNING,
-                                    started_at__lt=now - timedelta(seconds=import_job_seconds() + IMPORT_JOB_GRACE))
+    dead = ImportJob.objects.dead()
     for path in dead.values_list("stored_path", flat=True):
         Path(path).unlink(missing_ok=True)
     dead.update(state=ImportJob.State.FAILED, message=ImportJob.Failure.INTERRUPTED, finished_at=now, updated_at=now)

@@ -357,11 +357,22 @@ class AdmissionTarget(models.Model):
 
 IMPORT_JOB_SECONDS = 15 * 60  # every job's time limit (settings.IMPORT_JOB_SECONDS overrides)
 IMPORT_JOB_GRACE = 60  # a job running this much longer than its limit is dead (its worker was killed)
+IMPORT_JOB_STALE = dt.timedelta(minutes=3)  # ... and so is one not heard of for this long, while it reads or compares
 IMPORT_PAGE_SIZE = 100  # lines of a preview shown per page
 
 
 def import_job_seconds() -> float:
     return float(getattr(settings, "IMPORT_JOB_SECONDS", IMPORT_JOB_SECONDS))
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def dead(self) -> ImportJobQuerySet:
+        """Running jobs whose worker died: past their time limit, or silent (no progress, no heartbeat)
+        while reading or comparing; a write is silent in its transaction, its time limit bounds it."""
+        now = timezone.now()
+        return self.filter(state=ImportJob.State.RUNNING).filter(
+            Q(started_at__lt=now - dt.timedelta(seconds=import_job_seconds() + IMPORT_JOB_GRACE))
+            | (Q(updated_at__lt=now - IMPORT_JOB_STALE) & ~Q(stage=ImportJob.Stage.WRITING)))
 
 
 class ImportJob(models.Model):
@@ -420,6 +431,8 @@ class ImportJob(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ImportJobQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("việc nhập tệp")
         verbose_name_plural = _("việc nhập tệp")
@@ -434,10 +447,14 @@ class ImportJob(models.Model):
 
     @property
     def interrupted(self) -> bool:
-        """Running past its time limit: its worker died (the write, atomic, left nothing behind)."""
-        limit = dt.timedelta(seconds=import_job_seconds() + IMPORT_JOB_GRACE)
-        return (self.state == self.State.RUNNING and self.started_at is not None
-                and timezone.now() - self.started_at > limit)
+        """Its worker died (``ImportJobQuerySet.dead``); the write, atomic, left nothing behind."""
+        if self.state != self.State.RUNNING or self.started_at is None:
+            return False
+        now = timezone.now()
+        if now - self.started_at > dt.timedelta(seconds=import_job_seconds() + IMPORT_JOB_GRACE):
+            return True
+        return self.stage != self.Stage.WRITING and self.updated_at is not None and now - self.updated_at > (
+            IMPORT_JOB_STALE)
 
     @property
     def failure(self) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from elections import jobs
 from elections.importing.result import ImportResult, Problem, Summary
 from elections.importing.service import import_workbook
-from elections.job_progress import Recorder, declared_rows
+from elections.job_progress import Recorder, declared_rows, heartbeat
 from elections.models import ImportJob, ImportJobLine
 from hamlets.models import Hamlet
 from tests.personas import make_user
@@ -250,6 +250,35 @@ def test_a_killed_worker_leaves_the_job_visibly_interrupted(board, tmp_path, set
     jobs.prune()
     job.refresh_from_db()
     assert (job.state, job.message) == ("failed", "interrupted") and not stored.exists()
+
+
+def test_a_silent_job_is_interrupted_unless_it_is_writing(board):
+    started = timezone.now() - dt.timedelta(minutes=5)
+    comparing = ImportJob.objects.create(user=board.user, file_name="a.xlsx", stored_path="/none.xlsx",
+                                         state="running", stage="comparing", started_at=started)
+    ImportJob.objects.create(user=board.user, file_name="b.xlsx", stored_path="/none.xlsx", state="running",
+                             stage="writing", started_at=started)
+    alive = ImportJob.objects.create(user=board.user, file_name="c.xlsx", stored_path="/none.xlsx",
+                                     state="running", stage="comparing", started_at=started)
+    ImportJob.objects.exclude(pk=alive.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=4))
+    jobs_now = {job.file_name: job.interrupted for job in ImportJob.objects.all()}
+    assert jobs_now == {"a.xlsx": True, "b.xlsx": False, "c.xlsx": False}
+    assert list(ImportJob.objects.dead()) == [comparing]  # the query and the property agree
+    jobs.prune()
+    assert dict(ImportJob.objects.values_list("file_name", "state")) == {
+        "a.xlsx": "failed", "b.xlsx": "running", "c.xlsx": "running"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_beats_between_lines_of_progress():
+    user = make_user("qp")
+    job = ImportJob.objects.create(user=user, file_name="a.xlsx", stored_path="/none.xlsx", state="running",
+                                   stage="comparing", started_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=2))
+    with heartbeat(job.pk, every=0.05):
+        time.sleep(0.4)
+    job.refresh_from_db()
+    assert timezone.now() - job.updated_at < dt.timedelta(seconds=5) and not job.interrupted
 
 
 def test_old_jobs_and_their_files_are_pruned(board, tmp_path):
