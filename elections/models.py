@@ -355,7 +355,7 @@ class AdmissionTarget(models.Model):
 
 # Imports as background jobs (elections/upload.py, elections/jobs.py) ---------------------------------------------
 
-IMPORT_JOB_SECONDS = 15 * 60  # every job's time limit (settings.IMPORT_JOB_SECONDS overrides)
+IMPORT_JOB_SECONDS = 30 * 60  # every job's time limit (settings.IMPORT_JOB_SECONDS overrides)
 IMPORT_JOB_GRACE = 60  # a job running this much longer than its limit is dead (its worker was killed)
 IMPORT_JOB_STALE = dt.timedelta(minutes=3)  # ... and so is one not heard of for this long, while it reads or compares
 IMPORT_PAGE_SIZE = 100  # lines of a preview shown per page
