@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hamlets",
     "elections",
 ]
@@ -151,7 +153,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (an import and a form, two imports) run one after the other instead of one failing mid-way
     # with "database is locked"; a writer waits up to 20 s for the lock. select_for_update() is a
     # no-op on SQLite: this lock is what serializes the import's version check and its writes.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+    # In WAL mode readers (the job page polling) never wait for the import worker's long write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -189,6 +193,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+
+# Background jobs (imports): django-tasks with the database backend of django-tasks-db, so no
+# other server is needed; `manage.py db_worker` runs them (scripts/demo starts it beside runserver).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Uploaded workbooks wait here between the preview and the confirmation (never served).
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR") or BASE_DIR / "var" / "uploads")

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+from django.utils import timezone
 
-from elections.models import ChiefElection
+from elections.models import ChiefElection, ImportJob, ImportJobLine
 from hamlets.models import Hamlet
 from tests.personas import PASSWORD, make_user
 from tests.scenarios import Published, build_district
@@ -115,7 +116,8 @@ def test_provincial_user_drills_down_to_missing_hamlets_and_downloads_the_report
     assert book.sheetnames == ["Districts", "Communes", "Admissions"]
 
 
-def test_district_user_uploads_fixes_and_confirms(page, tmp_path):  # noqa: ANN001
+def test_district_user_uploads_fixes_and_confirms(page, tmp_path, settings):  # noqa: ANN001
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # jobs run at once
     units = make_units()
     make_user("qp", district=units["Huyện Quế Phong"])
     bad = write_workbook(tmp_path / "ket-qua.xlsx", {"Hamlets": [
@@ -132,7 +134,28 @@ def test_district_user_uploads_fixes_and_confirms(page, tmp_path):  # noqa: ANN0
     page.click("text=Tải tệp đã sửa lên")
     page.set_input_files("input[type=file]", str(good))
     page.click("text=Kiểm tra và xem trước")
+    page.wait_for_selector("#confirm")
     assert not Hamlet.objects.exists()
     page.click("#confirm")
-    page.wait_for_selector(".messages li.success")
+    page.wait_for_selector("#done")
     assert set(Hamlet.objects.values_list("name", flat=True)) == {"Bản Đỉ", "Bản Pà Cọ"}
+    assert ImportJob.objects.filter(kind="write").count() == 1
+
+
+def test_upload_job_page_follows_the_progress_then_shows_the_outcome(page, tmp_path):  # noqa: ANN001
+    units = make_units()
+    user = make_user("qp", district=units["Huyện Quế Phong"])
+    job = ImportJob.objects.create(user=user, file_name="lon.xlsx", stored_path=str(tmp_path / "none.xlsx"),
+                                   state="running", stage="reading", rows_read=0, rows_total=100_000,
+                                   started_at=timezone.now())
+    log_in(page, "qp")
+    page.goto(f"{page.base}/import/jobs/{job.pk}/")
+    assert page.locator("#job-progress").count() == 1
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=40_000, percent=32)  # as the worker's recorder does
+    page.locator("[data-field=percent_text]", has_text="32%").wait_for()  # the script polled the JSON
+    assert page.locator("[data-field=rows_read]").inner_text() == "40000"
+    ImportJob.objects.filter(pk=job.pk).update(state="done", ok=False, problems=1, percent=100)
+    ImportJobLine.objects.create(job=job, position=0, kind=ImportJobLine.Kind.PROBLEM, sheet="Hamlets", row=3,
+                                 text="Hamlets!H3: Số đảng viên phải là số")
+    page.wait_for_selector("#problems")  # the script reloaded the page when the job finished
+    assert "Hamlets!H3" in page.locator("#problems").inner_text()
