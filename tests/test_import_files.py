@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from elections.importing import import_workbook, workbook
+from elections.importing import archive, import_workbook, workbook
 from elections.models import Target
 from hamlets.models import Hamlet
 from tests.workbooks import HEADERS, hamlet_row, make_units, set_cached_values, target_row, write_workbook
@@ -133,13 +133,13 @@ def test_a_zip_bomb_by_ratio_is_refused_before_parsing(units, tmp_path):
 
 
 def test_an_archive_declaring_too_much_is_refused(units, tmp_path, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_UNCOMPRESSED", 20_000)
+    monkeypatch.setattr(archive, "MAX_UNCOMPRESSED", 20_000)
     path = write_workbook(tmp_path / "big.xlsx", {"Hamlets": [hamlet_row()] * 50})
     assert "The archive declares more than" in refused(path)
 
 
 def test_a_file_over_the_size_limit_is_refused(units, tmp_path, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_FILE_BYTES", 4000)
+    monkeypatch.setattr(archive, "MAX_FILE_BYTES", 4000)
     path = write_workbook(tmp_path / "big.xlsx", {"Hamlets": [hamlet_row()] * 50})
     assert "The file is larger than" in refused(path)
     with open(path, "rb") as upload:
