@@ -30,6 +30,7 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from typing import IO
 
 from . import messages as msg
@@ -72,8 +73,8 @@ def check_archive(source: Source) -> None:
         try:
             with zipfile.ZipFile(stream) as archive:
                 _check_members(archive)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError,
-                RuntimeError, KeyError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, ValueError,
+                EOFError, RuntimeError, KeyError):
             raise Refused(msg.not_xlsx()) from None
 
 
@@ -131,13 +132,16 @@ def _check_members(archive: zipfile.ZipFile) -> None:
         if member.file_size and (not member.compress_size or member.file_size / member.compress_size > MAX_RATIO):
             ratio = member.file_size / member.compress_size if member.compress_size else float("inf")
             raise Refused(msg.zip_ratio(member.filename, ratio, MAX_RATIO))
-    if "[Content_Types].xml" in names:
-        with archive.open("[Content_Types].xml") as stream:
-            if MACRO_CONTENT.search(stream.read(4 * 1024 * 1024)):
-                raise Refused(msg.MACROS)
-    for member in members:
-        if member.filename.lower().endswith((".xml", ".rels")):
-            check_prolog(archive, member.filename)
+    try:
+        if "[Content_Types].xml" in names:
+            with archive.open("[Content_Types].xml") as stream:
+                if MACRO_CONTENT.search(stream.read(4 * 1024 * 1024)):
+                    raise Refused(msg.MACROS)
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels")):
+                check_prolog(archive, member.filename)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as error:
+        raise Refused(msg.unreadable_file(type(error).__name__)) from None  # a damaged member
 
 
 def check_prolog(archive: zipfile.ZipFile, name: str) -> None:
