@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from elections.importing import archive, import_workbook, sheetxml, workbook
+from elections.importing.template import HAMLETS
 from elections.models import Target
 from hamlets.models import Hamlet
 from tests import hostile
@@ -150,7 +151,7 @@ def test_a_file_over_the_size_limit_is_refused(units, tmp_path, monkeypatch):
 
 def test_a_sheet_with_a_value_beyond_the_row_limit_is_refused_before_reading(units, tmp_path, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_ROWS", 3)
-    path = write_workbook(tmp_path / "rows.xlsx", {"Hamlets": [hamlet_row(hamlet=f"Bản {i}") for i in range(4)]})
+    path = write_workbook(tmp_path / "rows.xlsx", {"Hamlets": [hamlet_row(hamlet=f"Bản {i}") for i in range(6)]})
     assert refused(path) == ('Hamlets: Trang "Hamlets" có hơn 3 dòng dữ liệu (có ô ở dòng 5) / '
                              'Sheet "Hamlets" has more than 3 data rows (a cell in row 5)')
 
@@ -354,7 +355,7 @@ def test_reading_stops_after_the_time_limit(units, settings):
                                           "files")
 
 
-def test_the_time_limit_counts_the_rows_and_what_is_done_between_them(units, settings, monkeypatch):
+def test_the_time_limit_covers_the_scan_the_parse_and_the_rows(units, settings, monkeypatch):
     ticks = iter(range(0, 10**6))
     monkeypatch.setattr(sheetxml, "clock", lambda: float(next(ticks)))  # every look at the clock: a second later
     settings.IMPORT_READ_SECONDS = 40
@@ -365,6 +366,20 @@ def test_the_time_limit_counts_the_rows_and_what_is_done_between_them(units, set
                                      "smaller files")
     settings.IMPORT_READ_SECONDS = 1000
     assert import_workbook(upload(data), dry_run=True).summary.hamlets_created == 98
+
+
+def test_the_time_the_caller_spends_on_each_row_is_not_counted(units, settings, monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(sheetxml, "clock", lambda: now[0])
+    settings.IMPORT_READ_SECONDS = 5
+    rows = [hostile.values_row(n, hostile.hamlet_values(hamlet=f"Bản {n}")) for n in range(2, 5)]
+    data = hostile.raw_workbook({"Hamlets": hostile.sheet_xml([hostile.header_row(), *rows])})
+    with workbook.Workbook(upload(data)) as book:
+        read = []
+        for raw in book.rows(book.columns(HAMLETS, "Hamlets")):
+            now[0] += 100  # checking the row takes the caller 100 s
+            read.append(raw.number)
+    assert read == [2, 3, 4]
 
 
 def test_headers_are_matched_loosely_and_in_vietnamese(units, tmp_path):
@@ -522,3 +537,23 @@ def test_a_table_that_starts_in_column_b(units):
     data = hostile.row(2, [hostile.cell(f"{hostile.letter(i + 1)}2", v) for i, v in enumerate(values) if v])
     source = upload(hostile.raw_workbook({"Hamlets": hostile.sheet_xml([headers, data])}))
     assert [p.cell for p in import_workbook(source).problems] == ["I2"]
+
+
+def test_numbers_no_spreadsheet_program_writes_are_errors_for_their_cells(units):
+    source = raw_hamlets({"H": '<c r="H2"><v>NaN</v></c>', "K": '<c r="K2" s="1"><v>1e999</v></c>'})
+    assert [p.cell for p in import_workbook(source).problems] == ["H2", "K2"]
+
+
+@pytest.mark.parametrize("chunk", [7, 50, 333])
+def test_the_scans_read_the_same_in_chunks_of_any_size(units, monkeypatch, chunk):
+    """A tag or a cell cut across two chunks is read whole (the XML is read a few megabytes at a time)."""
+    source = raw_hamlets({"H": '<c r="H2"><f>5+7</f></c>', "L": '<c r="L2" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                          "D": '<c r="D2" t="inlineStr"><is><t>' + "Bản " + "Đỉ" * 100 + "</t></is></c>"})
+    expected = [(p.cell, p.message) for p in import_workbook(source).problems]
+    monkeypatch.setattr(sheetxml, "CHUNK_BYTES", chunk)
+    assert [(p.cell, p.message) for p in import_workbook(source).problems] == expected
+    assert [p.cell for p in import_workbook(source).problems] == ["D2", "H2", "L2"]
+    monkeypatch.setattr(workbook, "MAX_ROWS", 3)
+    rows = [hostile.values_row(n, hostile.hamlet_values(hamlet=f"Bản {n}")) for n in range(2, 9)]
+    data = hostile.raw_workbook({"Hamlets": hostile.sheet_xml([hostile.header_row(), *rows])})
+    assert refused(upload(data)).endswith("(a cell in row 5)")

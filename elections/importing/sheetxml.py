@@ -59,16 +59,28 @@ _TEXT_TYPES = frozenset({b"str", b"s", b"inlineStr"})
 
 
 class Deadline:
-    """``seconds`` from now; ``check()`` refuses the sheet once they have passed."""
+    """``seconds`` of reading from now; ``check()`` refuses the sheet once they have been spent.
+
+    ``pause()`` and ``resume()`` leave out the time the reader is not working (while the caller checks a
+    row it was given): the bound is on reading, whatever the file; the caller's own work on at most
+    ``MAX_ROWS`` rows is bounded by the caller.
+    """
 
     def __init__(self, seconds: float, sheet: str = "", spent: float = 0.0):
         self.seconds = seconds
         self.sheet = sheet
-        self.started = clock() - spent
+        self._spent = spent
+        self._since: float | None = clock()
 
     @property
     def elapsed(self) -> float:
-        return clock() - self.started
+        return self._spent + (clock() - self._since if self._since is not None else 0.0)
+
+    def pause(self) -> None:
+        self._spent, self._since = self.elapsed, None
+
+    def resume(self) -> None:
+        self._since = clock()
 
     def check(self) -> None:
         if self.elapsed > self.seconds:
@@ -163,6 +175,9 @@ class _Extent:
         rows = _CELL_ROW.findall(piece)
         if len(rows) != cells:
             return False
+        last = max(map(int, rows), default=0)
+        if last > self.max_row:  # read again tag by tag, to name the first row beyond the limit
+            return False
         last_row_tag = piece.rfind(b"<row ")
         if last_row_tag >= 0:
             self.row = int(_LAST_ROW_REF.match(piece, last_row_tag).group(1))  # type: ignore[union-attr]
@@ -172,7 +187,7 @@ class _Extent:
         last_cell = _CELL_REF.match(piece, piece.rfind(b"<c "))
         if last_cell.start() > last_row_tag:  # type: ignore[union-attr]
             self.column = self.column_of(last_cell.group(1))  # type: ignore[union-attr]
-        self.reach(max(map(int, rows)), max(map(self.column_of, set(_CELL_COLUMN.findall(piece)))))
+        self.reach(last, max(map(self.column_of, set(_CELL_COLUMN.findall(piece)))))
         return True
 
     def precise(self, data: bytes, end: int) -> None:

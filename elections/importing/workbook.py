@@ -16,8 +16,8 @@ text. What calamine does not tell (a formula without a saved value, an
 error cell, a percent format) comes from a second streaming scan of the
 sheet's XML, in step with the rows, only for sheets that need it.
 
-Time: opening, and reading each sheet (its scan, calamine's parse and the
-rows, with whatever the caller does between rows), are each bounded by
+Time: opening, and reading each sheet (its scan, calamine's parse and its
+rows, but not what the caller does with each row), are each bounded by
 ``settings.IMPORT_READ_SECONDS`` (``Deadline``). calamine's parse cannot be
 interrupted; the scan bounds what it parses (at most ``MAX_CELLS`` cells
 and ``MAX_UNCOMPRESSED`` bytes), and the time it took counts.
@@ -26,6 +26,7 @@ and ``MAX_UNCOMPRESSED`` bytes), and the time it took counts.
 from __future__ import annotations
 
 import io
+import math
 import os
 import zipfile
 from collections.abc import Callable, Iterator
@@ -216,7 +217,7 @@ class Workbook:
         """The non-blank data rows (from row 2) with their cells by field.
 
         Refused when the sheet (its scan and parse included) is not read within
-        ``IMPORT_READ_SECONDS``, counting the time the caller spends between rows.
+        ``IMPORT_READ_SECONDS``; the time the caller spends on each row is not counted.
         """
         title = columns.sheet
         cached = self._sheets.get(title)
@@ -238,7 +239,9 @@ class Workbook:
                 raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
             if progress and count % PROGRESS_EVERY == 0:
                 progress(f"{title}: {count} rows read")
+            deadline.pause()
             yield raw
+            deadline.resume()
         self._sheets.pop(title, None)
 
     def _marks(self, sheet: _Sheet, columns: ColumnMap, deadline: Deadline) -> _Marks | None:
@@ -291,8 +294,10 @@ def _raw_row(number: int, row: list[Any], marks: dict[int, str],
                 continue
         elif value is None:
             continue
-        elif isinstance(value, float) and not isinstance(value, bool):
-            if percent and mark == "%":
+        elif isinstance(value, float):
+            if not math.isfinite(value):  # NaN or infinity, which no spreadsheet program writes: read as text
+                value = repr(value)
+            elif percent and mark == "%":
                 value = Decimal(repr(value)) * 100
             elif value.is_integer():
                 value = int(value)
