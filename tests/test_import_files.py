@@ -500,15 +500,20 @@ def test_formulas_without_saved_values_and_errors_are_errors_for_their_cells(uni
         "Hamlets!M2: Công thức trong ô cho kết quả lỗi #N/A / The cell's formula gives the error #N/A"]
 
 
-def test_formulas_in_rows_out_of_order_are_refused(units):
-    first = hostile.values_row(3, hostile.hamlet_values(hamlet="Bản B"))
-    second = hostile.values_row(2, hostile.hamlet_values(hamlet="Bản A")).replace(
-        '<c r="H2"><v>12</v></c>', '<c r="H2"><f>5+7</f></c>')
-    xml = hostile.sheet_xml([hostile.header_row(), first, second])
-    assert refused(upload(hostile.raw_workbook({"Hamlets": xml}))).endswith("(xl/worksheets/sheet1.xml: rows out of "
-                                                                            "order)")
-    plain = hostile.sheet_xml([hostile.header_row(), first, hostile.values_row(2, hostile.hamlet_values())])
-    assert import_workbook(upload(hostile.raw_workbook({"Hamlets": plain})), dry_run=True).ok  # calamine sorts them
+def test_marks_in_rows_out_of_order_are_refused(units):
+    """calamine sorts cells by row; the marks of the second scan must come in that order too."""
+
+    def row(number: int, formula: bool) -> str:
+        xml = hostile.values_row(number, hostile.hamlet_values(hamlet=f"Bản {number}"))
+        return xml.replace(f'<c r="H{number}"><v>12</v></c>', f'<c r="H{number}"><f>5+7</f></c>') if formula else xml
+
+    def problems(*rows: str) -> list[str]:
+        xml = hostile.sheet_xml([hostile.header_row(), *rows])
+        return [str(p) for p in import_workbook(upload(hostile.raw_workbook({"Hamlets": xml})), dry_run=True).problems]
+
+    assert [p[:10] for p in problems(row(3, False), row(2, True))] == ["Hamlets!H2"]  # one mark: in order
+    assert problems(row(3, True), row(2, True))[0].endswith("(xl/worksheets/sheet1.xml: rows out of order)")
+    assert problems(row(3, False), row(2, False)) == []
 
 
 def test_percent_formats_and_shared_strings(units):
@@ -557,3 +562,15 @@ def test_the_scans_read_the_same_in_chunks_of_any_size(units, monkeypatch, chunk
     rows = [hostile.values_row(n, hostile.hamlet_values(hamlet=f"Bản {n}")) for n in range(2, 9)]
     data = hostile.raw_workbook({"Hamlets": hostile.sheet_xml([hostile.header_row(), *rows])})
     assert refused(upload(data)).endswith("(a cell in row 5)")
+
+
+@pytest.mark.parametrize("chunk", [11, 4 << 20])
+def test_marks_of_cells_without_r_are_counted_in_sequence(units, monkeypatch, chunk):
+    monkeypatch.setattr(sheetxml, "CHUNK_BYTES", chunk)
+    values = hostile.hamlet_values()
+    cells = [hostile.cell("X", v).replace(' r="X"', "") for v in values]
+    cells[7] = "<c><f>5+7</f></c>"  # Party members: a formula without a saved value
+    cells[11] = '<c t="e"><v>#REF!</v></c>'  # Secretary
+    xml = hostile.sheet_xml([hostile.header_row(), hostile.row(None, cells)])
+    result = import_workbook(upload(hostile.raw_workbook({"Hamlets": xml})))
+    assert [p.cell for p in result.problems] == ["H2", "L2"]

@@ -29,7 +29,7 @@ import posixpath
 import re
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -39,7 +39,7 @@ from .archive import Refused
 
 clock = time.monotonic  # tests replace it with a slow clock
 CHUNK_BYTES = 1 << 22
-MAX_TAG_BYTES = 1 << 20  # no legitimate start tag, nor a cell's XML, is longer
+MAX_TAG_BYTES = 16 << 20  # no legitimate start tag, nor a cell's XML (rich text included), is longer
 MAX_COLUMN = 16_384  # XFD, Excel's last column
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix: <x:row>
 _ATTR = rb"""\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*')"""
@@ -56,6 +56,12 @@ _VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)</" + _P + rb"v\s*>")
 _ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{1,3})(\d+)")
 _TEXT_TYPES = frozenset({b"str", b"s", b"inlineStr"})
+_START = re.compile(rb"<" + _P + rb"(row|c)[\s/>]")
+# A formula not followed by a value that is not empty (those followed by one, the most, are passed over in C).
+_FORMULA_WITHOUT_VALUE = re.compile(rb"<" + _P + rb"f(?:\s[^>]*)?(?:/>|>[^<]*</" + _P + rb"f\s*>)(?!\s*<" + _P
+                                    + rb"v(?:\s[^>]*)?>[^<])")
+_PREFIXED_FORMULA = re.compile(rb"<[A-Za-z_][\w.-]*:f[\s/>]")
+_ERROR_ATTRIBUTE = re.compile(rb"""t\s*=\s*["']e["']""")
 
 
 class Deadline:
@@ -94,6 +100,7 @@ class SheetScan:
     last_column: int
     formulas: bool  # some cell holds a formula
     errors: bool  # some cell is typed as an error
+    refs: bool = True  # every cell with content names itself (r): cell_marks need not count them
 
     @property
     def cells(self) -> int:
@@ -125,7 +132,7 @@ def _chunks(archive: zipfile.ZipFile, path: str, deadline: Deadline) -> Iterator
 
 
 def _pieces(archive: zipfile.ZipFile, path: str, deadline: Deadline, sheet: str,
-            boundary: bytes = b"<") -> Iterator[tuple[bytes, int]]:
+            boundary: bytes = b"<") -> Generator[tuple[bytes, int], int | None, None]:
     """(data, end): every tag starting before ``end`` is whole in ``data``; the consumer may ``send`` back
     where it stopped instead, and what follows is carried over to the next piece.
 
@@ -158,6 +165,7 @@ class _Extent:
     def __init__(self, sheet: str, path: str, max_row: int, max_cells: int):
         self.sheet, self.path, self.max_row, self.max_cells = sheet, path, max_row, max_cells
         self.row = self.column = self.last_row = self.last_column = 0
+        self.refs = True
         self._columns: dict[bytes, int] = {}
 
     def column_of(self, letters: bytes) -> int:
@@ -202,6 +210,7 @@ class _Extent:
             self.column = self.column_of(letters) if letters else self.column + 1
             if closed:  # <c .../>: a formatted empty cell, nothing calamine keeps
                 continue
+            self.refs = self.refs and bool(digits)
             self.reach(int(digits) if digits else self.row, self.column)
 
     def reach(self, row: int, column: int) -> None:
@@ -228,25 +237,107 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, *, max_row: int,
         errors = errors or ((b'"e"' in data or b"'e'" in data) and _ERROR_TYPE.search(data) is not None)
         if not extent.quick(data, end):
             extent.precise(data, end)
-    return SheetScan(path, extent.last_row, extent.last_column, formulas, errors)
+    return SheetScan(path, extent.last_row, extent.last_column, formulas, errors, extent.refs)
 
 
 def cell_marks(archive: zipfile.ZipFile, path: str, percent_styles: frozenset[int], deadline: Deadline,
-               sheet: str) -> Iterator[tuple[int, int, str]]:
+               sheet: str, refs: bool = True) -> Iterator[tuple[int, int, str]]:
     """(row, column, mark) of the cells calamine cannot describe, in the sheet's order (see the docstring).
 
-    Refused when cells come out of the order of their rows (calamine reorders them; nothing read from
-    the sheet counts then, the whole import being refused)."""
-    row = column = previous = 0
+    Where every cell holding a value names itself (``refs``, as ``scan_sheet`` found), only the cells a
+    quick search points at are read; else every tag, counting rows and cells as calamine does. Refused when
+    marks come out of the order of their rows (calamine reorders the cells; marks read in step with its
+    rows would be missed; the whole import is refused then, so nothing read before counts)."""
     percent = {str(s).encode() for s in percent_styles}
-    pieces = _pieces(archive, path, deadline, sheet)
+    marks = _pointed_marks(archive, path, percent, deadline, sheet) if refs else \
+        _counted_marks(archive, path, percent, deadline, sheet)
+    previous = 0
+    for row, column, mark in marks:
+        if row < previous:
+            raise Refused(msg.unreadable_file(f"{path}: rows out of order"), sheet)
+        previous = row
+        yield row, column, mark
+
+
+Marks = Iterator[tuple[int, int, str]]
+Step = Callable[[bytes, int], Generator[tuple[int, int, str], None, int | None]]
+
+
+def _feed(pieces: Generator[tuple[bytes, int], int | None, None], step: Step) -> Marks:
+    """Run ``step`` on each piece; the position it returns (via StopIteration) is sent back as where to go on."""
     stop: int | None = None
     while True:
         try:
             data, end = pieces.send(stop) if stop is not None else next(pieces)
         except StopIteration:
             return
-        stop = None
+        stop = yield from step(data, end)
+
+
+def _pointed_marks(archive: zipfile.ZipFile, path: str, percent: set[bytes], deadline: Deadline,
+                   sheet: str) -> Iterator[tuple[int, int, str]]:
+    searches = [(_ERROR_ATTRIBUTE, (b'"e"', b"'e'"))]
+    if percent:
+        styles = re.compile(rb"s\s*=\s*[\"'](?:" + b"|".join(sorted(percent)) + rb")[\"']")
+        searches.append((styles, tuple(b'"%s"' % style for style in percent)))
+
+    def hits(data: bytes, end: int) -> list[int]:
+        """Where a formula without a saved value, an error type or a percent style may be (in order)."""
+        found = [m.start() for search, needles in searches if any(n in data for n in needles)
+                 for m in search.finditer(data, 0, end) if data[m.start() - 1:m.start()].isspace()]
+        at = data.find(b"<f", 0, end)
+        while at >= 0:  # most formulas have a saved value: passed over without a regex search of the piece
+            if _FORMULA_WITHOUT_VALUE.match(data, at):
+                found.append(at)
+            at = data.find(b"<f", at + 2, end)
+        if b":f" in data:
+            found.extend(m.start() for m in _PREFIXED_FORMULA.finditer(data, 0, end))
+        return sorted(found)
+
+    def step(data: bytes, end: int) -> Generator[tuple[int, int, str], None, int | None]:
+        seen = -1
+        for position in hits(data, end):
+            start = _owner(data, position)
+            if start is None or start == seen:
+                continue
+            seen = start
+            tag = _CELL.match(data, start)
+            assert tag is not None
+            if tag.group(3):  # a self-closing cell holds no value
+                continue
+            cell_end = _CELL_END.search(data, tag.end(), len(data) - 1)
+            if cell_end is None:  # the cell goes on in the next chunk: read it whole then
+                return start
+            values = {name: a or b for name, a, b in _ATTRS.findall(tag.group(2))}
+            ref = _REF.fullmatch(values.get(b"r", b""))
+            mark = _mark(values, data[tag.end():cell_end.start()], percent) if ref else None
+            if mark and ref:
+                yield int(ref.group(2)), _column(ref.group(1)), mark
+        return _owner(data, end)
+
+    return _feed(_pieces(archive, path, deadline, sheet), step)
+
+
+def _owner(data: bytes, position: int) -> int | None:
+    """Where the cell holding ``position`` starts (a ``<c`` tag), or None outside any cell."""
+    at = position + 1
+    while (at := data.rfind(b"<", 0, at)) >= 0:
+        if start := _START.match(data, at):
+            if start.group(1) == b"row":
+                return None
+            tag_end = data.find(b">", at)
+            return None if 0 <= tag_end < position and data[tag_end - 1:tag_end] == b"/" else at
+        if _CELL_END.match(data, at) and at < position:
+            return None
+    return None
+
+
+def _counted_marks(archive: zipfile.ZipFile, path: str, percent: set[bytes], deadline: Deadline,
+                   sheet: str) -> Iterator[tuple[int, int, str]]:
+    row = column = 0
+
+    def step(data: bytes, end: int) -> Generator[tuple[int, int, str], None, int | None]:
+        nonlocal row, column
         for match in _CELL.finditer(data, 0, end):
             kind, attributes, closed = match.groups()
             values = {name: a or b for name, a, b in _ATTRS.findall(attributes)}
@@ -256,19 +347,14 @@ def cell_marks(archive: zipfile.ZipFile, path: str, percent_styles: frozenset[in
                 continue
             cell_end = None if closed else _CELL_END.search(data, match.end(), len(data) - 1)
             if not closed and cell_end is None:  # the cell goes on in the next chunk: read it whole then
-                stop = match.start()
-                break
+                return match.start()
             ref = _REF.fullmatch(values.get(b"r", b""))
             column = _column(ref.group(1)) if ref else column + 1
-            if cell_end is None:
-                continue
-            at = int(ref.group(2)) if ref else row
-            if at < previous:  # calamine sorts the cells: marks read in step with its rows would be missed
-                raise Refused(msg.unreadable_file(f"{path}: rows out of order"), sheet)
-            previous = at
-            mark = _mark(values, data[match.end():cell_end.start()], percent)
-            if mark:
-                yield at, column, mark
+            if cell_end is not None and (mark := _mark(values, data[match.end():cell_end.start()], percent)):
+                yield (int(ref.group(2)) if ref else row), column, mark
+        return None
+
+    return _feed(_pieces(archive, path, deadline, sheet), step)
 
 
 def _mark(values: dict[bytes, bytes], content: bytes, percent: set[bytes]) -> str | None:

@@ -248,7 +248,8 @@ class Workbook:
         percent = self._percent if any(columns.spec.column(n).percent for n in columns.columns) else frozenset()
         if not (sheet.scan.formulas or sheet.scan.errors or percent):
             return None
-        return _Marks(cell_marks(self._archive, sheet.scan.path, percent, deadline, columns.sheet))
+        return _Marks(cell_marks(self._archive, sheet.scan.path, percent, deadline, columns.sheet,
+                                 sheet.scan.refs))
 
 
 class _Marks:
