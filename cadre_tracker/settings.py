@@ -41,6 +41,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, got {raw!r}")
+    return value
+
+
 DEBUG = env_bool("DEBUG", True)
 _INSECURE_KEY = "django-insecure-local-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY if DEBUG else "")
@@ -201,6 +214,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Uploaded workbooks wait here between the preview and the confirmation (never served).
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Reading a sheet of an imported workbook stops after this many seconds with one message (workbooks.md).
+IMPORT_READ_SECONDS = env_seconds("IMPORT_READ_SECONDS", 60)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -57,8 +57,10 @@ def not_xlsx(detail_vi: str = "", detail_en: str = "") -> str:
     return both(vi + ": hãy lưu lại dưới dạng Excel Workbook (.xlsx)", en + ": save it as an Excel Workbook (.xlsx)")
 
 
-UNSAFE_PARSER = both("Máy chủ chưa cài defusedxml nên không đọc bảng tính một cách an toàn được",
-                     "The server cannot read workbooks safely: defusedxml is not installed or is disabled")
+MACROS = both("Không nhận bảng tính có macro (.xlsm): hãy lưu lại dưới dạng Excel Workbook (.xlsx)",
+              "A workbook with macros (.xlsm) is not accepted: save it as an Excel Workbook (.xlsx)")
+PASSWORD = both("Bảng tính được bảo vệ bằng mật khẩu: hãy lưu lại không đặt mật khẩu",
+                "The workbook is protected by a password: save it without one")
 
 
 def file_missing(name: str) -> str:
@@ -95,11 +97,44 @@ def missing_headers(sheet: str, headers: list[str]) -> str:
     return both(f'Trang "{sheet}" thiếu cột {names} ở dòng 1', f'Sheet "{sheet}" lacks the column {names} in row 1')
 
 
-def too_many_rows(sheet: str, limit: int, declared: int | None = None) -> str:
-    counted_vi = f" (khai báo {declared:,} dòng)" if declared else ""
-    counted_en = f" (it declares {declared:,} rows)" if declared else ""
-    return both(f'Trang "{sheet}" có hơn {limit:,} dòng dữ liệu{counted_vi}',
-                f'Sheet "{sheet}" has more than {limit:,} data rows{counted_en}')
+def vi_number(number: int) -> str:
+    """A whole number as Vietnamese writes it: 100.000."""
+    return f"{number:,}".replace(",", ".")
+
+
+def too_many_members(limit: int) -> str:
+    return both(f"Tệp nén có hơn {vi_number(limit)} phần, không phải một bảng tính bình thường",
+                f"The archive holds more than {limit:,} parts: not an ordinary workbook")
+
+
+def xml_entities(member: str) -> str:
+    return both(f'Phần "{member}" của tệp có khai báo DOCTYPE/ENTITY của XML, không an toàn nên không đọc',
+                f'The archive member "{member}" declares XML entities (DOCTYPE): it is not read, being unsafe')
+
+
+def too_many_rows(sheet: str, limit: int, row: int | None = None) -> str:
+    """``row``: the number of a row holding a value beyond the limit, where one was found."""
+    found_vi = f" (có ô ở dòng {vi_number(row)})" if row else ""
+    found_en = f" (a cell in row {row:,})" if row else ""
+    return both(f'Trang "{sheet}" có hơn {vi_number(limit)} dòng dữ liệu{found_vi}',
+                f'Sheet "{sheet}" has more than {limit:,} data rows{found_en}')
+
+
+def too_many_cells(sheet: str, limit: int, last: str) -> str:
+    return both(f'Trang "{sheet}" có ô tới tận {last}, quá {vi_number(limit)} ô phải đọc: hãy xoá các ô ngoài bảng',
+                f'Sheet "{sheet}" has cells as far as {last}: more than {limit:,} cells to read; '
+                "delete the cells outside the table")
+
+
+def too_many_strings(limit: int) -> str:
+    return both(f"Bảng tính có hơn {vi_number(limit)} chuỗi chữ khác nhau",
+                f"The workbook holds more than {limit:,} distinct texts")
+
+
+def too_slow(sheet: str, seconds: float) -> str:
+    where_vi, where_en = (f'Trang "{sheet}"', f'Sheet "{sheet}"') if sheet else ("Bảng tính", "The workbook")
+    return both(f"{where_vi} không đọc xong trong {seconds:g} giây: hãy chia thành nhiều tệp nhỏ hơn",
+                f"{where_en} was not read within {seconds:g} seconds: split it into smaller files")
 
 
 CONFLICT = both("Dữ liệu vừa bị thay đổi trong lúc nhập nên không ghi gì: hãy nhập lại",

@@ -1,29 +1,33 @@
 """Opening an uploaded workbook safely and reading its cells.
 
 A hostile or wrong file is refused (``Refused``, one message) before any
-row is read, fast and in bounded memory:
+of it is parsed, fast and in bounded memory, by ``check_archive``
+(``archive.py``: size, not an .xlsx, macros, password, zip bomb, XML
+entities). Then each sheet the import reads is first scanned as a stream
+(``sheetxml.py``) and refused with one message when a value lies in a row
+numbered above ``MAX_ROWS + 1`` or the range to read exceeds ``MAX_CELLS``
+cells, whatever its ``<dimension>`` declares; only then does calamine parse
+it.
 
-* more than ``MAX_FILE_BYTES`` (a file-like source is never read beyond it);
-* not a zip archive holding ``xl/workbook.xml`` (a renamed CSV, an empty
-  file, random bytes, an old ``.xls``);
-* an archive declaring more than ``MAX_UNCOMPRESSED`` bytes in total, or a
-  member compressed more than ``MAX_RATIO``:1 (a zip bomb). The sizes are
-  the ones the archive declares; Python's ``zipfile`` never inflates a member
-  beyond its declared size, so the check bounds what parsing can allocate;
-* XML with entity declarations (openpyxl parses through ``defusedxml``);
-* a sheet declaring (or, while reading, holding) more than ``MAX_ROWS`` data rows.
+Cells are read with calamine (``python-calamine``; openpyxl stays for
+writing): the value Excel last saved for a formula; numbers as ``int`` when
+whole, else ``float``; dates as ``date``/``datetime``/``time``; booleans;
+text. What calamine does not tell (a formula without a saved value, an
+error cell, a percent format) comes from a second streaming scan of the
+sheet's XML, in step with the rows, only for sheets that need it.
 
-Cells are read with openpyxl in read-only mode: the value Excel last saved
-(``data_only=True``). A formula without a saved value reads as blank there,
-so for a sheet whose XML holds formulas a second read-only pass
-(``data_only=False``) runs in step to tell such cells from blank ones.
+Time: opening, and reading each sheet (its scan, calamine's parse and its
+rows, but not what the caller does with each row), are each bounded by
+``settings.IMPORT_READ_SECONDS`` (``Deadline``). calamine's parse cannot be
+interrupted; the scan bounds what it parses (at most ``MAX_CELLS`` cells
+and ``MAX_UNCOMPRESSED`` bytes), and the time it took counts.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,31 +35,27 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
+import python_calamine
+from django.conf import settings
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
 
 from . import messages as msg
+from .archive import MAX_FILE_BYTES, MAX_RATIO, MAX_UNCOMPRESSED, Refused, Source, check_archive
+from .sheetxml import Deadline, SheetScan, cell_marks, count_strings, percent_styles, scan_sheet, workbook_parts
 from .template import SheetSpec, header_key
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
-MAX_ROWS = 100_000
+__all__ = ["MAX_CELLS", "MAX_FILE_BYTES", "MAX_RATIO", "MAX_ROWS", "MAX_UNCOMPRESSED", "ColumnMap", "RawRow",
+           "Refused", "Source", "Workbook", "check_archive"]
+
+MAX_ROWS = 100_000  # data rows: a value in a row numbered above MAX_ROWS + 1 refuses the sheet
+MAX_CELLS = 4_000_000  # rows x columns calamine may hold for one sheet: 100,001 rows up to column AN
 MAX_HEADER_COLUMNS = 256
 PROGRESS_EVERY = 1000
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
-
-Source = str | os.PathLike[str] | IO[bytes]
 
 
-class Refused(Exception):
-    """The whole file is refused; ``message`` says why, in the clerk's words."""
-
-    def __init__(self, message: str, sheet: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.sheet = sheet
+def read_seconds() -> float:
+    return float(getattr(settings, "IMPORT_READ_SECONDS", 60))
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,6 @@ class _Source:
         if isinstance(source, str | os.PathLike):
             self.path = os.fspath(source)
             self.name = Path(self.path).name
-            try:
-                size = os.path.getsize(self.path)
-            except OSError:
-                raise Refused(msg.file_missing(self.path)) from None
             if not os.path.isfile(self.path):
                 raise Refused(msg.file_missing(self.path))
         else:
@@ -109,53 +105,46 @@ class _Source:
             temporary = getattr(source, "temporary_file_path", None)
             if callable(temporary):
                 self.path = temporary()
-                size = os.path.getsize(self.path)
             else:
                 if hasattr(source, "seek"):
                     source.seek(0)
                 self.data = source.read(MAX_FILE_BYTES + 1)
-                size = len(self.data)
-        if size > MAX_FILE_BYTES:
-            raise Refused(msg.too_large(MAX_FILE_BYTES // (1024 * 1024)))
-        if size == 0:
-            raise Refused(msg.not_xlsx("tệp rỗng", "the file is empty"))
 
     def open(self) -> str | IO[bytes]:
         return self.path if self.path is not None else io.BytesIO(self.data or b"")
 
 
-def check_archive(source: str | IO[bytes]) -> None:
-    """Refuse anything that is not a sane .xlsx archive, from its directory alone."""
-    if not zipfile.is_zipfile(source):
-        raise Refused(msg.not_xlsx())
-    if not isinstance(source, str):
-        source.seek(0)
-    try:
-        with zipfile.ZipFile(source) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise Refused(msg.not_xlsx()) from None
-    if not any(m.filename == "xl/workbook.xml" for m in members):
-        raise Refused(msg.not_xlsx("không có xl/workbook.xml", "no xl/workbook.xml inside"))
-    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
-        raise Refused(msg.zip_too_large(MAX_UNCOMPRESSED // (1024 * 1024)))
-    for member in members:
-        if member.file_size and (not member.compress_size or member.file_size / member.compress_size > MAX_RATIO):
-            ratio = member.file_size / member.compress_size if member.compress_size else float("inf")
-            raise Refused(msg.zip_ratio(member.filename, ratio, MAX_RATIO))
+@dataclass
+class _Sheet:
+    """A sheet calamine has parsed, with where its range starts (0-based) and what its scan found."""
+
+    data: Any
+    scan: SheetScan
+    first_row: int
+    first_column: int
+    seconds: float  # spent scanning and parsing it
 
 
 class Workbook:
-    """An opened, checked workbook; use as a context manager (read-only mode keeps the file open)."""
+    """An opened, checked workbook; use as a context manager."""
 
     def __init__(self, source: Source):
-        if not openpyxl.DEFUSEDXML:  # openpyxl parses through defusedxml only when it is installed and enabled
-            raise Refused(msg.UNSAFE_PARSER)
         self._source = _Source(source)
         self.name = self._source.name
         check_archive(self._source.open())
-        self._values = self._load(data_only=True)
-        self._formulas: Any = None
+        deadline = Deadline(read_seconds())
+        self._archive = zipfile.ZipFile(self._source.open())
+        self._sheets: dict[str, _Sheet] = {}
+        self._scans: dict[str, SheetScan] = {}
+        try:
+            self._parts = workbook_parts(self._archive)
+            self._percent = percent_styles(self._archive, self._parts.styles)
+            count_strings(self._archive, self._parts.strings, MAX_CELLS, deadline)
+            self._book = _calamine(lambda: _open(self._source.open()))
+            deadline.check()
+        except BaseException:
+            self._archive.close()
+            raise
 
     def __enter__(self) -> Workbook:
         return self
@@ -164,137 +153,181 @@ class Workbook:
         self.close()
 
     def close(self) -> None:
-        for book in (self._values, self._formulas):
-            if book is not None:
-                book.close()
-
-    def _load(self, data_only: bool) -> Any:
-        try:
-            return openpyxl.load_workbook(self._source.open(), read_only=True, data_only=data_only)
-        except Exception as error:  # any parser failure is one refusal
-            raise Refused(msg.unreadable_file(_reason(error))) from None
+        self._sheets.clear()
+        self._archive.close()
+        self._book.close()
 
     @property
     def sheet_titles(self) -> list[str]:
-        return list(self._values.sheetnames)
-
-    def _sheet(self, book: Any, title: str) -> Any:
-        """A read-only worksheet (opening it parses its dimension: guarded too)."""
-        try:
-            return book[title]
-        except Exception as error:  # a damaged or hostile sheet: refused, never a traceback
-            raise Refused(msg.unreadable_file(_reason(error)), title) from None
+        return list(self._book.sheet_names)
 
     def find(self, spec: SheetSpec) -> str | None:
         """The title of the sheet ``spec`` names (case and spaces ignored), or None."""
         wanted = header_key(spec.name)
-        return next((title for title in self._values.sheetnames if header_key(title) == wanted), None)
+        return next((title for title in self.sheet_titles if header_key(title) == wanted), None)
+
+    def _scan(self, title: str, deadline: Deadline) -> SheetScan:
+        """The sheet's scan (``sheetxml.scan_sheet``), once: it refuses a sheet calamine must not parse."""
+        if title not in self._scans:
+            member = self._parts.sheets.get(title)
+            if member is None:
+                raise Refused(msg.unreadable_file(f'no worksheet part for "{title}"'), title)
+            self._scans[title] = _calamine(lambda: scan_sheet(self._archive, member, title, max_row=MAX_ROWS + 1,
+                                                              max_cells=MAX_CELLS, deadline=deadline), title)
+        return self._scans[title]
+
+    def _sheet(self, title: str, deadline: Deadline) -> _Sheet:
+        """The sheet parsed by calamine once its scan allows it; kept while the kept sheets fit ``MAX_CELLS``."""
+        if title in self._sheets:
+            return self._sheets[title]
+        scan = self._scan(title, deadline)
+        if sum(s.scan.cells for s in self._sheets.values()) + scan.cells > MAX_CELLS:
+            self._sheets.clear()
+        data = _calamine(lambda: self._book.get_sheet_by_name(title), title)
+        deadline.check()
+        first_row, first_column = data.start or (0, 0)
+        sheet = self._sheets[title] = _Sheet(data, scan, first_row, first_column, deadline.elapsed)
+        return sheet
 
     def columns(self, spec: SheetSpec, title: str) -> ColumnMap:
         """Map the header row; refuse a sheet lacking a required header."""
-        ws = self._sheet(self._values, title)
+        sheet = self._sheet(title, Deadline(read_seconds(), title))
         found: dict[str, int] = {}
-        rows = _guard(lambda: ws.iter_rows(min_row=1, max_row=1, max_col=MAX_HEADER_COLUMNS, values_only=True))
-        for row in rows:
-            for index, value in enumerate(row, start=1):
-                name = spec.by_key.get(header_key(value)) if isinstance(value, str) else None
-                if name and name not in found:
-                    found[name] = index
+        header = next(iter(sheet.data.iter_rows()), []) if sheet.first_row == 0 and sheet.scan.last_row else []
+        for index, value in enumerate(header, start=sheet.first_column + 1):
+            if index > MAX_HEADER_COLUMNS:
+                break
+            name = spec.by_key.get(header_key(value)) if isinstance(value, str) else None
+            if name and name not in found:
+                found[name] = index
         missing = [c.header for c in spec.columns if c.header_required and c.field not in found]
         if missing:
             raise Refused(msg.missing_headers(title, missing), title)
         return ColumnMap(title, spec, found)
 
     def check_size(self, title: str) -> None:
-        """Refuse a sheet whose dimension declares too many rows, before reading any."""
-        declared = self._sheet(self._values, title).max_row
-        if declared is not None and declared - 1 > MAX_ROWS:
-            raise Refused(msg.too_many_rows(title, MAX_ROWS, declared - 1), title)
+        """Refuse a sheet with a value beyond row ``MAX_ROWS + 1`` (or too wide), before reading any row."""
+        self._scan(title, Deadline(read_seconds(), title))
+
+    def data_rows(self, title: str) -> int:
+        """At most how many data rows the sheet holds (its last row with a value, less the header)."""
+        return max(self._scan(title, Deadline(read_seconds(), title)).last_row - 1, 0)
 
     def rows(self, columns: ColumnMap, progress: Callable[[str], None] | None = None) -> Iterator[RawRow]:
-        """The non-blank data rows (from row 2) with their cells by field."""
-        ws = self._sheet(self._values, columns.sheet)
-        ws.reset_dimensions()  # a wrong <dimension> must not hide rows
-        cells = _guard(lambda: ws.iter_rows(min_row=2, max_col=columns.last))
-        formulas = self._formula_rows(columns) if self._has_formulas(ws) else None
-        fields = [(name, index - 1, columns.spec.column(name).percent) for name, index in columns.columns.items()]
+        """The non-blank data rows (from row 2) with their cells by field.
+
+        Refused when the sheet (its scan and parse included) is not read within
+        ``IMPORT_READ_SECONDS``; the time the caller spends on each row is not counted.
+        """
+        title = columns.sheet
+        cached = self._sheets.get(title)
+        deadline = Deadline(read_seconds(), title, spent=cached.seconds if cached else 0.0)
+        sheet = cached or self._sheet(title, deadline)
+        fields = [(name, index - 1 - sheet.first_column, index, columns.spec.column(name).percent)
+                  for name, index in columns.columns.items()]
+        marks = self._marks(sheet, columns, deadline)
         count = 0
-        for number, row in enumerate(cells, start=2):
-            formula_row = next(formulas, ()) if formulas is not None else ()
-            raw = _raw_row(number, row, formula_row, fields)
+        for number, row in enumerate(_guard(sheet.data.iter_rows, title), start=sheet.first_row + 1):
+            deadline.check()
+            if number < 2:
+                continue
+            raw = _raw_row(number, row, marks.at(number) if marks else {}, fields)
             if raw is None:
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise Refused(msg.too_many_rows(columns.sheet, MAX_ROWS), columns.sheet)
+                raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
             if progress and count % PROGRESS_EVERY == 0:
-                progress(f"{columns.sheet}: {count} rows read")
+                progress(f"{title}: {count} rows read")
+            deadline.pause()
             yield raw
+            deadline.resume()
+        self._sheets.pop(title, None)
 
-    def _has_formulas(self, ws: Any) -> bool:
-        """Whether the sheet's XML holds any <f> element: a cheap scan, no parsing."""
-        path = getattr(ws, "_worksheet_path", None)
-        if path is None:
-            return True
-        try:
-            with zipfile.ZipFile(self._source.open()) as archive, archive.open(path) as stream:
-                tail = b""
-                while chunk := stream.read(1 << 20):
-                    if _FORMULA_TAG.search(tail + chunk):
-                        return True
-                    tail = chunk[-32:]
-        except (KeyError, zipfile.BadZipFile, OSError):
-            return True
-        return False
-
-    def _formula_rows(self, columns: ColumnMap) -> Iterator[tuple[Any, ...]]:
-        if self._formulas is None:
-            self._formulas = self._load(data_only=False)
-        ws = self._sheet(self._formulas, columns.sheet)
-        ws.reset_dimensions()
-        return _guard(lambda: ws.iter_rows(min_row=2, max_col=columns.last, values_only=True))
+    def _marks(self, sheet: _Sheet, columns: ColumnMap, deadline: Deadline) -> _Marks | None:
+        percent = self._percent if any(columns.spec.column(n).percent for n in columns.columns) else frozenset()
+        if not (sheet.scan.formulas or sheet.scan.errors or percent):
+            return None
+        return _Marks(cell_marks(self._archive, sheet.scan.path, percent, deadline, columns.sheet,
+                                 sheet.scan.refs))
 
 
-def _raw_row(number: int, row: tuple[Any, ...], formula_row: tuple[Any, ...],
-             fields: list[tuple[str, int, bool]]) -> RawRow | None:
+class _Marks:
+    """The marks of ``cell_marks`` for one row after another."""
+
+    def __init__(self, marks: Iterator[tuple[int, int, str]]):
+        self._marks = marks
+        self._next = next(marks, None)
+
+    def at(self, row: int) -> dict[int, str]:
+        found: dict[int, str] = {}
+        while self._next is not None and self._next[0] <= row:
+            if self._next[0] == row:
+                found[self._next[1]] = self._next[2]
+            self._next = next(self._marks, None)
+        return found
+
+
+def _open(source: str | IO[bytes]) -> Any:
+    if isinstance(source, str):
+        return python_calamine.CalamineWorkbook.from_path(source)
+    return python_calamine.CalamineWorkbook.from_filelike(source)
+
+
+def _raw_row(number: int, row: list[Any], marks: dict[int, str],
+             fields: list[tuple[str, int, int, bool]]) -> RawRow | None:
     values: dict[str, Any] = {}
     bad: dict[str, str] = {}
-    blank = True
-    for name, index, percent in fields:
-        cell = row[index] if index < len(row) else None
-        value = getattr(cell, "value", None)
-        if value is None:
-            formula = formula_row[index] if index < len(formula_row) else None
-            if formula is not None:
-                bad[name] = msg.FORMULA_WITHOUT_VALUE
-                blank = False
+    for name, index, column, percent in fields:
+        value = row[index] if 0 <= index < len(row) else None
+        mark = marks.get(column)
+        if mark == "f":
+            bad[name] = msg.FORMULA_WITHOUT_VALUE
+            continue
+        if mark and mark.startswith("#"):
+            bad[name] = msg.formula_error(mark)
             continue
         if isinstance(value, str):
             if value.strip() in ERROR_CODES:
                 bad[name] = msg.formula_error(value.strip())
-                blank = False
                 continue
             if not value.strip():
                 continue
-        if percent and isinstance(value, int | float) and "%" in str(getattr(cell, "number_format", "")):
-            value = Decimal(repr(value)) * 100
+        elif value is None:
+            continue
+        elif isinstance(value, float):
+            if not math.isfinite(value):  # NaN or infinity, which no spreadsheet program writes: read as text
+                value = repr(value)
+            elif percent and mark == "%":
+                value = Decimal(repr(value)) * 100
+            elif value.is_integer():
+                value = int(value)
         values[name] = value
-        blank = False
-    return None if blank else RawRow(number, values, bad)
+    return RawRow(number, values, bad) if values or bad else None
+
+
+def _calamine(make: Callable[[], Any], sheet: str = "") -> Any:
+    """Call the reader, turning any parser failure into one refusal."""
+    try:
+        return make()
+    except Refused:
+        raise
+    except Exception as error:  # a damaged or hostile file: refused, never a traceback
+        raise Refused(msg.unreadable_file(_reason(error)), sheet) from None
 
 
 def _reason(error: BaseException) -> str:
-    """The name of the error at the root of a chain (openpyxl wraps parser errors in ValueError)."""
+    """The name of the error at the root of a chain."""
     while error.__cause__ is not None:
         error = error.__cause__
     return type(error).__name__
 
 
-def _guard(make: Callable[[], Iterator[Any]]) -> Iterator[Any]:
-    """Iterate, turning any parser failure into one refusal."""
+def _guard(make: Callable[[], Iterator[Any]], sheet: str = "") -> Iterator[Any]:
+    """Iterate, turning any reader failure into one refusal."""
     try:
         yield from make()
     except Refused:
         raise
     except Exception as error:  # a damaged or hostile sheet: refused, never a traceback
-        raise Refused(msg.unreadable_file(_reason(error))) from None
+        raise Refused(msg.unreadable_file(_reason(error)), sheet) from None
