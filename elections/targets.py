@@ -231,7 +231,7 @@ class TargetGrid(Grid):
             province=self.place.province, term=self.term).filter(
             Q(district__isnull=True, commune__isnull=True) | self.place.unit_q())
         if lock:
-            targets = targets.select_for_update()
+            targets = targets.select_for_update(of=("self",))
         self.stored = {(_unit_key(t.district_id, t.commune_id), t.metric, _cell(t.special_area_only)): t
                        for t in targets}
 
@@ -351,7 +351,7 @@ class AdmissionGrid(Grid):
     def load(self, lock: bool = False) -> None:
         rows = AdmissionTarget.objects.restrict(self.place.request.user).filter(self.place.unit_q(), year=self.year)
         if lock:
-            rows = rows.select_for_update()
+            rows = rows.select_for_update(of=("self",))  # never the outer-joined units of the ordering
         self.stored = {_unit_key(t.district_id, t.commune_id): t for t in rows}
 
     def recent(self) -> list[dict[str, Any]]:
