@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyMember, Province
@@ -364,6 +365,7 @@ def sort_choices(current: str = "") -> list[tuple[str, str]]:
     return choices
 
 
+@require_safe  # a page to read: a POST (nothing here takes one) is 405
 def dashboard(request: HttpRequest) -> HttpResponse:
     """A province's dashboard; for central staff and administrators without ``?province=``, the country's
     (``dashboard_national``)."""

@@ -7,6 +7,7 @@ from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cadre_tracker.generic import save_form, scoped_object_or_404
 from hamlets.models import Hamlet, PartyCell, PartyMember
@@ -93,6 +94,7 @@ def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
     return _form_page(request, form, _("Kết nạp đảng viên, %(hamlet)s") % {"hamlet": hamlet_obj.name}, hamlet_obj)
 
 
+@require_safe  # a download: a POST is 405
 def report_download(request: HttpRequest) -> HttpResponse:
     """The report of what the dashboard shows: the meeting report for its term, date, province and layout
     (``?units=2025``), in the user's scope; the national report with ``?national=1`` (central staff and
