@@ -11,9 +11,9 @@ the sum of its districts' (earlier layout) or communes' (2025 layout)
 annual targets.
 
 A fixed number of queries, whatever the number of provinces and hamlets:
-the provinces, the figures by province and in total (each twice: all
-hamlets, special-area hamlets), the targets, the admissions (two) and the
-weekly progress (two).
+the provinces, the figures by province (all hamlets, special-area hamlets:
+the totals are their sums, ``add_up``), the targets, the admissions (two)
+and the weekly progress (two).
 """
 
 from __future__ import annotations
@@ -42,16 +42,17 @@ from .dashboard import (
     RATIO_CODES,
     SHORT_LABELS,
     TITLE,
+    ZERO,
     Dashboard,
     Row,
     province_choices,
     sort_choices,
 )
-from .figures import FIGURES_BY_CODE, AdmissionRow, Figures
+from .figures import FIGURES_BY_CODE, AdmissionRow, Figures, Ratio
 from .layout import NEW, choose_layout
 from .models import AdmissionTarget, TargetTable, Term
 from .period import Period
-from .reports.national import NO_TARGETS, ProvinceUnit, national_provinces, province_target_tables
+from .reports.national import NO_TARGETS, ProvinceUnit, add_up, national_provinces, province_target_tables
 
 WHOLE_COUNTRY = gettext_lazy("Toàn quốc")
 
@@ -115,10 +116,22 @@ class NationalDashboard(Dashboard):
         return urlencode({"province": self._by_pk[unit_id].key}), ""
 
     @cached_property
+    def _figures(self) -> tuple[dict[int, dict[str, Ratio]], dict[int, dict[str, Ratio]]]:
+        """The figures by province, of all hamlets and of the special-area ones (two queries)."""
+        return (Figures(self.hamlets, self.term, self.as_of).by(self.level),
+                Figures(self.hamlets, self.term, self.as_of, special_only=True).by(self.level, RATIO_CODES))
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        by_unit, special = self._figures
+        return [self._row(pk, name, by_unit.get(pk, ZERO), special.get(pk, {})) for pk, name in self.units]
+
+    @cached_property
     def total(self) -> Row:
-        totals = Figures(self.hamlets, self.term, self.as_of).total()
-        special = Figures(self.hamlets, self.term, self.as_of, special_only=True).total(RATIO_CODES)
-        return self._row(None, str(WHOLE_COUNTRY), totals, special, total=True)
+        """The country: the sums of every province's counts (of every group the database returned)."""
+        by_unit, special = self._figures
+        return self._row(None, str(WHOLE_COUNTRY), add_up(by_unit.values(), (*RATIO_CODES, *COUNT_CODES)),
+                         add_up(special.values(), RATIO_CODES), total=True)
 
     @cached_property
     def admissions(self) -> list[AdmissionRow]:

@@ -22,8 +22,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from elections.figures import Figures
 from elections.models import ChiefElection, Metric, Target, Term
 from elections.reports import NationalReport, NationalScopeRequired
+from elections.reports.meeting import CODES
 from elections.reports.national import QUERIES, QUERIES_2025
 from hamlets.models import Commune, District, Hamlet, Province, UnitList
 from hamlets.scoping import FULL_SCOPE, Scope
@@ -204,6 +206,10 @@ def test_from_1_july_2025_the_2025_provinces_and_their_communes(term, country):
     assert communes[-2]["Target: Chiefs who are Party members %"] == 0.8
     assert_totals(communes)
     assert communes[-1] == {**rows[-1], "Commune": None}  # the same total on both sheets
+    # the total (added up from the communes' counts) is what the database counts for the whole country
+    whole = Figures(Hamlet.objects.all(), term, LATER).total(CODES)
+    assert (rows[-1]["Hamlets"], rows[-1]["Chiefs who are Party members"], rows[-1]["Cells at risk (3-4 members)"]) \
+        == (whole["elections"].denominator, whole["chief_members"].numerator, whole["cells_at_risk"].numerator)
     assert_report_rules(workbook)
 
 
