@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyMember, Province
@@ -148,6 +149,8 @@ UNPLACED_LABEL = gettext_lazy("Chưa xếp vào xã mới")
 class Dashboard:
     """One province (or, earlier layout, one district of it) for one term and date, in one layout."""
 
+    row_class: type[Row] = Row
+
     def __init__(self, scope: Scope, province: Province, district: District | None, term: Term, as_of: dt.date,
                  layout: str = EARLIER):
         self.scope, self.province, self.term, self.as_of, self.layout = scope, province, term, as_of, layout
@@ -197,7 +200,7 @@ class Dashboard:
         measures = {code: Measure(ratios[code], self._target(code, unit)) for code in RATIO_CODES}
         specials = {code: Measure(special.get(code, Ratio(0, 0)), self._target(code, unit, True))
                     for code in RATIO_CODES}
-        row = Row(unit_id, name, ratios, measures, specials, total, unplaced)
+        row = self.row_class(unit_id, name, ratios, measures, specials, total, unplaced)
         if not total:
             row.drill, row.hamlet_filter = self._links(unit_id)
         elif self.district:  # the district shown stays selected on the hamlet list
@@ -314,6 +317,18 @@ def scoped_province(request: HttpRequest, scope: Scope) -> Province | None:
         or provinces.order_by("code").first()
 
 
+def province_choices(scope: Scope, shown: Province | None = None) -> list[Province]:
+    """The provinces the selector offers those who see the country: the (2025) provinces with hamlets, and
+    the province shown (an earlier province that merged, or one without hamlets yet)."""
+    if not scope.sees_all:
+        return []
+    provinces = list(provinces_with_hamlets(scope).order_by("code"))
+    provinces = provinces if shown is None or shown in provinces else [shown, *provinces]
+    for province in provinces:
+        province.key = province_key(province)  # type: ignore[attr-defined]  # what the option submits
+    return provinces
+
+
 def _district(request: HttpRequest, scope: Scope, province: Province) -> District | None:
     if scope.is_district:
         return District.objects.get(pk=scope.district_id)
@@ -350,9 +365,16 @@ def sort_choices(current: str = "") -> list[tuple[str, str]]:
     return choices
 
 
+@require_safe  # a page to read: a POST (nothing here takes one) is 405
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """A province's dashboard; for central staff and administrators without ``?province=``, the country's
+    (``dashboard_national``)."""
     scope = Scope.of(request.user)
     period = Period.from_query(request.GET)
+    if scope.sees_all and not request.GET.get("province", "").strip():
+        from .dashboard_national import national_dashboard
+
+        return national_dashboard(request, scope, period)
     province = scoped_province(request, scope)
     context: dict[str, Any] = {"nav": "dashboard", "title": TITLE, "period": period, "terms": Term.objects.all(),
                                "province": province, "scope": scope}
@@ -371,8 +393,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, short_labels=SHORT_LABELS,
         sort_choices=sort_choices(sort), charts=board.charts(rows),
         admissions=board.admissions, unit_names=board.unit_names(), province_key=key,
-        province_query=period.query(province=key), here=period.query(**own, q=query),
-        provinces=provinces_with_hamlets(scope).order_by("code") if scope.everything else [],
+        province_query=period.query(province=key), report_query=period.query(province=key),
+        here=period.query(**own, q=query),
+        provinces=province_choices(scope, province),
         merged_into=province.successor if province.successor_id else None,
         can_regroup=not scope.is_board and period.as_of < NEW_LIST_FROM,
         unit_word=_("Xã") if board.is_new or district else _("Huyện"),

@@ -99,6 +99,16 @@ def province_key(province: Province) -> str:
     return province.name
 
 
+def provinces_of_layout(scope: Scope, layout: str) -> QuerySet[Province]:
+    """The provinces the national view lists, in scope: the earlier list's (63) in the earlier layout, the
+    2025 list's (34) in the 2025 layout, where an earlier province whose 2025 province is not loaded
+    stands for itself (as ``Province.current`` does)."""
+    provinces = Province.objects.restrict(scope)
+    if layout == NEW:
+        return provinces.filter(Q(unit_list=NEW) | Q(unit_list=EARLIER, successor__isnull=True))
+    return provinces.earlier()
+
+
 def provinces_with_hamlets(scope: Scope) -> QuerySet[Province]:
     """The (2025) provinces holding hamlets the scope sees."""
     return Province.objects.filter(pk__in=Hamlet.objects.restrict(scope).order_by().values("province_id"))

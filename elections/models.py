@@ -222,7 +222,7 @@ class TargetQuerySet(ScopedQuerySet):
     def restrict(self, user: Any) -> TargetQuerySet:
         """A board sees its province's targets and its own district's or commune's."""
         scope = Scope.of_any(user)
-        if scope.everything:
+        if scope.sees_all:
             return self
         if scope.is_district:
             return self.filter(Q(district__isnull=True, commune__isnull=True, province_id=scope.province_id)
@@ -304,7 +304,7 @@ class Target(models.Model):
 class AdmissionTargetQuerySet(ScopedQuerySet):
     def restrict(self, user: Any) -> AdmissionTargetQuerySet:
         scope = Scope.of_any(user)
-        if scope.everything:
+        if scope.sees_all:
             return self
         if scope.is_district:
             return self.filter(district_id=scope.district_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cadre_tracker.generic import save_form, scoped_object_or_404
 from hamlets.models import Hamlet, PartyCell, PartyMember
@@ -92,14 +94,17 @@ def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
     return _form_page(request, form, _("Kết nạp đảng viên, %(hamlet)s") % {"hamlet": hamlet_obj.name}, hamlet_obj)
 
 
+@require_safe  # a download: a POST is 405
 def report_download(request: HttpRequest) -> HttpResponse:
-    """The meeting report for the dashboard's term, date, province and layout (``?units=2025``), in the
-    user's scope."""
+    """The report of what the dashboard shows: the meeting report for its term, date, province and layout
+    (``?units=2025``), in the user's scope; the national report with ``?national=1`` (central staff and
+    administrators only, anyone else gets 403), or for them when no ``?province=`` is asked for."""
     from hamlets.scoping import Scope
 
     from .dashboard import scoped_province
     from .layout import parse_units
     from .period import Period
+    from .reports import NationalReport, Report
     from .reports.registry import XLSX_CONTENT_TYPE, get_report
 
     try:
@@ -108,10 +113,18 @@ def report_download(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     period = Period.from_query(request.GET)
     scope = Scope.of(request.user)
-    province = scoped_province(request, scope)
-    if province is None or period.term is None:
-        raise Http404(_("Chọn tỉnh và nhiệm kỳ để tải báo cáo."))
-    report = get_report("meeting")(province, period.term, period.as_of, scope=scope, units=units)
+    report: Report
+    if request.GET.get("national") or (scope.sees_all and not request.GET.get("province", "").strip()):
+        if not scope.sees_all:
+            raise PermissionDenied(_("Báo cáo toàn quốc chỉ dành cho cán bộ trung ương và quản trị viên."))
+        if period.term is None:
+            raise Http404(_("Chọn nhiệm kỳ để tải báo cáo."))
+        report = NationalReport(period.term, period.as_of, scope=scope, units=units)
+    else:
+        province = scoped_province(request, scope)
+        if province is None or period.term is None:
+            raise Http404(_("Chọn tỉnh và nhiệm kỳ để tải báo cáo."))
+        report = get_report("meeting")(province, period.term, period.as_of, scope=scope, units=units)
     response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
     report.write_xlsx(response)
     response["Content-Disposition"] = f'attachment; filename="{report.filename()}"'

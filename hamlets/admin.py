@@ -216,8 +216,12 @@ class PartyMemberAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
 
 
 class UserScopeInline(admin.StackedInline):
+    """A user's scope: a province (staff), a district or commune (boards), or the whole country (central
+    staff, read-only: ``national`` with no unit; ``UserScope.clean`` says what is wrong)."""
+
     model = UserScope
     can_delete = False
+    fields = ("national", "province", "district", "commune", "editor")
     autocomplete_fields = ("province", "district", "commune")
 
 
@@ -226,13 +230,17 @@ class RoleFilter(admin.SimpleListFilter):
     parameter_name = "role"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("province", _("cán bộ tỉnh")), ("district", _("ban tổ chức huyện")),
-                ("commune", _("đảng ủy xã, phường")), ("none", _("chưa có phạm vi"))]
+        return [("national", _("cán bộ trung ương")), ("province", _("cán bộ tỉnh")),
+                ("district", _("ban tổ chức huyện")), ("commune", _("đảng ủy xã, phường")),
+                ("none", _("chưa có phạm vi"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         match self.value():
+            case "national":
+                return queryset.filter(scope__national=True)
             case "province":
-                return queryset.filter(scope__isnull=False, scope__district__isnull=True, scope__commune__isnull=True)
+                return queryset.filter(scope__national=False, scope__district__isnull=True,
+                                       scope__commune__isnull=True)
             case "district":
                 return queryset.filter(scope__district__isnull=False)
             case "commune":
@@ -257,6 +265,8 @@ class ScopedUserAdmin(UserAdmin):
         scope = getattr(obj, "scope", None)
         if scope is None:
             return ""
+        if scope.national:
+            return str(_("Toàn quốc (cán bộ trung ương)"))
         unit = scope.commune or scope.district
         return f"{unit.name}, {scope.province.name}" if unit else scope.province.name
 

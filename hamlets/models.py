@@ -88,7 +88,7 @@ class OfficialUnit(NamedUnit):
 class ProvinceQuerySet(ScopedQuerySet):
     def restrict(self, user: Any) -> ProvinceQuerySet:
         scope = Scope.of_any(user)
-        if scope.everything:
+        if scope.sees_all:
             return self
         if scope.province_id is None:
             return self.none()
@@ -104,7 +104,7 @@ class ProvinceQuerySet(ScopedQuerySet):
 class DistrictQuerySet(ScopedQuerySet):
     def restrict(self, user: Any) -> DistrictQuerySet:
         scope = Scope.of_any(user)
-        if scope.everything:
+        if scope.sees_all:
             return self
         if scope.district_id is not None:
             return self.filter(pk=scope.district_id)
@@ -118,7 +118,7 @@ class DistrictQuerySet(ScopedQuerySet):
 class CommuneQuerySet(ScopedQuerySet):
     def restrict(self, user: Any) -> CommuneQuerySet:
         scope = Scope.of_any(user)
-        if scope.everything:
+        if scope.sees_all:
             return self
         if scope.district_id is not None:
             return self.filter(district_id=scope.district_id)
@@ -480,28 +480,43 @@ class UserScope(models.Model):
 
     A district board member has a district of the earlier list; a commune
     Party committee member a commune of the 2025 list; provincial staff a
-    2025 province only. ``province`` is always the 2025 province. ``editor``
-    lets provincial staff change the results; boards always may, in their
-    own district or commune.
+    2025 province only; central staff (``national``, the Central Organization
+    Commission) no unit at all: they see the whole country and change
+    nothing. ``province`` is always the 2025 province (derived from the
+    district or commune where one is given). ``editor`` lets provincial staff
+    change the results; boards always may, in their own district or commune.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope",
                                 verbose_name=_("người dùng"))
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True,
+                                 verbose_name=_("tỉnh"))
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
                                  verbose_name=_("huyện"))
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True,
                                 verbose_name=_("xã, phường (từ 01/07/2025)"),
                                 limit_choices_to={"unit_list": UnitList.NEW})
     editor = models.BooleanField(_("được sửa kết quả của các huyện, xã"), default=False)
+    national = models.BooleanField(_("cán bộ trung ương (xem cả nước, không sửa)"), default=False,
+                                   help_text=_("Ban Tổ chức Trung ương: xem số liệu của mọi tỉnh, không được "
+                                               "sửa gì; không chọn tỉnh, huyện, xã."))
 
     class Meta:
         verbose_name = _("phạm vi người dùng")
         verbose_name_plural = _("phạm vi người dùng")
-        constraints = [models.CheckConstraint(condition=Q(district__isnull=True) | Q(commune__isnull=True),
-                                              name="userscope_district_or_commune")]
+        constraints = [
+            models.CheckConstraint(condition=Q(district__isnull=True) | Q(commune__isnull=True),
+                                   name="userscope_district_or_commune"),
+            # central staff have no unit and no editor right; everyone else has a (2025) province
+            models.CheckConstraint(condition=Q(national=True, province__isnull=True, district__isnull=True,
+                                               commune__isnull=True, editor=False)
+                                   | Q(national=False, province__isnull=False),
+                                   name="userscope_national_or_province"),
+        ]
 
     def __str__(self) -> str:
+        if self.national:
+            return f"{self.user}: {_('toàn quốc')}"
         return f"{self.user}: {self.commune or self.district or self.province}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -511,6 +526,14 @@ class UserScope(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        if self.national:
+            if self.province_id or self.district_id or self.commune_id or self.editor:
+                raise ValidationError({"national": _("Cán bộ trung ương xem cả nước và không sửa gì: bỏ chọn tỉnh, "
+                                                     "huyện, xã và quyền sửa kết quả.")})
+            return
+        if not (self.province_id or self.district_id or self.commune_id):
+            raise ValidationError({"province": _("Chọn tỉnh (cán bộ tỉnh), huyện hoặc xã (ban tổ chức, đảng ủy), "
+                                                 "hoặc đánh dấu cán bộ trung ương.")})
         if self.district_id and self.commune_id:
             raise ValidationError({"commune": _("Chọn huyện hoặc xã, không chọn cả hai.")})
         if self.commune_id and not self.commune.is_new:

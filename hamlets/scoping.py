@@ -6,6 +6,8 @@ the hamlet (``""`` for hamlets themselves). ``restrict(user)`` then keeps
 only the rows of the user's scope:
 
 * an administrator (or the command line, ``FULL_SCOPE``): everything;
+* central staff (``national``, the Central Organization Commission): every
+  hamlet of the country, read-only (no right to change anything);
 * provincial staff: the hamlets of their 2025 province (which holds the
   earlier provinces merged into it), placed or not;
 * a district board (earlier list): the hamlets whose earlier commune lies in
@@ -36,6 +38,13 @@ class Scope:
     district_id: int | None = None  # a district board (earlier list)
     commune_id: int | None = None  # a commune Party committee (2025 list)
     editor: bool = False  # provincial staff who may change results (boards always may, in their unit)
+    national: bool = False  # central staff: see the whole country, change nothing
+
+    @property
+    def sees_all(self) -> bool:
+        """Sees every hamlet and unit of the country, and the national view: an administrator, the command
+        line, central staff."""
+        return self.everything or self.national
 
     @property
     def is_district(self) -> bool:
@@ -55,25 +64,27 @@ class Scope:
 
     @property
     def nothing(self) -> bool:
-        return not (self.everything or self.province_id or self.district_id or self.commune_id)
+        return not (self.sees_all or self.province_id or self.district_id or self.commune_id)
 
     @property
     def can_edit_results(self) -> bool:
+        if self.national:  # central staff change nothing, whatever else the row says
+            return False
         return self.everything or self.is_board or (self.is_province and self.editor)
 
     @property
     def can_set_targets(self) -> bool:
-        return self.everything or self.is_province
+        return not self.national and (self.everything or self.is_province)
 
     @property
     def can_place_any(self) -> bool:
         """May place or re-place any hamlet of the scope (commune boards place into their own commune only)."""
-        return self.everything or self.is_province
+        return not self.national and (self.everything or self.is_province)
 
     def hamlet_q(self, hamlet_path: str = "") -> Q:
         """A filter for rows reached from the hamlet by ``hamlet_path`` (``""``: hamlets)."""
         prefix = f"{hamlet_path}__" if hamlet_path else ""
-        if self.everything:
+        if self.sees_all:
             return Q()
         if self.district_id is not None:
             return Q(**{f"{prefix}commune__district_id": self.district_id})
@@ -86,7 +97,7 @@ class Scope:
     def covers(self, *, district_id: int | None, new_commune_id: int | None, province_id: int | None) -> bool:
         """``hamlet_q`` for one hamlet held in memory, by its earlier commune's district, its 2025 commune
         and its 2025 province (an import checks a hamlet as the row will leave it)."""
-        if self.everything:
+        if self.sees_all:
             return True
         if self.district_id is not None:
             return district_id == self.district_id
@@ -111,7 +122,10 @@ class Scope:
             return cached
         from .models import UserScope
 
-        row = UserScope.objects.filter(user=user).values("province_id", "district_id", "commune_id", "editor").first()
+        row = UserScope.objects.filter(user=user).values("province_id", "district_id", "commune_id", "editor",
+                                                         "national").first()
+        if row and row["national"]:  # central staff: the whole country, whatever else the row says
+            row = {"national": True}
         scope = cls(**row) if row else cls()
         user._cadre_scope = scope  # type: ignore[union-attr]
         return scope

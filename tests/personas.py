@@ -5,7 +5,8 @@ each with a hamlet holding a cell, a congress, an election and an admission,
 and these users: ``board`` and ``colleague`` (district board, same district),
 ``neighbour`` (district board, other district, same province), ``staff``
 (provincial staff, read-only), ``editor`` (provincial staff with the editor
-right), ``outsider`` (provincial staff of the other province) and ``admin``.
+right), ``outsider`` (provincial staff of the other province), ``national``
+(central staff: every province, read-only) and ``admin``.
 
 It also builds a 2025 province world (``build_new_world``): Tỉnh Hà Tĩnh of
 the 2025 list, into which the earlier Tỉnh Hà Tĩnh merged, with the earlier
@@ -50,9 +51,12 @@ PASSWORD = "Xóm-3-mật-khẩu-dài"
 
 
 def make_user(name: str, *, province: Province | None = None, district: District | None = None,
-              commune: Commune | None = None, editor: bool = False, superuser: bool = False) -> User:
+              commune: Commune | None = None, editor: bool = False, superuser: bool = False,
+              national: bool = False) -> User:
     user = User.objects.create_user(name, password=PASSWORD, is_superuser=superuser, is_staff=superuser)
-    if province or district or commune:
+    if national:  # central staff: no unit
+        UserScope.objects.create(user=user, national=True)
+    elif province or district or commune:
         unit = district or commune
         UserScope.objects.create(user=user, province=unit.province if unit else province, district=district,
                                  commune=commune, editor=editor)
@@ -108,6 +112,7 @@ def build_world(term: Term) -> World:
         "staff": make_user("staff", province=home),
         "editor": make_user("editor", province=home, editor=True),
         "outsider": make_user("outsider", province=away),
+        "national": make_user("national", national=True),
         "admin": make_user("admin", superuser=True),
     }
     build_new_world(world)

@@ -135,9 +135,16 @@ def test_bad_period_falls_back_with_a_message(nghe_an, province):
 
 
 def test_report_without_province_is_the_province_the_dashboard_shows(nghe_an, province):
+    staff = client_for(make_user("tinh", province=nghe_an))
+    assert staff.get("/", PERIOD).context["province"] == nghe_an
+    response = staff.get("/report.xlsx", PERIOD)
+    assert response.status_code == 200 and f"-{nghe_an.code}-" in response["Content-Disposition"]
+    # an administrator lands on the country (tests/test_national_dashboard.py), and so does the report
     admin = client_for(make_user("root", superuser=True))
-    assert admin.get("/", PERIOD).context["province"] == nghe_an
+    assert admin.get("/", PERIOD).context["national"] is True
     response = admin.get("/report.xlsx", PERIOD)
+    assert response.status_code == 200 and 'filename="national-' in response["Content-Disposition"]
+    response = admin.get("/report.xlsx", {**PERIOD, "province": nghe_an.code})
     assert response.status_code == 200 and f"-{nghe_an.code}-" in response["Content-Disposition"]
 
 

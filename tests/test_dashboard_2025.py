@@ -158,12 +158,16 @@ def test_a_province_in_the_url_is_a_2025_province(lao_cai):
     assert admin.get("/report.xlsx", {**EARLY, "province": "Yên Bái"}).status_code == 200
 
 
-def test_administrator_lands_on_the_2025_province(lao_cai):
+def test_administrator_lands_on_the_country_then_the_2025_province(lao_cai):
     from tests.personas import make_user
 
-    page = client_for(make_user("root", superuser=True)).get("/", LATER)
-    assert page.context["province"] == lao_cai.province
+    client = client_for(make_user("root", superuser=True))
+    page = client.get("/", LATER)
+    assert page.context["national"] and page.context["province"] is None
     assert [p.pk for p in page.context["provinces"]] == [lao_cai.province.pk]
+    drill = page.context["rows"][0].drill
+    page = client.get(f"/?{page.context['province_query']}&{drill}")
+    assert page.context["province"] == lao_cai.province
 
 
 @pytest.mark.parametrize("query", [LATER, EARLY, {**EARLY, "units": "2025"}], ids=["2025", "earlier", "regrouped"])

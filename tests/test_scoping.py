@@ -81,6 +81,15 @@ def test_administrator_sees_everything_and_strangers_nothing(world, model):
     assert districts_seen(model, AnonymousUser()) == set()
 
 
+@pytest.mark.parametrize("model", SCOPED + [District, Commune])
+def test_central_staff_see_every_province_as_an_administrator_does(world, model):
+    central = make_user("central", national=True)
+    assert districts_seen(model, central) == districts_seen(model, make_user("root", superuser=True))
+    assert len(districts_seen(model, central)) == 3
+    assert Target.objects.restrict(central).count() == Target.objects.count() == 4
+    assert set(Province.objects.restrict(central)) == {world["home"], world["away"]}
+
+
 def test_targets_district_board_sees_province_wide_and_its_own(world):
     user = make_user("board", district=world["mine"])
     seen = {(t.province_id, t.district_id) for t in Target.objects.restrict(user)}
@@ -96,6 +105,9 @@ def test_scope_rights():
     assert Scope(province_id=1, editor=True).can_edit_results
     assert Scope(province_id=1).can_set_targets and not Scope(district_id=1, province_id=1).can_set_targets
     assert Scope().nothing and not Scope().can_edit_results
+    central = Scope(national=True)
+    assert not central.nothing and central.sees_all and central.hamlet_q("hamlet") == Scope(everything=True).hamlet_q()
+    assert not (central.can_edit_results or central.can_set_targets or central.can_place_any)
 
 
 # --- commune Party committees (2025 list) ----------------------------------------------------------

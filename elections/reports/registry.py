@@ -34,10 +34,11 @@ class Report(ABC):
     content_type: ClassVar[str] = XLSX_CONTENT_TYPE
     extension: ClassVar[str] = ".xlsx"
 
-    def __init__(self, province: Province, term: Term, as_of: dt.date, scope: Scope | Any = FULL_SCOPE,
+    def __init__(self, province: Province | None, term: Term, as_of: dt.date, scope: Scope | Any = FULL_SCOPE,
                  units: str | None = None):
-        """``scope``: a ``Scope``, or a user (``Scope.of(user)``, as ``restrict(user)`` takes either);
-        ``units``: ``"2025"`` for the 2025 layout whatever the date (``elections.layout``)."""
+        """``province``: None for a report of the whole country; ``scope``: a ``Scope``, or a user
+        (``Scope.of(user)``, as ``restrict(user)`` takes either); ``units``: ``"2025"`` for the 2025 layout
+        whatever the date (``elections.layout``)."""
         self.province = province
         self.term = term
         self.as_of = as_of
@@ -52,7 +53,8 @@ class Report(ABC):
         """An ASCII file name for downloads, e.g. ``meeting-40-2022-2025-2022-07-15.xlsx``
         (``...-units-2025.xlsx`` when the 2025 layout was asked for)."""
         units = f"-units-{self.units}" if self.units else ""
-        return f"{self.code}-{self.province.code}-{self.term.name}-{self.as_of.isoformat()}{units}{self.extension}"
+        province = f"-{self.province.code}" if self.province is not None else ""
+        return f"{self.code}{province}-{self.term.name}-{self.as_of.isoformat()}{units}{self.extension}"
 
 
 class UnknownReport(KeyError):

@@ -1,7 +1,10 @@
-"""Write the meeting report of one province (workbooks.md, sections 2 and 3).
+"""Write the meeting report of one province (workbooks.md, sections 2 and 3), or the national report
+(section 4).
 
     python manage.py export_report --term 2022-2025 --as-of 2022-07-15 \\
         [--province "Nghệ An"] [--units 2025] [--user USERNAME] --out report.xlsx
+    python manage.py export_report --national --term 2025-2027 --as-of 2025-08-01 \\
+        [--units 2025] [--user USERNAME] --out national.xlsx
 
 ``--province`` is a 2025 province (``units.md``): a name, matched like the
 import matches names (NFC, case, tone-mark placement, optional ``Tỉnh`` /
@@ -11,8 +14,10 @@ It may be left out when exactly one (2025) province has hamlets. The as-of
 date decides the layout; ``--units 2025`` gives the 2025 layout for an
 earlier date. ``--user`` writes the report as that user sees the data (a
 district board: its own district, earlier layout; a commune board: its own
-commune, 2025 layout). Every mistake is a ``CommandError`` with one clear
-message.
+commune, 2025 layout). ``--national`` writes the whole country per province
+(and per 2025 commune in the 2025 layout) instead; with ``--user`` only
+central staff and administrators may have it. Every mistake is a
+``CommandError`` with one clear message.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from django.utils import timezone
 
 from elections import layout
 from elections.models import Term
-from elections.reports import MeetingReport, Report
+from elections.reports import MeetingReport, NationalReport, Report
 from hamlets import text
 from hamlets.models import Province
 from hamlets.scoping import FULL_SCOPE, Scope
@@ -106,8 +111,16 @@ def user_scope(username: str | None) -> Scope:
 
 
 def check_scope(scope: Scope, province: Province, username: str | None) -> None:
-    if not (scope.everything or scope.province_id == province.current_id):
+    if not (scope.sees_all or scope.province_id == province.current_id):
         raise CommandError(f"--user: {username!r} may not see {province.name}")
+
+
+def check_national(scope: Scope, username: str | None, province: str | None) -> None:
+    if province:
+        raise CommandError("--national covers every province: give it without --province")
+    if not scope.sees_all:
+        raise CommandError(f"--user: {username!r} may not see the national report (central staff and "
+                           "administrators only)")
 
 
 def check_out(value: str, extension: str) -> Path:
@@ -136,7 +149,8 @@ def write_atomically(report: Report, path: Path) -> None:
 
 
 class Command(BaseCommand):
-    help = "Write the meeting report of one province, term and as-of date as an .xlsx workbook."
+    help = ("Write the meeting report of one province (or, with --national, the national report) for a term "
+            "and as-of date as an .xlsx workbook.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--term", required=True, help="e.g. 2022-2025")
@@ -148,18 +162,31 @@ class Command(BaseCommand):
                                                             "the date (the same hamlets and figures)")
         parser.add_argument("--out", required=True, metavar="PATH", help="the .xlsx file to write")
         parser.add_argument("--user", metavar="USERNAME", help="write the report as this user sees the data")
+        parser.add_argument("--national", action="store_true",
+                            help="the national report: every province (workbooks.md, section 4)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_as_of(options["as_of"])
         units = parse_units(options["units"])
         scope = user_scope(options["user"])
         term = parse_term(options["term"])
+        if options["national"]:
+            self.national(scope, term, as_of, units, options)
+            return
         province = find_province(options["province"]) if options["province"] else only_province(scope)
         check_scope(scope, province, options["user"])
         path = check_out(options["out"], MeetingReport.extension)
         report = MeetingReport(province, term, as_of, scope=scope, units=units)
         write_atomically(report, path)
         self.stdout.write(f"{path}: {province.name}, term {term.name}, as of {as_of.isoformat()}, {summary(report)}")
+
+    def national(self, scope: Scope, term: Term, as_of: dt.date, units: str | None, options: dict[str, Any]) -> None:
+        check_national(scope, options["user"], options["province"])
+        path = check_out(options["out"], NationalReport.extension)
+        report = NationalReport(term, as_of, scope=scope, units=units)
+        write_atomically(report, path)
+        self.stdout.write(f"{path}: whole country, term {term.name}, as of {as_of.isoformat()}, "
+                          f"{national_summary(report)}")
 
 
 def summary(report: MeetingReport) -> str:
@@ -171,4 +198,17 @@ def summary(report: MeetingReport) -> str:
     communes = sum(1 for row in rows if row.commune_id is not None)
     unplaced = sum(row.hamlets for row in rows if row.commune_id is None)
     said = f"{communes} commune{'' if communes == 1 else 's'} of the 2025 list"
+    return said + (f", {unplaced} unplaced hamlet{'' if unplaced == 1 else 's'}" if unplaced else "")
+
+
+def national_summary(report: NationalReport) -> str:
+    """``63 provinces``, or ``34 provinces, 3321 communes of the 2025 list, 12 unplaced hamlets``."""
+    provinces = len(report.provinces)
+    said = f"{provinces} province{'' if provinces == 1 else 's'}"
+    if not report.is_new:
+        return said
+    rows = report.communes_rows(total=False)
+    communes = sum(1 for row in rows if row.commune_id is not None)
+    unplaced = sum(row.hamlets for row in rows if row.commune_id is None)
+    said += f", {communes} commune{'' if communes == 1 else 's'} of the 2025 list"
     return said + (f", {unplaced} unplaced hamlet{'' if unplaced == 1 else 's'}" if unplaced else "")

@@ -3,6 +3,7 @@
     add_account USERNAME --commune NAME [--province NAME]    commune Party committee (2025 list)
     add_account USERNAME --district NAME [--province NAME]   district board member (earlier list)
     add_account USERNAME --province NAME [--editor]           provincial staff
+    add_account USERNAME --national                           central staff (whole country, read-only)
 
 The password comes from ``CT_PASSWORD`` or is asked for; Django's password
 validators apply. Names are matched as in the import (``hamlets.names``:
@@ -13,7 +14,9 @@ A commune is one of the 2025 list, looked up within the 2025 province given
 (a name shared by several provinces needs ``--province``); a district is one
 of the earlier list, by name or code (a name several provinces share, Châu
 Thành, needs ``--province``; two of one 2025 province, the Huyện Châu Thành of
-Bến Tre and of Trà Vinh in Vĩnh Long, need the code).
+Bến Tre and of Trà Vinh in Vĩnh Long, need the code). ``--national`` (the
+Central Organization Commission) takes no unit and no ``--editor``: such an
+account sees every province and changes nothing.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ from hamlets.names import UnitNotFound, find_commune, find_district, find_provin
 
 
 class Command(BaseCommand):
-    help = ("Create or update a commune Party committee (--commune), district board (--district) or "
-            "provincial staff (--province) account.")
+    help = ("Create or update a commune Party committee (--commune), district board (--district), "
+            "provincial staff (--province) or central staff (--national, whole country, read-only) account.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -43,6 +46,8 @@ class Command(BaseCommand):
         parser.add_argument("--commune", metavar="NAME", help="a commune of the 2025 list")
         parser.add_argument("--editor", action="store_true",
                             help="provincial staff may also change the results and place hamlets")
+        parser.add_argument("--national", action="store_true",
+                            help="central staff: see every province, change nothing (no unit, no --editor)")
 
     def password(self, user: User) -> str:
         password = os.environ.get("CT_PASSWORD")
@@ -57,10 +62,18 @@ class Command(BaseCommand):
         return password
 
     def units(self, options: dict[str, Any]) -> tuple[Province | None, District | None, Commune | None]:
+        if options["national"]:
+            if options["province"] or options["district"] or options["commune"] or options["editor"]:
+                raise CommandError("--national (cán bộ trung ương) xem cả nước, không sửa gì: không đi cùng "
+                                   "--province, --district, --commune hay --editor / --national (central staff) "
+                                   "sees the whole country and changes nothing: give it without --province, "
+                                   "--district, --commune or --editor.")
+            return None, None, None
         if not (options["province"] or options["district"] or options["commune"]):
-            raise CommandError("Cần --commune (đảng ủy xã), --district (ban tổ chức huyện) hoặc --province "
-                               "(cán bộ tỉnh) / give --commune (commune Party committee), --district (district "
-                               "board) or --province (provincial staff).")
+            raise CommandError("Cần --commune (đảng ủy xã), --district (ban tổ chức huyện), --province "
+                               "(cán bộ tỉnh) hoặc --national (cán bộ trung ương) / give --commune (commune Party "
+                               "committee), --district (district board), --province (provincial staff) or "
+                               "--national (central staff).")
         if options["district"] and options["commune"]:
             raise CommandError("Chọn --district hoặc --commune, không chọn cả hai / give --district or --commune, "
                                "not both.")
@@ -76,7 +89,8 @@ class Command(BaseCommand):
         province, district, commune = self.units(options)
         if province is not None and (note := merged_note(province)):
             self.stdout.write(note)
-        editor = bool(options["editor"]) and district is None and commune is None
+        national = bool(options["national"])
+        editor = bool(options["editor"]) and district is None and commune is None and not national
         user = User.objects.filter(username=options["username"]).first() or User(username=options["username"])
         user.set_password(self.password(user))
         with transaction.atomic():
@@ -85,9 +99,11 @@ class Command(BaseCommand):
             unit = district or commune
             scope, _created = UserScope.objects.update_or_create(user=user, defaults={
                 "province": unit.province if unit else province, "district": district, "commune": commune,
-                "editor": editor})
+                "editor": editor, "national": national})
         scope.refresh_from_db()
-        if commune:
+        if national:
+            role = "cán bộ trung ương / central staff: toàn quốc, chỉ xem / whole country, read-only"
+        elif commune:
             role = f"đảng ủy xã / commune Party committee: {commune.name}, {scope.province.name}"
         elif district:
             role = f"ban tổ chức huyện / district board: {district.name}, {district.province.name}"

@@ -1,0 +1,137 @@
+"""Benchmark: the national report (workbooks.md, section 4) for the whole country.
+
+    .venv/bin/python benchmarks/report_national.py [--hamlets 100000] [--runs 3]
+
+Sets Django up on a temporary SQLite database (or on ``DATABASE_URL`` when
+it is set: everything is then written inside one transaction that is rolled
+back at the end; on PostgreSQL the new rows are ANALYZEd), migrates, loads
+both official lists of the whole country (63 / 696 / 10,051 and 34 /
+3,321) and spreads ``--hamlets`` hamlets over every earlier commune (with
+their 2022-2025 records; placed in their 2025 commune where the conversion
+table says so, the split communes' hamlets unplaced), with cells,
+congresses, chief elections and targets in bulk. Then exports the national
+report as of 15 July 2022 (63 provinces), as of 1 August 2025 (34
+provinces and the 2025 communes) and as of 15 July 2022 with
+``units=2025``, and prints each export's wall-clock time and number of
+queries (the issue's bound: 5 s for 100,000 hamlets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = ((dt.date(2022, 7, 15), None), (dt.date(2025, 8, 1), None), (dt.date(2022, 7, 15), "2025"))
+
+
+def setup_django(workdir: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_tracker.settings")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/benchmark.sqlite3"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("load_admin_units", stdout=io.StringIO())
+    print(f"both official lists loaded in {time.perf_counter() - started:.1f} s")
+    return os.environ["DATABASE_URL"].split("://", 1)[0]
+
+
+def generate(hamlet_count: int, rng: random.Random) -> dict[str, int]:
+    from elections.models import ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
+    from hamlets.models import Commune, Hamlet, PartyCell, Province, UnitList
+
+    term, _ = Term.objects.get_or_create(start_year=2022, end_year=2025)
+    communes = list(Commune.objects.filter(unit_list=UnitList.EARLIER).order_by("code"))
+    hamlets = []
+    for i in range(hamlet_count):
+        members = rng.choice((0, 1, 2, 3, 4)) if rng.random() < 0.08 else rng.randint(5, 60)
+        hamlet = Hamlet(commune=communes[i % len(communes)], name=f"Xóm {i // len(communes) + 1}", kind="xom",
+                        party_members=members, special_area=rng.random() < 0.3, project01=rng.random() < 0.1)
+        hamlet.fill_keys()
+        hamlets.append(hamlet)
+    Hamlet.settle_all(hamlets)
+    hamlets = Hamlet.objects.bulk_create(hamlets, batch_size=2000)
+    HamletTerm.objects.bulk_create([
+        HamletTerm(hamlet=h, term=term, kind=h.kind, special_area=h.special_area, project01=h.project01,
+                   party_members=h.party_members, party_cell=h.party_members >= 3) for h in hamlets], batch_size=2000)
+    cells = PartyCell.objects.bulk_create([PartyCell(hamlet=h) for h in hamlets if h.party_members >= 3],
+                                          batch_size=2000)
+    day = lambda: dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 300))  # noqa: E731
+    congresses = [Congress(cell=c, term=term, held_on=day(), secretary=f"Bí thư {i}", deputy_secretary=f"Phó {i}")
+                  for i, c in enumerate(cells) if rng.random() < 0.9]
+    Congress.objects.bulk_create(congresses, batch_size=2000)
+    elections = []
+    for i, h in enumerate(hamlets):
+        if rng.random() < 0.93:
+            member = rng.random() < 0.85
+            role = rng.choice((PartyRole.SECRETARY, PartyRole.DEPUTY, PartyRole.DEPUTY, "")) if member else ""
+            elections.append(ChiefElection(hamlet=h, term=term, held_on=day(), chief=f"Trưởng thôn {i}",
+                                           chief_member_since=dt.date(2005, 5, 1) if member else None,
+                                           chief_party_role=role))
+    ChiefElection.objects.bulk_create(elections, batch_size=2000)
+    provinces = list(Province.objects.filter(unit_list=UnitList.NEW))
+    Target.objects.bulk_create([Target(province=p, term=term, metric=Metric.CHIEF_MEMBERS, percent=rng.randint(80, 100))
+                                for p in provinces])
+    unplaced = sum(1 for h in hamlets if h.new_commune_id is None)
+    return {"hamlets": len(hamlets), "unplaced hamlets": unplaced, "cells": len(cells),
+            "congresses": len(congresses), "elections": len(elections)}
+
+
+def export_once(as_of: dt.date, units: str | None) -> tuple[float, int, int]:
+    """(seconds, queries, workbook bytes) of one export."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from elections.models import Term
+    from elections.reports import NationalReport
+
+    term = Term.objects.get(start_year=2022, end_year=2025)
+    buffer = io.BytesIO()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        NationalReport(term, as_of, units=units).write_xlsx(buffer)
+    return time.perf_counter() - started, len(queries.captured_queries), len(buffer.getvalue())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hamlets", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cadre-bench-") as workdir:
+        vendor = setup_django(workdir)
+        from django.db import connection, transaction
+
+        with transaction.atomic():
+            started = time.perf_counter()
+            sizes = generate(args.hamlets, random.Random(11))
+            print(f"database: {vendor}; generated in {time.perf_counter() - started:.1f} s: "
+                  + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))
+            if vendor.startswith("postgres"):
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            for as_of, units in LAYOUTS:
+                runs = [export_once(as_of, units) for _ in range(args.runs)]
+                label = f"as of {as_of.isoformat()}" + (f", units {units}" if units else "")
+                print(f"{label}: median {statistics.median(r[0] for r in runs):.2f} s over {len(runs)} runs "
+                      f"(min {min(r[0] for r in runs):.2f} s), {runs[0][1]} queries, "
+                      f"workbook {runs[0][2] / 1024:.0f} KiB")
+            transaction.set_rollback(True)  # leave DATABASE_URL as it was
+
+
+if __name__ == "__main__":
+    main()
