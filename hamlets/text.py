@@ -107,7 +107,7 @@ def sort_key(value: object) -> str:
     """What names are ordered by, in the database too (``NamedUnit.name_sort``): the search key (no case,
     no diacritics) with every number zero-padded, so that ``Khối 2`` comes before ``Khối 10`` and
     ``Xóm 9`` before ``Xóm 10`` in plain text order. Leading zeros are dropped first (``Khối 02`` =
-    ``Khối 2``); a number longer than the padding stays longer, and so still sorts after."""
+    ``Khối 2``). Numbers of more than ``SORT_DIGITS`` digits (no hamlet has them) sort as text."""
     padded = _DIGIT_RUN.sub(lambda m: (m[0].lstrip("0") or "0").zfill(SORT_DIGITS), search_key(value))
     return padded[:SORT_KEY_LENGTH]
 
