@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, entry, upload, views
+from . import dashboard, entry, prefill, upload, views
 from .targets import admission_targets, targets
 
 app_name = "elections"
@@ -14,7 +14,8 @@ urlpatterns = [
     path("entry/", entry.entry_grid, name="entry"),
     path("import/", upload.import_upload, name="import"),
     path("import/confirm/", upload.import_confirm, name="import_confirm"),
-    path("import/template.xlsx", upload.blank_template, name="import_template"),
+    path("import/template.xlsx", prefill.blank_template, name="import_template"),
+    path("import/prefill.xlsx", prefill.prefill_download, name="import_prefill"),
     path("targets/", targets, name="targets"),
     path("targets/admissions/", admission_targets, name="admission_targets"),
 ]
