@@ -19,6 +19,7 @@ chief in office, secretary or deputy secretary (folded by the database:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -139,9 +140,9 @@ def unit_choices(units: Iterable[tuple[int, str, str | None]]) -> list[tuple[str
 
 
 class Folded(Func):
-    """A text without case or diacritics, as ``text.search_key`` folds a stored (NFC) name: PostgreSQL
-    ``TRANSLATE`` with ``text.fold_table``; on SQLite ``search_key`` itself, as a function of the
-    connection."""
+    """A text without case or diacritics, as ``text.search_key`` folds a stored (NFC) name: ``TRANSLATE``
+    with ``text.fold_table`` (PostgreSQL's own; on SQLite the same table in Python, a function of the
+    connection)."""
 
     output_field = CharField()
     SQLITE_NAME = "ct_search_key"
@@ -158,4 +159,9 @@ class Folded(Func):
 
 
 def _fold(value: str | None) -> str | None:
-    return None if value is None else text.search_key(value)
+    return None if value is None else value.translate(_fold_map())
+
+
+@functools.cache
+def _fold_map() -> dict[int, int]:
+    return str.maketrans(*text.fold_table())

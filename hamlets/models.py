@@ -301,8 +301,8 @@ def words_q(words: list[str], fields: tuple[str, ...]) -> Q:
     for word in words:
         pattern = f"(^|[^0-9]){word}([^0-9]|$)" if word.isdigit() else f"(^|[^a-z0-9]){word}"
         any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__regex": pattern})
+        for name in fields:  # the plain containment first: cheap, and it spares most rows the expression
+            any_field |= Q(**{f"{name}__contains": word}) & Q(**{f"{name}__regex": pattern})
         condition &= any_field
     return condition
 
