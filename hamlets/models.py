@@ -307,6 +307,13 @@ def words_q(words: list[str], fields: tuple[str, ...]) -> Q:
     return condition
 
 
+class NoSortKey:
+    """A base of the historical hamlet, which does not keep ``name_sort`` (derived from the name, it would
+    only repeat each rename): reading it from a historical row gives None, like a blank value."""
+
+    name_sort = None
+
+
 class Hamlet(NamedUnit):
     """Thôn, xóm, bản, làng, khối, tổ dân phố or ấp; not in any national list.
 
@@ -332,7 +339,7 @@ class Hamlet(NamedUnit):
     party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_sort"], bases=[NoSortKey, models.Model])
 
     objects = HamletQuerySet.as_manager()
 

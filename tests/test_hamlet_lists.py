@@ -135,6 +135,9 @@ def test_every_named_unit_stores_its_sort_key(town):
     hamlet.save(update_fields=["name", "updated_at"])
     hamlet.refresh_from_db()
     assert hamlet.name_sort == text.sort_key("Khối 3")
+    assert hamlet.history.latest().name_sort is None  # derived: not kept in the history
+    page = town.client("staff").get(hamlet.get_absolute_url())
+    assert "Khối 10 → Khối 3" in page.text and "0000000010" not in page.text and "name sort" not in page.text
 
 
 def test_the_migration_fills_the_keys_of_existing_rows(town):

@@ -9,7 +9,7 @@ BATCH = 2000
 
 
 def fill_sort_keys(apps, schema_editor):
-    for name in ("Province", "District", "Commune", "Hamlet", "HistoricalHamlet"):
+    for name in ("Province", "District", "Commune", "Hamlet"):
         model = apps.get_model("hamlets", name)
         batch = []
         for unit in model.objects.only(model._meta.pk.name, "name").order_by(model._meta.pk.name).iterator(chunk_size=BATCH):
@@ -44,11 +44,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='hamlet',
-            name='name_sort',
-            field=models.CharField(db_index=True, default='', editable=False, max_length=250),
-        ),
-        migrations.AddField(
-            model_name='historicalhamlet',
             name='name_sort',
             field=models.CharField(db_index=True, default='', editable=False, max_length=250),
         ),
