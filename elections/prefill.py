@@ -1,6 +1,7 @@
 """The import template filled with the user's hamlets for a term, to fill in and upload back.
 
-``/import/prefill.xlsx?term=2025-2027[&as_of=…][&units=2025]``: one row of
+``/import/prefill.xlsx?term=2025-2027[&as_of=…][&units=2025]`` (the latest
+term when none is named; the date, default today, only chooses the list): one row of
 ``Hamlets`` per hamlet of the user's scope (``Hamlet.objects.restrict``)
 that the term counts (it has a record for the term or an earlier one), with
 what is recorded for that term: the record in force (``HamletTerm``), the
@@ -30,14 +31,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cadre_tracker.spreadsheets import cell, xlsx_row
 from hamlets.models import Hamlet, HamletKind
 from hamlets.scoping import Scope
 
+from .hamlet_pages import chosen_term
 from .importing.template import DATE_FORMAT, HAMLETS, kinds, template_workbook, yes_no
 from .layout import NEW, choose_layout, parse_units
 from .models import ChiefElection, Congress, HamletTerm, PartyRole, Term
@@ -60,18 +61,13 @@ def prefill_download(request: HttpRequest) -> HttpResponse:
         units = parse_units(request.GET.get("units"))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    if (name := request.GET.get("term")) and Term.objects.parse(name) is None:
-        raise Http404(_("Không có nhiệm kỳ “%(term)s”.") % {"term": name})
-    period = Period.from_query(request.GET)
-    if period.term is None:
-        raise Http404(_("Chưa có nhiệm kỳ nào."))
-    scope = Scope.of(request.user)
-    layout = choose_layout(scope, period.as_of, units)
+    term = chosen_term(request)  # the latest term unless named: the one boards are filling in
+    layout = choose_layout(Scope.of(request.user), Period.from_query(request.GET).as_of, units)
     workbook, sheets = template_workbook()
     sheet = sheets[HAMLETS.name]
-    for values in prefill_rows(Hamlet.objects.restrict(request.user), period.term, layout):
+    for values in prefill_rows(Hamlet.objects.restrict(request.user), term, layout):
         sheet.append(_cells(sheet, values))
-    return _download(workbook, f"cadre-tracker-{period.term.name}-{timezone.localdate().isoformat()}.xlsx")
+    return _download(workbook, f"cadre-tracker-{term.name}-{timezone.localdate().isoformat()}.xlsx")
 
 
 def prefilled(hamlets: QuerySet[Hamlet], term: Term, layout: str) -> QuerySet[Hamlet]:

@@ -233,6 +233,10 @@ def test_the_download_has_the_templates_instructions_and_drop_downs(land):
     assert deputy.data_type == "s" and deputy.quotePrefix
 
 
+def test_without_a_term_the_latest_one(land):
+    assert {r["term"] for r in rows_of(download(land, "district", {}))} == {"2025-2027"}
+
+
 def test_readers_may_download_and_unknown_terms_are_404(land):
     assert land.client("reader").get(URL, T25).status_code == 200
     assert land.client("staff").get(URL, {"term": "1999-2001"}).status_code == 404
