@@ -33,6 +33,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from cadre_tracker.spreadsheets import cell, xlsx_row
 from hamlets.models import Hamlet, HamletKind
@@ -49,12 +50,14 @@ DATES = frozenset({"congress_held_on", "chief_elected_on", "chief_member_since"}
 ROLES = {PartyRole.SECRETARY.value: "Bí thư", PartyRole.DEPUTY.value: "Phó bí thư"}
 
 
+@require_safe
 def blank_template(request: HttpRequest) -> HttpResponse:
     """The import template: instructions, the contract's sheets, headers and drop-downs, no rows."""
     workbook, _sheets = template_workbook()
     return _download(workbook, "cadre-tracker-import-template.xlsx")
 
 
+@require_safe
 def prefill_download(request: HttpRequest) -> HttpResponse:
     """The template with the user's hamlets and what is recorded for the term (see the module)."""
     try:

@@ -242,6 +242,7 @@ def test_readers_may_download_and_unknown_terms_are_404(land):
     assert land.client("staff").get(URL, {"term": "1999-2001"}).status_code == 404
     assert land.client("staff").get(URL, {"term": "2025-2027", "units": "1990"}).status_code == 400
     assert Client().get(URL, T25).status_code == 302  # anonymous: to the login page
+    assert land.client("staff").post(URL, T25).status_code == 405  # a download, nothing to post
 
 
 def test_the_query_count_does_not_grow_with_the_hamlets(land, django_assert_max_num_queries):
