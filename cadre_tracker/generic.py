@@ -17,12 +17,13 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
-from django_tables2 import A, BooleanColumn, SingleTableMixin, Table
+from django_tables2 import A, BooleanColumn, RequestConfig, SingleTableMixin, Table
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,6 +36,28 @@ EXPORT_FORMATS = ("csv", "xlsx")
 def scoped_object_or_404(queryset: ScopedQuerySet, request: HttpRequest, **lookup: Any) -> Model:
     """The object if it lies in the user's scope; 404 otherwise (for GET and POST alike)."""
     return get_object_or_404(queryset.restrict(request.user), **lookup)
+
+
+def next_url(request: HttpRequest) -> str:
+    """Where to go back to after a form (``?next=``): a page of this site only (same host, never another
+    site's address, ``url_has_allowed_host_and_scheme``); ``""`` when absent or not allowed."""
+    url = request.GET.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return ""
+
+
+def carry_next(url: str, request: HttpRequest, **params: Any) -> str:
+    """``url`` with ``params`` and the request's own ``next`` (when allowed) in its query string."""
+    query = {**{k: v for k, v in params.items() if v not in (None, "")}, "next": next_url(request)}
+    encoded = urlencode({k: v for k, v in query.items() if v})
+    return f"{url}?{encoded}" if encoded else url
+
+
+def redirect_next(request: HttpRequest, default: Any) -> HttpResponse:
+    """After a form: back to ``next`` (the list the user left, with its filters), else to ``default``."""
+    return redirect(next_url(request) or default)
 
 
 def export_rows(table: Table) -> Iterator[list[Any]]:
@@ -129,6 +152,7 @@ class ObjectListView(SingleTableMixin, FilterView):
         valid = not filterset.is_bound or filterset.is_valid()
         rows = filterset.qs if valid else filterset.queryset.none()
         table = self.get_table_class()(rows, **self.get_table_kwargs())
+        RequestConfig(request, paginate=False).configure(table)  # the list's order (``?sort=``), every row
         return export_table(table, fmt, str(self.title))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

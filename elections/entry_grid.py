@@ -12,7 +12,6 @@ the number of hamlets.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,13 +77,9 @@ def digest(values: Iterable[str]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
-_DIGITS = re.compile(r"(\d+)")
-
-
-def natural_key(name: str) -> tuple:
-    """``Khối 2`` before ``Khối 10``: digits compare as numbers, the rest without case or diacritics."""
-    return tuple((1, int(part), "") if part.isdecimal() else (0, 0, text.search_key(part))
-                 for part in _DIGITS.split(name) if part)
+def natural_key(name: str) -> str:
+    """``Khối 2`` before ``Khối 10``: the order the lists use in the database (``text.sort_key``)."""
+    return text.sort_key(name)
 
 
 @dataclass

@@ -4,25 +4,39 @@ In the earlier layout the units are the districts and communes of the earlier
 list; in the 2025 layout the 2025 communes (``new_commune``, with a choice for
 the unplaced hamlets). The other layout's unit filters stay active but hidden,
 so a link that names them still filters. Drop-downs offer only the user's own
-units (``restrict``). Attribute filters read the term's record in force
-(``results.with_results``), as the figures do.
+units (``restrict``), in natural order (``Phường 2`` before ``Phường 10``); the
+commune choices narrow to the district chosen, and a commune name that two
+choices share is followed by its district (``Xã Hưng Lộc (Thành phố Vinh)``;
+by its province among 2025 communes). Attribute filters read the term's
+record in force (``results.with_results``), as the figures do.
+
+The search box finds words in any order, case and diacritics ignored, across
+the hamlet's name and the names of its communes (of either list) and
+district (``Khối 5 Kim Sơn``), or the whole text in the name of the period's
+chief in office, secretary or deputy secretary (folded by the database:
+``Folded``).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, Func, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
-from hamlets.models import Commune, District, Hamlet, HamletKind
+from hamlets import text
+from hamlets.models import PLACE_SEARCH, Commune, Hamlet, HamletKind, words_q
 from hamlets.scoping import Scope
 
 from .models import Term
 
 UNPLACED = "unplaced"
+# The people of the period a search finds by name (``results.with_results`` annotations).
+PEOPLE = ("chief", "secretary", "deputy_secretary")
 UNITS_2025 = "2025"
 EARLIER_UNITS = ("district", "commune")
 NEW_UNITS = ("new_commune",)
@@ -38,9 +52,8 @@ class HamletFilterSet(django_filters.FilterSet):
                                       widget=forms.DateInput(attrs={"type": "date"}))
     units = django_filters.ChoiceFilter(method="period", label=_("Đơn vị"), empty_label=_("theo danh mục tại ngày đó"),
                                         choices=((UNITS_2025, _("xã, phường từ 01/07/2025")),))
-    district = django_filters.ModelChoiceFilter(field_name="commune__district", queryset=District.objects.none(),
-                                                label=_("Huyện"))
-    commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.none(), label=_("Xã"))
+    district = django_filters.ChoiceFilter(method="in_unit", choices=(), label=_("Huyện"))
+    commune = django_filters.ChoiceFilter(method="in_unit", choices=(), label=_("Xã"))
     new_commune = django_filters.ChoiceFilter(method="in_new_commune", choices=(), label=_("Xã, phường"))
     kind = django_filters.ChoiceFilter(field_name="term_kind", choices=HamletKind.choices, label=_("Loại"))
     special_area = django_filters.BooleanFilter(field_name="term_special_area", label=_("Địa bàn đặc thù"))
@@ -62,12 +75,18 @@ class HamletFilterSet(django_filters.FilterSet):
         user = request.user if request is not None else None
         scope = Scope.of(user)
         communes = Commune.objects.restrict(user)
-        self.filters["commune"].queryset = (communes.earlier().filter(hamlets__isnull=False).distinct()
-                                            .order_by("district__code", "code"))
-        districts = District.objects.restrict(user).filter(communes__hamlets__isnull=False).distinct()
-        self.filters["district"].queryset = districts.order_by("code")
-        new_communes = [(str(pk), name) for pk, name in communes.new().filter(placed_hamlets__isnull=False)
-                        .distinct().order_by("name").values_list("pk", "name")] if new_layout else []
+        district = text.whole_number(self.data.get("district")) if self.data else None
+        earlier = list(communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk"))))
+                       .order_by("name_sort", "district__name_sort", "pk")
+                       .values_list("pk", "name", "district_id", "district__name", "district__name_sort"))
+        districts = sorted({(sort, pk, name) for _c, _n, pk, name, sort in earlier if pk is not None})
+        self.filters["district"].extra["choices"] = unit_choices((pk, name, "") for _sort, pk, name in districts)
+        self.filters["commune"].extra["choices"] = unit_choices(
+            (pk, name, where) for pk, name, district_id, where, _sort in earlier
+            if district is None or district_id == district)
+        new_communes = unit_choices(communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk"))))
+                                    .order_by("name_sort", "pk").values_list("pk", "name", "province__name")
+                                    ) if new_layout else []
         unplaced = [] if scope.is_commune else [(UNPLACED, _("Chưa xếp vào xã mới"))]
         self.filters["new_commune"].extra["choices"] = [*new_communes, *unplaced]
         self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]
@@ -78,7 +97,20 @@ class HamletFilterSet(django_filters.FilterSet):
             self.filters[name].extra["widget"] = forms.HiddenInput
 
     def search(self, queryset: QuerySet[Hamlet], name: str, value: str) -> QuerySet[Hamlet]:
-        return queryset.search(value)
+        """Words across the hamlet's places, or the whole text in a person's name of the period."""
+        key = text.search_key(value)
+        if not key:
+            return queryset
+        words = text.search_words(value)
+        places = words_q(words, PLACE_SEARCH) if words else Q(pk__in=[])
+        people = Q()
+        for name in PEOPLE:
+            people |= Q(**{f"folded_{name}__contains": key})
+        return queryset.alias(**{f"folded_{name}": Folded(name) for name in PEOPLE}).filter(places | people)
+
+    def in_unit(self, queryset: QuerySet[Hamlet], name: str, value: str) -> QuerySet[Hamlet]:
+        field = "commune__district_id" if name == "district" else "commune_id"
+        return queryset.filter(**{field: int(value)}) if value else queryset
 
     def period(self, queryset: QuerySet[Hamlet], name: str, value: str) -> QuerySet[Hamlet]:
         return queryset
@@ -94,3 +126,42 @@ class HamletFilterSet(django_filters.FilterSet):
         if value:
             return queryset.filter(chief_is_member=True)
         return queryset.filter(Q(chief_elected_on__isnull=False) & Q(chief_is_member=False))
+
+
+def unit_choices(units: Iterable[tuple[int, str, str | None]]) -> list[tuple[str, str]]:
+    """(pk, name, where it lies) → choices; ``where`` is shown only beside a name two choices share
+    (``Xã Hưng Lộc (Thành phố Vinh)``), never beside a unique one."""
+    rows = list(units)
+    counts: dict[str, int] = {}
+    for _pk, name, _where in rows:
+        counts[text.match_key(name)] = counts.get(text.match_key(name), 0) + 1
+    return [(str(pk), f"{name} ({where})" if where and counts[text.match_key(name)] > 1 else name)
+            for pk, name, where in rows]
+
+
+class Folded(Func):
+    """A text without case or diacritics, as ``text.search_key`` folds a stored (NFC) name: ``TRANSLATE``
+    with ``text.fold_table`` (PostgreSQL's own; on SQLite the same table in Python, a function of the
+    connection)."""
+
+    output_field = CharField()
+    SQLITE_NAME = "ct_search_key"
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL and the rest
+        source, target = text.fold_table()
+        return Func(self.source_expressions[0], Value(source), Value(target), function="TRANSLATE",
+                    output_field=CharField()).as_sql(compiler, connection, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        connection.ensure_connection()
+        connection.connection.create_function(self.SQLITE_NAME, 1, _fold, deterministic=True)
+        return super().as_sql(compiler, connection, function=self.SQLITE_NAME, **extra)
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else value.translate(_fold_map())
+
+
+@functools.cache
+def _fold_map() -> dict[int, int]:
+    return str.maketrans(*text.fold_table())

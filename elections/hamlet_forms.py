@@ -121,8 +121,8 @@ class NewHamletForm(BoundedForm, VersionedForm):
 
     def __init__(self, *args: Any, communes: QuerySet[Commune], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        earlier = communes.earlier().select_related("district").order_by("district__code", "code")
-        new = communes.new().order_by("name")
+        earlier = communes.earlier().select_related("district").order_by("district__name_sort", "name_sort")
+        new = communes.new().order_by("name_sort")
         self.fields.update(record_fields())
         self.fields["commune"].queryset = earlier
         self.fields["commune"].label_from_instance = lambda c: f"{c.name} ({c.district.name})" if c.district_id \

@@ -3,6 +3,11 @@
 They live with the results they show (``elections`` may import ``hamlets``,
 never the reverse); their URLs keep the ``hamlets`` namespace
 (``hamlet_urls``).
+
+The way back: the list links each hamlet with ``?next=<the list as it is>``;
+the hamlet's page passes that ``next`` on to its forms and offers it as the
+way back to the list; a form saved goes back to ``next`` (the list with the
+filters left), else to the hamlet's page (``generic.redirect_next``).
 """
 
 from __future__ import annotations
@@ -15,10 +20,18 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_tracker.generic import ObjectListView, save_form, scoped_object_or_404
+from cadre_tracker.generic import (
+    ObjectListView,
+    carry_next,
+    next_url,
+    redirect_next,
+    save_form,
+    scoped_object_or_404,
+)
 from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyCell, PartyMember
 from hamlets.scoping import Scope
@@ -98,6 +111,9 @@ class HamletListView(ObjectListView):
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
         return {**super().get_filterset_kwargs(filterset_class), "new_layout": self.new_layout}
 
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {**super().get_table_kwargs(), "next_url": self.request.get_full_path()}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         for error in self.period.errors:
@@ -145,8 +161,10 @@ def hamlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except PartyCell.DoesNotExist:
         cell = None
     parts = term_parts(hamlet)
+    back = next_url(request)
     return render(request, "hamlets/hamlet_detail.html", {
         "hamlet": hamlet, "cell": cell, "terms": parts, "nav": "hamlets", "title": hamlet.name,
+        "back": back, "next_query": urlencode({"next": back}) if back else "",
         "members": PartyMember.objects.filter(hamlet=hamlet).order_by("-admitted_on")[:100],
         "history": hamlet_history(hamlet, terms=[p.term for p in parts]),
         "can_edit": Scope.of(request.user).can_edit_results,
@@ -176,10 +194,10 @@ def hamlet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HamletForm(request.POST or None, instance=record, hamlet=hamlet)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_record, also=form.rename,
                                                                    write=form.write):
-        return redirect(hamlet)
-    switch = [(t.name, f"?term={t.name}", t.pk == term.pk) for t in Term.objects.all()]
+        return redirect_next(request, hamlet)
+    switch = [(t.name, carry_next("", request, term=t.name), t.pk == term.pk) for t in Term.objects.all()]
     return render(request, "generic/object_form.html", {
-        "form": form, "cancel": hamlet, "nav": "hamlets", "switch": switch,
+        "form": form, "cancel": carry_next(hamlet.get_absolute_url(), request), "nav": "hamlets", "switch": switch,
         "title": _("Sửa thôn, xóm: %(name)s, nhiệm kỳ %(term)s") % {"name": hamlet.name, "term": term}})
 
 

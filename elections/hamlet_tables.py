@@ -3,11 +3,16 @@ layout (2025 commune, former commune, no district).
 
 Attributes come from the term's record in force (``results.with_results``
 annotations ``term_kind``...), never from the hamlet's copy of its latest term.
+Names sort naturally (``Khối 2`` before ``Khối 10``: the stored ``name_sort``),
+in the database, so pages and exports keep the same order. A hamlet's link
+carries the list's own address (``?next=``), so that saving a form on its page
+comes back to the list as it was left.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.utils.translation import gettext
@@ -21,7 +26,8 @@ from .models import PartyRole
 class HamletTable(tables.Table):
     """The earlier layout: district and commune of the earlier list."""
 
-    name = tables.Column(linkify=True, verbose_name=_("Thôn, xóm"), order_by=("name", "commune__code"))
+    name = tables.Column(linkify=lambda record, table: table.link(record), verbose_name=_("Thôn, xóm"),
+                         order_by=("name_sort", "commune__code", "pk"))
     kind = tables.Column(accessor="term_kind", verbose_name=_("Loại"))
     commune = tables.Column(verbose_name=_("Xã"), order_by=("commune__code",))
     district = tables.Column(accessor="commune__district", verbose_name=_("Huyện"),
@@ -49,6 +55,15 @@ class HamletTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = _("Không có thôn, xóm nào khớp.")
 
+    def __init__(self, *args: Any, next_url: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.next_url = next_url
+
+    def link(self, record: Hamlet) -> str:
+        """The hamlet's page, with the way back to this list as it is now."""
+        url = record.get_absolute_url()
+        return f"{url}?{urlencode({'next': self.next_url})}" if self.next_url else url
+
     def render_kind(self, value: str) -> str:
         return str(HamletKind(value).label) if value else ""
 
@@ -66,6 +81,8 @@ class NewLayoutHamletTable(HamletTable):
     """The 2025 layout: the 2025 commune first, the earlier commune as "former", no district;
     namesakes in a 2025 commune shown with their former commune (``Xóm 1 (Thanh Lâm cũ)``)."""
 
+    name = tables.Column(linkify=lambda record, table: table.link(record), verbose_name=_("Thôn, xóm"),
+                         order_by=("name_sort", "new_commune__code", "commune__code", "pk"))
     new_commune = tables.Column(verbose_name=_("Xã, phường"), order_by=("new_commune__code",),
                                 default=_("Chưa xếp vào xã mới"))
     commune = tables.Column(verbose_name=_("Xã cũ"), order_by=("commune__code",))

@@ -26,17 +26,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from cadre_tracker.spreadsheets import CsvWriter, xlsx_row
+from cadre_tracker.spreadsheets import CsvWriter
 from hamlets.scoping import Scope
 
 from . import jobs
-from .importing.template import SHEETS
 from .importing.workbook import Refused, check_archive
 from .models import IMPORT_PAGE_SIZE, ImportJob, ImportJobLine
-from .reports.registry import XLSX_CONTENT_TYPE
 
 MAX_UPLOAD = 20 * 1024 * 1024
 RECENT_JOBS = 10
@@ -182,21 +178,6 @@ def _title(job: ImportJob) -> str:
     if job.kind == ImportJob.Kind.WRITE:
         return _("Nhập dữ liệu")
     return _("Xem trước khi nhập")
-
-
-def blank_template(request: HttpRequest) -> HttpResponse:
-    """The import template: the contract's sheets and headers, no rows."""
-    workbook = Workbook(write_only=True)
-    for spec in SHEETS:
-        sheet = workbook.create_sheet(spec.name)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(spec.columns):
-            sheet.column_dimensions[_column_letter(index)].width = max(14, len(column.header) + 4)
-        sheet.append(xlsx_row(sheet, [c.header for c in spec.columns], font=Font(bold=True)))
-    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
-    workbook.save(response)
-    response["Content-Disposition"] = 'attachment; filename="cadre-tracker-import-template.xlsx"'
-    return response
 
 
 def _column_letter(index: int) -> str:

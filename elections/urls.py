@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, entry, upload, views
+from . import dashboard, entry, prefill, upload, views
 from .targets import admission_targets, targets
 
 app_name = "elections"
@@ -17,7 +17,8 @@ urlpatterns = [
     path("import/jobs/<int:pk>.json", upload.import_job_status, name="import_job_status"),
     path("import/jobs/<int:pk>/confirm/", upload.import_confirm, name="import_confirm"),
     path("import/jobs/<int:pk>/problems.csv", upload.import_job_problems, name="import_job_problems"),
-    path("import/template.xlsx", upload.blank_template, name="import_template"),
+    path("import/template.xlsx", prefill.blank_template, name="import_template"),
+    path("import/prefill.xlsx", prefill.prefill_download, name="import_prefill"),
     path("targets/", targets, name="targets"),
     path("targets/admissions/", admission_targets, name="admission_targets"),
 ]

@@ -1,15 +1,19 @@
-"""Recording results: a congress, a chief election or by-election, an admission."""
+"""Recording results: a congress, a chief election or by-election, an admission.
+
+Each form goes back, once saved, to the list the user came from (``?next=``, carried from the list
+through the hamlet's page), else to the hamlet's page; cancelling goes back to the hamlet's page.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cadre_tracker.generic import save_form, scoped_object_or_404
+from cadre_tracker.generic import carry_next, redirect_next, save_form, scoped_object_or_404
 from hamlets.models import Hamlet, PartyCell, PartyMember
 from hamlets.views import require_editor
 
@@ -19,8 +23,8 @@ from .records import record_for
 
 
 def _form_page(request: HttpRequest, form: ModelForm, title: str, hamlet: Hamlet) -> HttpResponse:
-    return render(request, "generic/object_form.html", {"form": form, "title": title, "cancel": hamlet,
-                                                        "nav": "hamlets"})
+    return render(request, "generic/object_form.html", {
+        "form": form, "title": title, "cancel": carry_next(hamlet.get_absolute_url(), request), "nav": "hamlets"})
 
 
 def _hamlet(request: HttpRequest, pk: int) -> Hamlet:
@@ -58,7 +62,7 @@ def congress_edit(request: HttpRequest, hamlet: int, term: int) -> HttpResponse:
     chief = ChiefElection.objects.filter(hamlet=hamlet_obj, term=term_obj).order_by("-held_on").first()
     form = CongressForm(request.POST or None, instance=congress, party_cell=True, chief=chief)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_congress):
-        return redirect(hamlet_obj)
+        return redirect_next(request, hamlet_obj)
     return _form_page(request, form, _("Đại hội chi bộ %(hamlet)s, nhiệm kỳ %(term)s")
                       % {"hamlet": hamlet_obj.name, "term": term_obj}, hamlet_obj)
 
@@ -70,7 +74,7 @@ def _election_form(request: HttpRequest, election: ChiefElection) -> HttpRespons
     congress = Congress.objects.filter(cell=cell, term=election.term).first() if party_cell else None
     form = ChiefElectionForm(request.POST or None, instance=election, party_cell=party_cell, congress=congress)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_election):
-        return redirect(hamlet)
+        return redirect_next(request, hamlet)
     return _form_page(request, form, _("Bầu trưởng thôn %(hamlet)s, nhiệm kỳ %(term)s")
                       % {"hamlet": hamlet.name, "term": election.term}, hamlet)
 
@@ -90,7 +94,7 @@ def admission_new(request: HttpRequest, hamlet: int) -> HttpResponse:
     hamlet_obj = _hamlet(request, hamlet)
     form = AdmissionForm(request.POST or None, instance=PartyMember(hamlet=hamlet_obj))
     if request.method == "POST" and form.is_valid() and save_form(request, form, str):
-        return redirect(hamlet_obj)
+        return redirect_next(request, hamlet_obj)
     return _form_page(request, form, _("Kết nạp đảng viên, %(hamlet)s") % {"hamlet": hamlet_obj.name}, hamlet_obj)
 
 

@@ -165,8 +165,9 @@ class HamletAdminForm(forms.ModelForm):
 @admin.register(Hamlet)
 class HamletAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
     form = HamletAdminForm
-    list_display = ("name", "kind", "commune", "district", "new_commune", "province", "party_members",
+    list_display = ("hamlet_name", "kind", "commune", "district", "new_commune", "province", "party_members",
                     "special_area", "project01")
+    list_display_links = ("hamlet_name",)
     list_filter = (*unit_filters(""), "kind", "special_area", "project01")
     list_select_related = ("commune__district", "new_commune", "province")
     search_fields = ("name",)
@@ -181,6 +182,11 @@ class HamletAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
             obj.version += 1  # a web form opened before this change must not overwrite it
         super().save_model(request, obj, form, change)
 
+    @admin.display(description=_("tên"), ordering="name_sort")
+    def hamlet_name(self, obj: Hamlet) -> str:
+        """The name, sorted naturally (``Khối 2`` before ``Khối 10``) when its column is clicked."""
+        return obj.name
+
     @admin.display(description=_("huyện (trước 01/07/2025)"), ordering="commune__district__code")
     def district(self, obj: Hamlet) -> str:
         return obj.commune.district.name if obj.commune_id and obj.commune.district_id else ""
@@ -191,6 +197,8 @@ class PartyCellAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "commune", "new_commune", "active")
     list_filter = (*unit_filters("hamlet"), "active")
     list_select_related = ("hamlet__commune", "hamlet__new_commune")
+    ordering = ("hamlet__commune__district__code", "hamlet__commune__code", "hamlet__new_commune__code",
+                "hamlet__name_sort", "pk")
     search_fields = ("hamlet__name",)
     search_key_fields = ("hamlet__search", "hamlet__commune__search", "hamlet__new_commune__search")
     autocomplete_fields = ("hamlet",)

@@ -2,9 +2,10 @@
 
 Provinces, districts and communes come from the official list
 (``load_admin_units``); hamlets, cells and members are entered by the
-districts. Every name is stored NFC (``text.clean``) next to two derived
-keys: ``name_key`` for matching imported names and ``search`` for searches
-that ignore case and diacritics.
+districts. Every name is stored NFC (``text.clean``) next to three derived
+keys: ``name_key`` for matching imported names, ``search`` for searches
+that ignore case and diacritics, and ``name_sort`` for the natural order of
+names (``Khối 2`` before ``Khối 10``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class NamedUnit(models.Model):
     # keys may be longer than the name: a tone mark moved after a consonant ("m\u0301") has no precomposed form
     name_key = models.CharField(max_length=250, editable=False, db_index=True)
     search = models.CharField(max_length=250, editable=False, db_index=True)
+    # natural order in the database (``Khối 2`` before ``Khối 10``), so lists sort and paginate there
+    name_sort = models.CharField(max_length=text.SORT_KEY_LENGTH, editable=False, db_index=True, default="")
+
+    KEYS = ("name_key", "search", "name_sort")
 
     class Meta:
         abstract = True
@@ -40,13 +45,14 @@ class NamedUnit(models.Model):
         self.fill_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key", "search"}
+            kwargs["update_fields"] = {*update_fields, *self.KEYS}
         super().save(*args, **kwargs)
 
     def fill_keys(self) -> None:
         self.name = text.clean(self.name)
         self.name_key = text.match_key(self.name)
         self.search = text.search_key(self.name)
+        self.name_sort = text.sort_key(self.name)
 
 
 class UnitList(models.TextChoices):
@@ -276,15 +282,36 @@ class HamletQuerySet(ScopedQuerySet):
                                               output_field=models.CharField()))
 
     def search(self, query: str) -> HamletQuerySet:
-        """Hamlets whose name, commune (of either list) or district contains ``query``, ignoring
-        case and diacritics."""
-        key = text.search_key(query)
-        if not key:
+        """Hamlets where every word of ``query`` begins a word of the hamlet's name, its commune's (of
+        either list) or its district's, in any order, ignoring case and diacritics (``Khối 5 Kim Sơn``); a
+        number matches that whole number only (``5`` finds ``Khối 5``, not ``Khối 15``)."""
+        if not text.search_key(query):
             return self
-        return self.filter(
-            Q(search__contains=key) | Q(commune__search__contains=key) | Q(new_commune__search__contains=key)
-            | Q(commune__district__search__contains=key)
-        )
+        words = text.search_words(query)
+        return self.filter(words_q(words, PLACE_SEARCH)) if words else self.none()
+
+
+# The search keys the hamlet search looks in: the hamlet's, its communes' (of either list) and its district's.
+PLACE_SEARCH = ("search", "commune__search", "new_commune__search", "commune__district__search")
+
+
+def words_q(words: list[str], fields: tuple[str, ...]) -> Q:
+    """Every word begins a word of one of ``fields`` (stored search keys); a number is a whole number there."""
+    condition = Q()
+    for word in words:
+        pattern = f"(^|[^0-9]){word}([^0-9]|$)" if word.isdigit() else f"(^|[^a-z0-9]){word}"
+        any_field = Q()
+        for name in fields:  # the plain containment first: cheap, and it spares most rows the expression
+            any_field |= Q(**{f"{name}__contains": word}) & Q(**{f"{name}__regex": pattern})
+        condition &= any_field
+    return condition
+
+
+class NoSortKey:
+    """A base of the historical hamlet, which does not keep ``name_sort`` (derived from the name, it would
+    only repeat each rename): reading it from a historical row gives None, like a blank value."""
+
+    name_sort = None
 
 
 class Hamlet(NamedUnit):
@@ -312,14 +339,14 @@ class Hamlet(NamedUnit):
     party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_sort"], bases=[NoSortKey, models.Model])
 
     objects = HamletQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thôn, xóm")
         verbose_name_plural = _("thôn, xóm")
-        ordering = ["commune__district__code", "commune__code", "new_commune__code", "name"]
+        ordering = ["commune__district__code", "commune__code", "new_commune__code", "name_sort", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "name_key"], condition=Q(commune__isnull=False),
                                     name="hamlet_unique_name_per_commune"),

@@ -98,7 +98,7 @@ def page_context(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     query = request.GET.get("q", "")
     hamlets = waiting(request, scope, state).search(query).select_related(
         "commune__district", "new_commune", "province").order_by(
-        "province__code", "commune__district__code", "commune__code", "search", "pk")
+        "province__code", "commune__district__code", "commune__code", "name_sort", "pk")
     page = Paginator(hamlets, PER_PAGE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)

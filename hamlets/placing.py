@@ -138,7 +138,7 @@ def claimable_by(commune_id: int, province_id: int) -> QuerySet[Hamlet]:
 def placement_rows(hamlets: QuerySet[Hamlet]) -> Iterable[list[object]]:
     """The ``Placements`` rows of the unplaced ``hamlets`` (header first), in three queries."""
     rows = list(hamlets.unplaced().filter(commune__isnull=False).order_by(
-        "province__code", "commune__district__code", "commune__code", "search", "pk").values_list(
+        "province__code", "commune__district__code", "commune__code", "name_sort", "pk").values_list(
         "province__name", "commune__district__name", "commune__name", "commune__code", "name", "commune_id",
         "province_id"))
     candidates = candidates_for({(row[5], row[6]) for row in rows})

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -95,3 +96,41 @@ def whole_number(value: object) -> int | None:
         return value if 0 <= value < 10**18 else None
     raw = value.strip() if isinstance(value, str) else ""
     return int(raw) if _ID.match(raw) else None
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+SORT_DIGITS = 10  # numbers padded to this many digits: Khối 2 before Khối 10
+SORT_KEY_LENGTH = 250
+
+
+def sort_key(value: object) -> str:
+    """What names are ordered by, in the database too (``NamedUnit.name_sort``): the search key (no case,
+    no diacritics) with every number zero-padded, so that ``Khối 2`` comes before ``Khối 10`` and
+    ``Xóm 9`` before ``Xóm 10`` in plain text order. Leading zeros are dropped first (``Khối 02`` =
+    ``Khối 2``). Numbers of more than ``SORT_DIGITS`` digits (no hamlet has them) sort as text."""
+    padded = _DIGIT_RUN.sub(lambda m: (m[0].lstrip("0") or "0").zfill(SORT_DIGITS), search_key(value))
+    return padded[:SORT_KEY_LENGTH]
+
+
+@functools.cache
+def fold_table() -> tuple[str, str]:
+    """(from, to): every precomposed letter whose ``search_key`` is one ASCII letter, upper and lower
+    case, and the letter it folds to; for a database ``TRANSLATE`` that folds stored (NFC) names as
+    ``search_key`` does (``Nguyễn`` → ``nguyen``)."""
+    source, target = [], []
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        folded = search_key(char)
+        if len(folded) == 1 and folded.isascii() and folded.isalpha() and folded != char:
+            source.append(char)
+            target.append(folded)
+    return "".join(source), "".join(target)
+
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def search_words(value: object) -> list[str]:
+    """The words of a search, as ``search_key`` folds them (ASCII letters and digits only, so that they
+    are safe inside a database regular expression): ``Khối 5, Kim Sơn`` → ``["khoi", "5", "kim", "son"]``."""
+    return _WORD.findall(search_key(value))

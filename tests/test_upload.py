@@ -115,8 +115,8 @@ def test_blank_template_has_the_contract_sheets_and_headers(units):
     board = login(make_user("qp", district=units["Huyện Quế Phong"]))
     response = board.get("/import/template.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == [s.name for s in SHEETS] == ["Hamlets", "Targets", "Admissions", "Admission targets",
-                                                           "Placements"]
+    assert book.sheetnames == ["Hướng dẫn", *[s.name for s in SHEETS]]  # the instructions first
+    assert [s.name for s in SHEETS] == ["Hamlets", "Targets", "Admissions", "Admission targets", "Placements"]
     headers = [c.value for c in book["Hamlets"][1]]
     assert headers[:10] == ["Province", "District", "Commune", "Hamlet", "Kind", "Special area", "Project 01",
                             "Party members", "Party cell", "Term"]

@@ -14,7 +14,11 @@ The rules, from ``workbooks.md`` ("Import rules"):
 * a hamlet is found as ``matching.py`` says (either list), created
   otherwise (its name as first entered); Kind, Special area, Project 01,
   Party members and Party cell are the row's term's record, and the
-  hamlet's own copy follows its latest term's record;
+  hamlet's own copy follows its latest term's record; a row of a term the
+  hamlet has no record of, with the values of the record in force (the
+  latest earlier term's), records nothing: the term's figures already read
+  those values, so a workbook downloaded pre-filled (``prefill.py``) and
+  imported unchanged changes nothing;
 * the same hamlet and term twice is wrong (rule 9), whichever list the rows
   name it in; a hamlet outside the user's scope (as the row leaves it) too;
 * Party cell yes: the cell exists and is active; no: an existing cell is made
@@ -215,6 +219,7 @@ class Planner:
         self.index = HamletIndex(self.units, self.plan.hamlets)
         self.records: dict[tuple[HamletKey, Years], HamletTerm] = {}
         self.latest: dict[HamletKey, Years] = {}  # each hamlet's latest term with a record
+        self.stored_terms: dict[HamletKey, list[Years]] = defaultdict(list)  # the terms of its stored records
         self.cells: dict[HamletKey, PartyCell] = {}
         self.congresses: dict[tuple[HamletKey, Years], Congress] = {}
         self.elections: dict[tuple[HamletKey, Years], list[ChiefElection]] = defaultdict(list)
@@ -239,6 +244,7 @@ class Planner:
                 years = (record.term.start_year, record.term.end_year)
                 if (record.hamlet_id, years) not in self.records:
                     self.records[(record.hamlet_id, years)] = self.plan.records.load(record)
+                    self.stored_terms[record.hamlet_id].append(years)
                     self.latest[record.hamlet_id] = max(self.latest.get(record.hamlet_id, years), years)
             for cell in PartyCell.objects.filter(hamlet_id__in=ids):
                 if cell.hamlet_id not in self.cells:
@@ -345,9 +351,20 @@ class Planner:
         """What describes the hamlet in the row's term (a later term never rewrites an earlier one)."""
         record = self.records.get((key, row.term))
         if record is None:
+            if self._in_force(key, row.term, values):
+                return []
             self.records[(key, row.term)] = self.plan.records.create(HamletTerm(hamlet=hamlet, term=term, **values))
             return []
         return Tracker.assign(record, values, RECORD_LABELS)
+
+    def _in_force(self, key: HamletKey, years: Years, values: dict[str, Any]) -> bool:
+        """Whether the hamlet's record in force for a term it has no record of (its latest earlier term's)
+        already holds ``values``."""
+        earlier = [y for y in self.stored_terms.get(key, ()) if y[0] <= years[0] and y != years]
+        if not earlier:
+            return False
+        record = self.records[(key, max(earlier))]
+        return all(getattr(record, f) == v for f, v in values.items())
 
     def _cell(self, key: HamletKey, hamlet: Hamlet, row: HamletRow, latest: bool) -> list[str]:
         """The hamlet's cell holds its congresses; its active flag follows the latest term's record."""

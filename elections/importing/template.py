@@ -14,6 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hamlets import text
 
 from .messages import Label
@@ -134,30 +137,219 @@ PLACEMENTS = SheetSpec("Placements", (
 SHEETS: tuple[SheetSpec, ...] = (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS)
 
 
+
+# --- what each column means, for the instructions sheet -------------------------
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "Hamlets": ("province", "commune", "hamlet", "party_members", "term"),
+    "Targets": ("province", "term", "metric", "percent"),
+    "Admissions": ("province", "commune", "hamlet", "full_name", "birth_year", "admitted_on"),
+    "Admission targets": ("province", "year", "target"),
+    "Placements": ("province", "former_commune", "hamlet"),
+}
+
+COLUMN_NOTES: dict[str | tuple[str, str], Any] = {
+    "province": gettext_lazy("Tỉnh, ví dụ Nghệ An hoặc Tỉnh Nghệ An."),
+    "district": gettext_lazy("Huyện theo danh mục trước 01/07/2025 (ví dụ Nghi Lộc); để trống với xã, phường từ "
+                             "01/07/2025."),
+    "commune": gettext_lazy("Xã theo danh mục trước 01/07/2025 khi có District; xã, phường từ 01/07/2025 khi "
+                            "District để trống."),
+    "hamlet": gettext_lazy("Tên thôn, xóm, bản, khối, tổ dân phố; chưa có thì được tạo mới trong xã."),
+    "kind": gettext_lazy("Loại thôn (chọn trong danh sách)."),
+    "special_area": gettext_lazy("Có/không: thôn thuộc địa bàn đặc thù."),
+    "project01": gettext_lazy("Có/không: thôn thuộc Đề án 01."),
+    "party_members": gettext_lazy("Số đảng viên đang sinh hoạt tại thôn (số nguyên, 0 đến 9.999)."),
+    "party_cell": gettext_lazy("Có/không: thôn có chi bộ riêng."),
+    "term": gettext_lazy("Nhiệm kỳ, ví dụ 2022-2025."),
+    "congress_held_on": gettext_lazy("Ngày đại hội chi bộ; để trống nếu chưa đại hội (cần Party cell là có)."),
+    "secretary": gettext_lazy("Họ tên bí thư chi bộ do đại hội bầu."),
+    "deputy_secretary": gettext_lazy("Họ tên phó bí thư chi bộ (khác bí thư)."),
+    "chief_elected_on": gettext_lazy("Ngày bầu trưởng thôn; để trống nếu chưa bầu."),
+    "chief": gettext_lazy("Họ tên trưởng thôn (bắt buộc khi có ngày bầu)."),
+    "chief_member_since": gettext_lazy("Ngày vào Đảng của trưởng thôn; để trống nếu chưa là đảng viên."),
+    "chief_party_role": gettext_lazy("Trưởng thôn kiêm Bí thư hoặc Phó bí thư (khi đó tên phải trùng với cột "
+                                     "tương ứng, cần ngày đại hội và ngày vào Đảng không sau ngày đại hội)."),
+    "district_code": gettext_lazy("Mã huyện (không bắt buộc)."),
+    "commune_code": gettext_lazy("Mã xã (không bắt buộc)."),
+    "former_district": gettext_lazy("Chỉ khi District trống: huyện cũ của thôn, khi hai xã cũ cùng tên."),
+    "former_commune": gettext_lazy("Chỉ khi District trống: xã cũ của thôn, khi xã, phường mới có thôn cùng "
+                                   "tên."),
+    "former_commune_code": gettext_lazy("Mã xã cũ (không bắt buộc; đã ghi thì mã quyết định)."),
+    "metric": gettext_lazy("Chief elections completed, Chiefs who are Party members, Congresses completed hoặc "
+                           "Chiefs also secretary or deputy (hoặc tên tiếng Việt của chỉ tiêu)."),
+    "special_area_only": gettext_lazy("Có/không: mục tiêu chỉ cho các thôn địa bàn đặc thù."),
+    "percent": gettext_lazy("Mục tiêu %, từ 0 đến 100."),
+    "year": gettext_lazy("Năm (không bắt buộc với mục tiêu: mục tiêu của riêng năm đó)."),
+    "full_name": gettext_lazy("Họ và tên người được kết nạp."),
+    "birth_year": gettext_lazy("Năm sinh."),
+    "gender": gettext_lazy("Nam hoặc Nữ."),
+    "ethnicity": gettext_lazy("Dân tộc."),
+    "admitted_on": gettext_lazy("Ngày kết nạp."),
+    "sitting_chief": gettext_lazy("Có/không: đang là trưởng thôn khi được kết nạp."),
+    "target": gettext_lazy("Số đảng viên mới cần kết nạp trong năm (0 đến 99.999)."),
+    ("Targets", "district"): gettext_lazy("Huyện (danh mục trước 01/07/2025); để trống cùng Commune: cả tỉnh."),
+    ("Targets", "commune"): gettext_lazy("Xã, phường từ 01/07/2025 (District để trống)."),
+    ("Admission targets", "district"): gettext_lazy("Huyện (danh mục trước 01/07/2025)."),
+    ("Admission targets", "commune"): gettext_lazy("Xã, phường từ 01/07/2025 (District để trống)."),
+    ("Admission targets", "year"): gettext_lazy("Năm của chỉ tiêu."),
+    ("Placements", "former_district"): gettext_lazy("Huyện cũ của thôn."),
+    ("Placements", "former_commune"): gettext_lazy("Xã cũ của thôn (trước 01/07/2025)."),
+    ("Placements", "commune"): gettext_lazy("Xã, phường mới để xếp thôn vào; để trống: bỏ qua dòng."),
+}
+
+# --- writing the template ----------------------------------------------------
+
+INSTRUCTIONS_WIDTHS = (26, 40, 12, 100)
+VALIDATED_ROWS = 100_001  # drop-downs down to the last row an import reads (``workbook.MAX_ROWS`` + header)
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def yes_no() -> tuple[str, ...]:
+    return ("Có", "Không")
+
+
+def kinds() -> tuple[str, ...]:
+    """The kinds as the import reads them in any language (``HamletKind.parse``): Vietnamese."""
+    from django.utils import translation
+
+    from hamlets.models import HamletKind
+
+    with translation.override("vi"):
+        return tuple(str(kind.label) for kind in HamletKind)
+
+
+# The drop-downs of each sheet: field -> the values offered (the import accepts other spellings too).
+def drop_downs() -> dict[str, dict[str, tuple[str, ...]]]:
+    return {
+        HAMLETS.name: {"kind": kinds(), "special_area": yes_no(), "project01": yes_no(), "party_cell": yes_no(),
+                       "chief_party_role": ("Bí thư", "Phó bí thư")},
+        TARGETS.name: {"special_area_only": yes_no()},
+        ADMISSIONS.name: {"gender": ("Nam", "Nữ"), "sitting_chief": yes_no()},
+    }
+
+
 def write_sheet(workbook: Any, spec: SheetSpec, rows: Iterable[Sequence[Any]] = ()) -> Any:
     """Add a sheet of the template to an openpyxl workbook: its headers (every column, optional ones
-    included) in bold, frozen, then ``rows`` (cells in column order)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    included, exactly the contract's English spelling) in bold, frozen, its drop-downs, then ``rows``
+    (cells in column order)."""
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from cadre_tracker.spreadsheets import xlsx_row
 
     sheet = workbook.create_sheet(spec.name)
     headers = [c.header for c in spec.columns]
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
-    if getattr(workbook, "write_only", False):
-        bold = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
-    else:
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+    sheet.append(xlsx_row(sheet, headers, font=_bold()))
+    for name, values in drop_downs().get(spec.name, {}).items():
+        letter = get_column_letter(next(i for i, c in enumerate(spec.columns, start=1) if c.field == name))
+        check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                               showErrorMessage=True, errorStyle="warning", errorTitle=_("Giá trị lạ"),
+                               error=_("Nên chọn trong danh sách: %(values)s.") % {"values": ", ".join(values)})
+        check.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
+        sheet.data_validations.append(check)
     for row in rows:
         sheet.append(list(row))
     return sheet
 
+
+def template_workbook() -> tuple[Any, dict[str, Any]]:
+    """The import template as a write-only workbook: the instructions sheet first (ignored by the
+    import), then every sheet of ``SHEETS`` with its headers and drop-downs and no rows; the sheets
+    by name, for the caller to add rows (``prefill``) before saving."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    write_instructions(workbook)
+    sheets = {spec.name: write_sheet(workbook, spec) for spec in SHEETS}
+    return workbook, sheets
+
+
+def write_instructions(workbook: Any) -> Any:
+    """The sheet ``Hướng dẫn``: what each sheet and column means, in Vietnamese."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    from cadre_tracker.spreadsheets import xlsx_row
+
+    sheet = workbook.create_sheet(_("Hướng dẫn"))
+    for index, width in enumerate(INSTRUCTIONS_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for kind, values in instruction_rows():
+        if kind == "title":
+            sheet.append(xlsx_row(sheet, values, font=_bold(14)))
+        elif kind == "heading":
+            sheet.append([])
+            sheet.append(xlsx_row(sheet, values, font=_bold()))
+        else:
+            sheet.append(xlsx_row(sheet, values, alignment=wrap))
+    return sheet
+
+
+def instruction_rows() -> list[tuple[str, list[str]]]:
+    """(kind, cells) of the instructions sheet: ``title``, ``heading`` or ``text`` rows."""
+    from hamlets import bounds
+
+    year = bounds.today().year
+    rows: list[tuple[str, list[str]]] = [
+        ("title", [_("Hướng dẫn điền mẫu nhập kết quả đại hội chi bộ và bầu trưởng thôn")]),
+        ("text", [_("Trang này chỉ để đọc: khi nhập, trang Hướng dẫn được bỏ qua. Giữ nguyên tên các trang và "
+                     "tiêu đề cột ở dòng 1 (tiếng Anh); tiêu đề tiếng Việt ở cột thứ hai dưới đây cũng được chấp "
+                     "nhận. Dữ liệu từ dòng 2, mỗi dòng một thôn; dòng trống được bỏ qua.")]),
+        ("heading", [_("Các trang"), _("Nội dung"), _("Bắt buộc")]),
+        ("text", ["Hamlets", _("Mỗi dòng: một thôn trong một nhiệm kỳ (thông tin thôn, đại hội chi bộ, bầu "
+                                "trưởng thôn)"), _("có")]),
+        ("text", ["Targets", _("Mục tiêu (%) theo chỉ tiêu, của tỉnh, huyện hoặc xã, phường"), _("không")]),
+        ("text", ["Admissions", _("Mỗi dòng: một người mới được kết nạp vào Đảng"), _("không")]),
+        ("text", ["Admission targets", _("Chỉ tiêu kết nạp đảng viên theo năm"), _("không")]),
+        ("text", ["Placements", _("Xếp thôn của xã bị chia tách vào xã, phường mới"), _("không")]),
+        ("heading", [_("Hai danh mục đơn vị hành chính")]),
+        ("text", [_("Trước 01/07/2025"), _("Tỉnh – huyện – xã: ghi đủ Province, District, Commune.")]),
+        ("text", [_("Từ 01/07/2025"), _("Tỉnh – xã, phường (không còn cấp huyện): để trống District (và "
+                                          "District code); Commune là xã, phường mới.")]),
+        ("text", [_("Thôn trùng tên"), _("Khi xã, phường mới có hai thôn cùng tên (Xóm 1 của hai xã cũ sáp "
+                                           "nhập), ghi thêm Former commune (xã cũ của thôn); nếu hai xã cũ cùng "
+                                           "tên thì ghi cả Former district hoặc Former commune code.")]),
+        ("text", [_("Mã"), _("District code, Commune code (mã theo danh mục của dòng) không bắt buộc; đã ghi "
+                               "thì mã quyết định, tên chỉ để đối chiếu.")]),
+        ("heading", [_("Cách ghi")]),
+        ("text", [_("Ngày"), _("Ô ngày của Excel, hoặc chữ dạng DD/MM/YYYY (31/05/2025) hay YYYY-MM-DD "
+                                 "(2025-05-31).")]),
+        ("text", [_("Có/không"), _("có/không, x, yes/no, y/n, true/false, 1/0, chữ hoa hay thường đều được; "
+                                     "ô trống là không.")]),
+        ("text", [_("Nhiệm kỳ"), _("Dạng 2022-2025.")]),
+        ("text", [_("Loại thôn"), ", ".join(kinds())]),
+        ("text", [_("Chức vụ trong chi bộ của trưởng thôn"), _("Bí thư, Phó bí thư (hoặc Secretary, Deputy "
+                                                                 "secretary), hoặc để trống.")]),
+        ("text", [_("Một dòng là toàn bộ"), _("Mỗi dòng là toàn bộ kết quả của thôn trong nhiệm kỳ: ô ngày "
+                                                "để trống sẽ xóa kết quả đã lưu; ngày bầu trưởng thôn sau lần bầu "
+                                                "đã lưu là một lần bầu bổ sung.")]),
+        ("heading", [_("Giới hạn")]),
+        ("text", [_("Tên"), _("Tên thôn và tên người: tối đa %(n)s ký tự; dân tộc: tối đa %(e)s ký tự.")
+                  % {"n": bounds.NAME_LENGTH, "e": bounds.ETHNICITY_LENGTH}]),
+        ("text", [_("Số"), _("Số đảng viên: 0 đến %(m)s; mục tiêu %%: 0 đến 100; chỉ tiêu kết nạp: 0 đến "
+                               "%(t)s.") % {"m": f"{bounds.MAX_PARTY_MEMBERS:,}".replace(",", "."),
+                                            "t": f"{bounds.MAX_ADMISSION_TARGET:,}".replace(",", ".")}]),
+        ("text", [_("Năm"), _("Năm sinh: %(b)s đến %(y)s; năm của mục tiêu, chỉ tiêu: %(f)s đến %(l)s.")
+                  % {"b": bounds.FIRST_BIRTH_YEAR, "y": year, "f": bounds.FIRST_YEAR,
+                     "l": year + bounds.YEARS_AHEAD}]),
+        ("text", [_("Ngày"), _("Mọi ngày từ 01/01/1930 đến hôm nay.")]),
+    ]
+    for spec in SHEETS:
+        rows.append(("heading", [_("Trang %(sheet)s: tiêu đề cột") % {"sheet": spec.name},
+                                 _("Tiêu đề tiếng Việt được chấp nhận"), _("Bắt buộc"), _("Ý nghĩa")]))
+        for column in spec.columns:
+            rows.append(("text", [column.header, "; ".join((column.vi, *column.aliases)),
+                                  _("có") if column.field in REQUIRED.get(spec.name, ()) else "",
+                                  str(COLUMN_NOTES.get((spec.name, column.field)) or COLUMN_NOTES.get(column.field, ""))
+                                  ]))
+    return rows
+
+
+def _bold(size: int | None = None) -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True, size=size) if size else Font(bold=True)

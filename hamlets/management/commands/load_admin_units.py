@@ -83,7 +83,7 @@ def _sync(model: type[OfficialUnit], unit_list: str, rows: list[tuple[int, str, 
     codes = [code for code, _name, _other in rows]
     existing = {u.code: u for u in model.objects.filter(unit_list=unit_list, code__in=codes)}
     other_fields = sorted({f for _c, _n, other in rows for f in other})
-    fields = ["name", "name_key", "search", "division_type", *other_fields]
+    fields = ["name", *OfficialUnit.KEYS, "division_type", *other_fields]
     new, changed = [], []
     for code, name, other in rows:
         unit = existing.get(code) or model(code=code, unit_list=unit_list)
