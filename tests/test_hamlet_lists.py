@@ -143,7 +143,7 @@ def test_every_named_unit_stores_its_sort_key(town):
 def test_the_migration_fills_the_keys_of_existing_rows(town):
     Hamlet.objects.update(name_sort="")
     Commune.objects.update(name_sort="")
-    migration = __import__("hamlets.migrations.0007_natural_order", fromlist=["fill_sort_keys"])
+    migration = __import__("hamlets.migrations.0008_natural_order", fromlist=["fill_sort_keys"])
     migration.fill_sort_keys(apps, None)
     assert Hamlet.objects.get(pk=town.hamlets["Khối 9"].pk).name_sort == text.sort_key("Khối 9")
     assert not Commune.objects.filter(name_sort="").exists()
