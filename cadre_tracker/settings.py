@@ -87,9 +87,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
-    "axes",
+    "cadre_tracker.apps.AxesConfig",  # django-axes, named in Vietnamese
     "django_tasks",
-    "django_tasks_db",
+    "cadre_tracker.apps.TasksDatabaseConfig",  # django-tasks-db, named in Vietnamese
     "hamlets",
     "elections",
 ]
@@ -202,7 +202,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# locale/en: the English interface; locale/vi: only the English texts of third-party apps (django-axes...)
+# that have no Vietnamese catalogue of their own.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cadre_tracker.formats"]  # Vietnamese dates DD/MM/YYYY everywhere
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

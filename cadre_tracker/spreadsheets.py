@@ -9,7 +9,8 @@ injection"). Text is dangerous when it starts with one of
 * **CSV** (``CsvWriter``, ``write_csv``, ``safe_text``, ``safe_row``): a
   dangerous text gets a leading single quote (``'=1+1``), the OWASP advice;
   the file is UTF-8 with a byte-order mark so that Excel shows Vietnamese
-  correctly.
+  correctly; a date is written as the interface's language writes it
+  (``05/03/2022`` in Vietnamese, ISO in English).
 * **xlsx** (``text_cell``, ``cell``, ``xlsx_row``): every text is written as
   a *string* cell (``data_type == "s"``), never a formula, and a dangerous
   one also gets the ``quotePrefix`` style, so Excel keeps it text even after
@@ -36,6 +37,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Fill, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from .language import day, english
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a
 # formula (OWASP), and their full-width forms, which some East Asian Excel
@@ -75,8 +78,11 @@ def _csv_value(value: object) -> object:
         return value
     if isinstance(value, Fraction):
         return float(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.isoformat() if english() else local.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return day(value)  # 05/03/2022 in Vietnamese (the import reads it back), ISO in English
     return str(value)  # lazy translations, model instances: their text
 
 

@@ -16,6 +16,7 @@ from django import forms
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
+from cadre_tracker.language import both
 from hamlets import text
 from hamlets.forms import VersionedForm
 from hamlets.models import PartyMember
@@ -28,9 +29,20 @@ from .models import ChiefElection, Congress
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+class DayInput(forms.DateInput):
+    """A date typed as the interface writes it (``DD/MM/YYYY`` in Vietnamese, ISO in English: the
+    first of the language's ``DATE_INPUT_FORMATS``), whatever the browser's locale: no native date
+    picker, which follows the browser's language rather than the page's. Either spelling is read."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", both("DD/MM/YYYY", "YYYY-MM-DD"))
+        context["widget"]["attrs"].setdefault("autocomplete", "off")
+        return context
+
+
 def date_field(label: str, required: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DayInput)
 
 
 Rule = Callable[[Any, Label], Any]

@@ -28,6 +28,7 @@ from django import forms
 from django.db.models import CharField, Exists, Func, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
+from cadre_tracker.filters import FilterSet
 from hamlets import text
 from hamlets.models import PLACE_SEARCH, Commune, Hamlet, HamletKind, words_q
 from hamlets.scoping import Scope
@@ -42,7 +43,7 @@ EARLIER_UNITS = ("district", "commune")
 NEW_UNITS = ("new_commune",)
 
 
-class HamletFilterSet(django_filters.FilterSet):
+class HamletFilterSet(FilterSet):
     """``term``, ``as_of`` and ``units`` choose the period and layout (the view reads
     them); they filter nothing themselves."""
 

@@ -2,7 +2,8 @@
 
 ``Recorder`` is the ``progress`` callback ``import_workbook`` calls with a line of text
 (``Hamlets: 3000 rows read`` every 1,000 rows of a sheet, then ``... comparing with the
-database``, then ``writing``): it turns the lines into rows read, a stage and a percentage
+database``, then ``writing``; in Vietnamese ``Hamlets: đã đọc 3000 dòng``, ``... đang so sánh``,
+``đang ghi``): it turns the lines into rows read, a stage and a percentage
 and saves them on the job, at most once a second (and at each new stage), so the job page
 can show them. ``declared_rows`` estimates the rows to read from the sheets' ``<dimension>``
 (a few KB read from the archive) for the percentage of a preview; a write job knows it
@@ -39,7 +40,9 @@ STAGE_PERCENT = {ImportJob.Stage.COMPARING: 85, ImportJob.Stage.WRITING: 92}
 MAX_XML_HEAD = 4096  # bytes of a sheet read to find its <dimension>
 MAX_WORKBOOK_XML = 1024 * 1024
 
-_ROWS = re.compile(r"^(?:(?P<sheet>.+?):\s*)?(?P<rows>\d[\d,]*)\s+rows?\s+read", re.IGNORECASE)
+# A progress line in either language: "Hamlets: 3000 rows read" or "Hamlets: đã đọc 3000 dòng".
+_ROWS = re.compile(r"^(?:(?P<sheet>.+?):\s*)?(?:(?P<rows>\d[\d,]*)\s+rows?\s+read|đã đọc\s+(?P<dong>\d[\d,]*)\s+dòng)",
+                   re.IGNORECASE)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?(\d+))?\"")
 _WANTED = {header_key(spec.name) for spec in SHEETS}
 
@@ -72,10 +75,10 @@ class Recorder:
     def parse(self, line: str) -> tuple[str, int | None]:
         lowered = line.lower()
         match = _ROWS.search(line)
-        count = int(match["rows"].replace(",", "")) if match else None
-        if "writing" in lowered:
+        count = int((match["rows"] or match["dong"]).replace(",", "")) if match else None
+        if "writing" in lowered or "đang ghi" in lowered:
             return ImportJob.Stage.WRITING, None
-        if "comparing" in lowered:
+        if "comparing" in lowered or "so sánh" in lowered:
             return ImportJob.Stage.COMPARING, count
         if count is None:
             return self.job.stage or ImportJob.Stage.READING, None

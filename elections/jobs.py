@@ -4,7 +4,9 @@ An upload becomes a preview job: the worker reads, checks and compares the store
 (``import_workbook(..., dry_run=True)``) and keeps every problem, warning and change as
 lines of the job. Confirming a clean preview makes a write job: the same file, as the same
 user, against the versions the preview read (``expected_versions``: a hamlet changed
-meanwhile refuses the write). Every job has a time limit; the write is one transaction,
+meanwhile refuses the write). The worker speaks the job's language (the interface's when
+the job was made), so its stored problems, changes and summary read as the page around
+them. Every job has a time limit; the write is one transaction,
 so a job stopped anywhere leaves nothing half-written. The stored file is deleted when
 it can no longer be confirmed; jobs and files older than a day are pruned.
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from .importing.result import ImportResult
@@ -44,19 +46,21 @@ def run_import_job(job_id: int) -> str:
             state=ImportJob.State.RUNNING, started_at=now, updated_at=now):
         return "skipped"  # pruned, or already taken
     job.state, job.started_at = ImportJob.State.RUNNING, now
-    try:
-        with heartbeat(job.pk), time_limit(import_job_seconds()) as deadline:
-            result = _run(job, Recorder(job, deadline))
-    except JobTimeout:
-        _fail(job, ImportJob.Failure.TIMEOUT)
-    except Exception:
-        _fail(job, ImportJob.Failure.ERROR)
-        raise  # the worker records the traceback
-    else:
-        _finish(job, result)
-    finally:
-        _after(job)
-        prune()
+    # The messages (problems, changes, summary) are kept as text: built in the language of the job's user.
+    with translation.override(job.language):
+        try:
+            with heartbeat(job.pk), time_limit(import_job_seconds()) as deadline:
+                result = _run(job, Recorder(job, deadline))
+        except JobTimeout:
+            _fail(job, ImportJob.Failure.TIMEOUT)
+        except Exception:
+            _fail(job, ImportJob.Failure.ERROR)
+            raise  # the worker records the traceback
+        else:
+            _finish(job, result)
+        finally:
+            _after(job)
+            prune()
     return job.state
 
 

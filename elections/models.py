@@ -75,8 +75,8 @@ class Versioned(models.Model):
     """Optimistic locking: a form posts the version it showed; a save against a
     newer version is refused instead of overwriting a colleague's change."""
 
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -425,6 +425,8 @@ class ImportJob(models.Model):
     changes = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=12, choices=Failure.choices, blank=True)  # why a job failed
     versions = models.JSONField(null=True, blank=True)  # hamlet id -> version the preview's plan was made against
+    # The interface's language when the job was made: the worker builds the job's messages in it.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -480,8 +482,9 @@ class ImportJob(models.Model):
         return (self.kind == self.Kind.PREVIEW and self.state == self.State.DONE and self.ok
                 and self.to_write > 0 and not self.confirmed)
 
-    def confirm(self) -> tuple[ImportJob | None, bool]:
-        """Consume this preview once and make its write job: ``(write job, made by this call)``.
+    def confirm(self, language: str | None = None) -> tuple[ImportJob | None, bool]:
+        """Consume this preview once and make its write job: ``(write job, made by this call)``,
+        speaking ``language`` (the confirming request's; the preview's by default).
 
         The guarded UPDATE is the lock: of two confirmations at once (a double click) one
         updates the row, the other updates nothing and finds the first one's write job.
@@ -491,7 +494,8 @@ class ImportJob(models.Model):
                                         confirmed=False).update(confirmed=True, updated_at=timezone.now()):
                 return ImportJob.objects.create(
                     user_id=self.user_id, kind=self.Kind.WRITE, preview=self, file_name=self.file_name,
-                    stored_path=self.stored_path, versions=self.versions, rows_total=self.rows_read), True
+                    stored_path=self.stored_path, versions=self.versions, rows_total=self.rows_read,
+                    language=language or self.language), True
         return ImportJob.objects.filter(preview=self).first(), False
 
     def expected_versions(self) -> dict[int, int] | None:

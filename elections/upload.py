@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +31,7 @@ from cadre_tracker.spreadsheets import CsvWriter
 from hamlets.scoping import Scope
 
 from . import jobs
+from .importing import messages as msg
 from .importing.workbook import Refused, check_archive
 from .models import IMPORT_PAGE_SIZE, ImportJob, ImportJobLine
 
@@ -45,7 +46,7 @@ class UploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Tệp lớn hơn 20 MB / The file is larger than 20 MB."))
+            raise forms.ValidationError(msg.too_large(MAX_UPLOAD // (1024 * 1024)))
         return upload
 
 
@@ -95,7 +96,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             jobs.prune()
             job = ImportJob.objects.create(user=request.user, file_name=Path(upload.name).name[:255],
-                                           stored_path=str(path))
+                                           stored_path=str(path), language=translation.get_language())
             jobs.start(job)
             return redirect("elections:import_job", pk=job.pk)
     recent = ImportJob.objects.filter(user=request.user).order_by("-created_at")[:RECENT_JOBS]
@@ -154,7 +155,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bản xem trước này không xác nhận được (có lỗi, không có gì thay đổi hoặc đã "
                                   "quá hạn). Hãy tải tệp lên lại."))
         return redirect("elections:import")
-    write, made = job.confirm()
+    write, made = job.confirm(translation.get_language())
     if write is None:
         messages.error(request, _("Không tìm thấy việc nhập của bản xem trước này. Hãy tải tệp lên lại."))
         return redirect("elections:import")

@@ -23,7 +23,6 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hamlets import text
@@ -59,8 +58,7 @@ class Caution:
 
 def column(field: str) -> str:
     """The column's name in the interface's language."""
-    label = COLUMNS.get(field, Label(field, field))
-    return label.en if (translation.get_language() or "").startswith("en") else label.vi
+    return str(COLUMNS.get(field, Label(field, field)))
 
 
 def shown_day(day: dt.date) -> str:

@@ -221,9 +221,11 @@ class Commune(OfficialUnit):
 class CommuneSuccession(models.Model):
     """One line of the official conversion table: an earlier commune went (wholly or partly) into a 2025 one."""
 
-    old = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="succession_new")
-    new = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="succession_old")
-    partly_merged = models.BooleanField(default=False)
+    old = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="succession_new",
+                            verbose_name=_("xã trước 01/07/2025"))
+    new = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="succession_old",
+                            verbose_name=_("xã, phường từ 01/07/2025"))
+    partly_merged = models.BooleanField(_("nhập một phần"), default=False)
 
     class Meta:
         verbose_name = _("chuyển đổi xã")
@@ -337,8 +339,8 @@ class Hamlet(NamedUnit):
     special_area = models.BooleanField(_("địa bàn đặc thù"), default=False)
     project01 = models.BooleanField(_("thuộc Đề án 01"), default=False)
     party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["name_sort"], bases=[NoSortKey, models.Model])
 
     objects = HamletQuerySet.as_manager()

@@ -15,9 +15,9 @@ the name of an earlier province that merged into another (Yên Bái) means that
 earlier province (``units.md``): ``find_province`` returns it, and callers
 that need the 2025 province take ``.current``.
 
-Every failure raises ``UnitNotFound`` with a message in Vietnamese then
-English that names the candidates, so a command turns it into a
-``CommandError`` as it is.
+Every failure raises ``UnitNotFound`` with a message in the active language
+(``cadre_tracker.language``) that names the candidates, so a command turns it
+into a ``CommandError`` as it is.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db.models import Q
+
+from cadre_tracker.language import both
 
 from . import text
 from .models import Commune, District, OfficialUnit, Province, UnitList
@@ -83,18 +85,20 @@ def _one[U: OfficialUnit](hits: list[U], option: str, name: str, kind: tuple[str
     kind_vi, kind_en = kind
     where_vi, where_en = (f" thuộc {where[0]}", f" in {where[1]}") if where[0] else ("", "")
     if not hits:
-        raise UnitNotFound(f'{option}: không có {kind_vi} "{name}"{where_vi} / no {kind_en} "{name}"{where_en}')
+        raise UnitNotFound(both(f'{option}: không có {kind_vi} "{name}"{where_vi}',
+                                f'{option}: no {kind_en} "{name}"{where_en}'))
     names = _names(hits, describe)
     if len({text.match_key(u.name) for u in hits}) == 1:  # the same full name: the prefix cannot help
         codes_vi = " hoặc ".join(str(u.code) for u in hits)
         codes_en = " or ".join(str(u.code) for u in hits)
         count_vi, count_en = {2: ("hai", "two"), 3: ("ba", "three")}.get(len(hits), (len(hits), len(hits)))
-        raise UnitNotFound(f'{option}: "{name}" ứng với {count_vi} {kind_vi} cùng tên{where_vi}: {names}; ghi mã '
-                           f"({codes_vi}), ví dụ {option} {hits[0].code} / "
-                           f'"{name}" fits {count_en} {kind_en}s{where_en} with the same name: {names}; write the '
-                           f"code ({codes_en}), e.g. {option} {hits[0].code}")
-    raise UnitNotFound(f'{option}: "{name}" chưa rõ{where_vi}, có thể là: {names}; ghi rõ tiền tố hoặc mã / '
-                       f'"{name}" is ambiguous{where_en}: {names}; write the prefix or the code')
+        raise UnitNotFound(both(
+            f'{option}: "{name}" ứng với {count_vi} {kind_vi} cùng tên{where_vi}: {names}; ghi mã ({codes_vi}), '
+            f"ví dụ {option} {hits[0].code}",
+            f'{option}: "{name}" fits {count_en} {kind_en}s{where_en} with the same name: {names}; write the code '
+            f"({codes_en}), e.g. {option} {hits[0].code}"))
+    raise UnitNotFound(both(f'{option}: "{name}" chưa rõ{where_vi}, có thể là: {names}; ghi rõ tiền tố hoặc mã',
+                            f'{option}: "{name}" is ambiguous{where_en}: {names}; write the prefix or the code'))
 
 
 def find_province(name: str, option: str = "--province") -> Province:
@@ -104,13 +108,13 @@ def find_province(name: str, option: str = "--province") -> Province:
     if (code := text.whole_number(raw)) is not None:
         found = Province.objects.new().filter(code=code).first()
         if found is None:
-            raise UnitNotFound(f"{option}: không có tỉnh mã {raw} trong danh mục từ 01/07/2025 / "
-                               f"no province of the 2025 list has the code {raw}")
+            raise UnitNotFound(both(f"{option}: không có tỉnh mã {raw} trong danh mục từ 01/07/2025",
+                                    f"{option}: no province of the 2025 list has the code {raw}"))
         return found
     provinces = list(Province.objects.select_related("successor").order_by("-unit_list", "code"))
     if not provinces:
-        raise UnitNotFound(f"{option}: chưa nạp danh mục đơn vị hành chính, chạy manage.py load_admin_units / "
-                           "the official list of units is not loaded: run manage.py load_admin_units")
+        raise UnitNotFound(both(f"{option}: chưa nạp danh mục đơn vị hành chính, chạy manage.py load_admin_units",
+                                f"{option}: the official list of units is not loaded: run manage.py load_admin_units"))
     new = NameIndex(p for p in provinces if p.unit_list == UnitList.NEW).candidates(raw)
     hits = new or NameIndex(p for p in provinces if p.unit_list == UnitList.EARLIER).candidates(raw)
     return _one(hits, option, raw, ("tỉnh", "province"), describe=lambda p: p.get_unit_list_display())
@@ -123,8 +127,8 @@ def merged_note(named: Province) -> str:
     if current.pk == named.pk or text.split_prefix(current.name)[1] == text.split_prefix(named.name)[1]:
         return ""
     old, new = text.bare_name(named.name), text.bare_name(current.name)
-    return (f"{old} đã hợp nhất vào {new} từ 01/07/2025: tài khoản theo {current.name} / "
-            f"{old} merged into {new} on 1 July 2025: the account follows {current.name}")
+    return both(f"{old} đã hợp nhất vào {new} từ 01/07/2025: tài khoản theo {current.name}",
+                f"{old} merged into {new} on 1 July 2025: the account follows {current.name}")
 
 
 def find_district(name: str, province: Province | None = None, option: str = "--district") -> District:
@@ -141,8 +145,8 @@ def find_district(name: str, province: Province | None = None, option: str = "--
         name)
     if len(hits) > 1 and province is None and len({d.province_id for d in hits}) > 1:
         where = _names(hits, lambda d: d.province.name)
-        raise UnitNotFound(f'{option}: "{name}" có ở nhiều tỉnh: {where}; thêm --province / '
-                           f'"{name}" is in several provinces: {where}; add --province')
+        raise UnitNotFound(both(f'{option}: "{name}" có ở nhiều tỉnh: {where}; thêm --province',
+                                f'{option}: "{name}" is in several provinces: {where}; add --province'))
     return _one(hits, option, text.clean(name), ("huyện", "district"),
                 (province.name, province.name) if province else ("", ""), describe=lambda d: d.province.name)
 
@@ -163,8 +167,8 @@ def find_commune(name: str, province: Province | None = None, option: str = "--c
         hits = NameIndex(communes.order_by("code")).candidates(raw)
     if len(hits) > 1 and current is None and len({c.province_id for c in hits}) > 1:
         where = _names(hits, lambda c: c.province.name)
-        raise UnitNotFound(f'{option}: "{raw}" có ở nhiều tỉnh: {where}; thêm --province / '
-                           f'"{raw}" is in several provinces: {where}; add --province')
+        raise UnitNotFound(both(f'{option}: "{raw}" có ở nhiều tỉnh: {where}; thêm --province',
+                                f'{option}: "{raw}" is in several provinces: {where}; add --province'))
     where = (f"{current.name} (danh mục từ 01/07/2025)", f"{current.name} (2025 list)") if current else (
         "danh mục từ 01/07/2025", "the 2025 list")
     if not hits and code is None:
@@ -182,6 +186,7 @@ def _explain_earlier(name: str, province: Province | None, option: str) -> None:
         return
     went = "; ".join(f"{c.name}, {c.district.name if c.district_id else ''} → "
                      f"{', '.join(s.name for s in c.successors.all()) or '?'}" for c in old)
-    raise UnitNotFound(f'{option}: "{name}" là xã của danh mục trước 01/07/2025 ({went}); ghi tên xã, phường '
-                       f'từ 01/07/2025 / "{name}" is a commune of the earlier list ({went}); name a commune of '
-                       "the 2025 list")
+    raise UnitNotFound(both(f'{option}: "{name}" là xã của danh mục trước 01/07/2025 ({went}); ghi tên xã, phường '
+                            "từ 01/07/2025",
+                            f'{option}: "{name}" is a commune of the earlier list ({went}); name a commune of the '
+                            "2025 list"))

@@ -1,41 +1,46 @@
-"""The words of the import's messages: Vietnamese, then English, on one line.
+"""The words of the import's messages, in the language of whoever reads them.
 
-Every message a district clerk reads is ``"<tiếng Việt> / <English>"``,
-followed, where a cell could not be read, by ``, got "<what the cell holds>"``
-(``Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole
-number ≥ 0, got "ba"``).
+Every message is written as a pair (``both(vi, en)``, ``Label(vi, en)``, see
+``cadre_tracker.language``) and gives the active language's text when it is
+built: the request's on the web, the one stored on an import job in the worker,
+``CT_LANGUAGE`` on the command line. Where a cell could not be read the message
+ends with what the cell holds (``Số đảng viên phải là số nguyên ≥ 0, nhận được
+"ba"``; in English ``Party members must be a whole number ≥ 0, got "ba"``).
+
+The fixed phrases (``MACROS``, ``CONFLICT``, ``HAMLET_CREATED``...) are read as
+``messages.NAME`` at the moment they are used (the module's ``__getattr__``), so
+they too come in the language active then; ``BLANK``, ``YES`` and ``NO`` are labels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+
+from cadre_tracker.language import Label, day, english
+from cadre_tracker.language import both as pick
+
+__all__ = ["Label", "both", "day", "shown"]
 
 _NOTHING = object()
 
 
-@dataclass(frozen=True)
-class Label:
-    """A column's (or form field's) name in both languages."""
-
-    vi: str
-    en: str
-
-
 def both(vi: str, en: str, got: object = _NOTHING) -> str:
-    message = f"{vi} / {en}"
+    """The active language's text, followed by what the cell holds when ``got`` is given."""
+    message = pick(vi, en)
     if got is not _NOTHING:
-        message += f', got "{shown(got)}"'
+        message += pick(f', nhận được "{shown(got)}"', f', got "{shown(got)}"')
     return message
 
 
 def shown(value: object) -> str:
-    """A cell value as the clerk typed or sees it."""
+    """A cell value as the clerk typed or sees it (a date as the active language writes it)."""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+        if value.time() == dt.time():
+            return day(value.date())
+        return value.isoformat(sep=" ") if english() else value.strftime("%d/%m/%Y %H:%M:%S")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return day(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, Decimal):
@@ -45,8 +50,19 @@ def shown(value: object) -> str:
     return str(value).strip()
 
 
-def day(value: dt.date) -> str:
-    return value.isoformat()
+# The fixed phrases: ``messages.NAME`` gives the text of the language active at that moment.
+_PHRASES: dict[str, Label] = {}
+
+
+def __getattr__(name: str) -> str:
+    try:
+        return str(_PHRASES[name])
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+
+
+def _phrase(name: str, vi: str, en: str) -> None:
+    _PHRASES[name] = Label(vi, en)
 
 
 # --- whole-file refusals -------------------------------------------------
@@ -57,10 +73,10 @@ def not_xlsx(detail_vi: str = "", detail_en: str = "") -> str:
     return both(vi + ": hãy lưu lại dưới dạng Excel Workbook (.xlsx)", en + ": save it as an Excel Workbook (.xlsx)")
 
 
-MACROS = both("Không nhận bảng tính có macro (.xlsm): hãy lưu lại dưới dạng Excel Workbook (.xlsx)",
-              "A workbook with macros (.xlsm) is not accepted: save it as an Excel Workbook (.xlsx)")
-PASSWORD = both("Bảng tính được bảo vệ bằng mật khẩu: hãy lưu lại không đặt mật khẩu",
-                "The workbook is protected by a password: save it without one")
+_phrase("MACROS", "Không nhận bảng tính có macro (.xlsm): hãy lưu lại dưới dạng Excel Workbook (.xlsx)",
+        "A workbook with macros (.xlsm) is not accepted: save it as an Excel Workbook (.xlsx)")
+_phrase("PASSWORD", "Bảng tính được bảo vệ bằng mật khẩu: hãy lưu lại không đặt mật khẩu",
+        "The workbook is protected by a password: save it without one")
 
 
 def file_missing(name: str) -> str:
@@ -137,11 +153,11 @@ def too_slow(sheet: str, seconds: float) -> str:
                 f"{where_en} was not read within {seconds:g} seconds: split it into smaller files")
 
 
-CONFLICT = both("Dữ liệu vừa bị thay đổi trong lúc nhập nên không ghi gì: hãy nhập lại",
-                "The data changed while importing, so nothing was written: import the file again")
-BUSY = both("Cơ sở dữ liệu bận ghi dữ liệu khác quá lâu nên không ghi gì: hãy nhập lại sau ít phút",
-            "The database was busy with another write for too long, so nothing was written: import the file "
-            "again in a few minutes")
+_phrase("CONFLICT", "Dữ liệu vừa bị thay đổi trong lúc nhập nên không ghi gì: hãy nhập lại",
+        "The data changed while importing, so nothing was written: import the file again")
+_phrase("BUSY", "Cơ sở dữ liệu bận ghi dữ liệu khác quá lâu nên không ghi gì: hãy nhập lại sau ít phút",
+        "The database was busy with another write for too long, so nothing was written: import the file "
+        "again in a few minutes")
 
 
 def changed_meanwhile(hamlets: list[Label], total: int) -> str:
@@ -163,12 +179,12 @@ def targets_changed_meanwhile(count: int) -> str:
 
 # --- permissions ---------------------------------------------------------
 
-NO_SCOPE = both("Tài khoản chưa được giao huyện hay tỉnh nào nên không nhập được",
-                "Your account has no district or province assigned: nothing can be imported")
-NO_RESULTS = both("Tài khoản của bạn không được nhập kết quả của các huyện",
-                  "Your account may not import the districts' results")
-NO_TARGETS = both("Chỉ Ban Tổ chức Tỉnh ủy được đặt mục tiêu, chỉ tiêu",
-                  "Only provincial staff may set targets")
+_phrase("NO_SCOPE", "Tài khoản chưa được giao huyện hay tỉnh nào nên không nhập được",
+        "Your account has no district or province assigned: nothing can be imported")
+_phrase("NO_RESULTS", "Tài khoản của bạn không được nhập kết quả của các huyện",
+        "Your account may not import the districts' results")
+_phrase("NO_TARGETS", "Chỉ Ban Tổ chức Tỉnh ủy được đặt mục tiêu, chỉ tiêu",
+        "Only provincial staff may set targets")
 
 
 def outside_district(unit: str) -> str:
@@ -192,18 +208,18 @@ def hamlet_outside(hamlet: Label, scope: str) -> str:
 
 # --- cells ---------------------------------------------------------------
 
-FORMER_IGNORED = both("Dòng ghi Huyện nên thuộc danh mục trước 01/07/2025: bỏ qua Huyện cũ, Xã cũ",
-                      "District is filled, so the row names the earlier list: Former district and Former commune "
-                      "are ignored")
+_phrase("FORMER_IGNORED", "Dòng ghi Huyện nên thuộc danh mục trước 01/07/2025: bỏ qua Huyện cũ, Xã cũ",
+        "District is filled, so the row names the earlier list: Former district and Former commune "
+        "are ignored")
 
 
-ANNUAL_TARGET_SKIPPED = both("Chưa lưu được mục tiêu theo năm: bỏ qua dòng này",
-                             "Targets for one year are not stored yet: the row is skipped")
+_phrase("ANNUAL_TARGET_SKIPPED", "Chưa lưu được mục tiêu theo năm: bỏ qua dòng này",
+        "Targets for one year are not stored yet: the row is skipped")
 
 
 def text_of(vi: str, en: str) -> str:
-    """One text where both languages read the same (names), else ``vi / en``."""
-    return vi if vi == en else both(vi, en)
+    """One text (names), in the active language."""
+    return both(vi, en)
 
 
 def former_district_alone(district: Label, commune: Label) -> str:
@@ -225,9 +241,9 @@ def required(label: Label) -> str:
     return both(f"{label.vi} không được để trống", f"{label.en} is required")
 
 
-FORMULA_WITHOUT_VALUE = both(
-    "Ô có công thức nhưng chưa lưu giá trị: mở tệp bằng Excel rồi lưu lại",
-    "The cell has a formula without a saved value: open the file in Excel and save it again")
+_phrase("FORMULA_WITHOUT_VALUE",
+        "Ô có công thức nhưng chưa lưu giá trị: mở tệp bằng Excel rồi lưu lại",
+        "The cell has a formula without a saved value: open the file in Excel and save it again")
 
 
 def formula_error(code: str) -> str:
@@ -239,7 +255,7 @@ def not_yes_no(label: Label, got: object) -> str:
 
 
 def not_date(label: Label, got: object) -> str:
-    return both(f"{label.vi} phải là ngày (YYYY-MM-DD hoặc DD/MM/YYYY)",
+    return both(f"{label.vi} phải là ngày (DD/MM/YYYY hoặc YYYY-MM-DD)",
                 f"{label.en} must be a date (YYYY-MM-DD or DD/MM/YYYY)", got)
 
 
@@ -318,18 +334,16 @@ def words(value: object) -> Label:
 
 
 def changed(label: Label, old: Label, new: Label) -> str:
-    """``Số đảng viên / Party members: 12 → 3``; where a value has words:
-    ``Đề án 01: không → có / Project 01: no → yes``."""
-    if (old.vi, new.vi) == (old.en, new.en):
-        return f"{label.vi} / {label.en}: {old.en} → {new.en}"
+    """``Số đảng viên: 12 → 3`` (``Party members: 12 → 3``); where a value has words:
+    ``Đề án 01: không → có`` (``Project 01: no → yes``)."""
     return both(f"{label.vi}: {old.vi} → {new.vi}", f"{label.en}: {old.en} → {new.en}")
 
 
-HAMLET_CREATED = both("Thêm thôn", "hamlet created")
-CELL_CREATED = both("Thêm chi bộ", "Party cell created")
-CELL_ACTIVE_AGAIN = both("Chi bộ hoạt động trở lại", "Party cell active again")
-CELL_INACTIVE = both("Chi bộ thôi hoạt động", "Party cell no longer active")
-MEMBER_CREATED = both("Thêm đảng viên kết nạp", "member created")
+_phrase("HAMLET_CREATED", "Thêm thôn", "hamlet created")
+_phrase("CELL_CREATED", "Thêm chi bộ", "Party cell created")
+_phrase("CELL_ACTIVE_AGAIN", "Chi bộ hoạt động trở lại", "Party cell active again")
+_phrase("CELL_INACTIVE", "Chi bộ thôi hoạt động", "Party cell no longer active")
+_phrase("MEMBER_CREATED", "Thêm đảng viên kết nạp", "member created")
 
 
 def not_candidate(commune: Label, old: Label, choices: list[Label]) -> str:
@@ -346,7 +360,7 @@ def placed_in(commune: Label) -> str:
 def adopted(commune: Label) -> str:
     return both(f"Là thôn đã có (chưa ghi xã cũ) nay ghi xã cũ là {commune.vi}",
                 f"the hamlet entered without a former commune now has its former commune {commune.en}")
-SPECIAL_AREAS_ONLY = both("chỉ địa bàn đặc thù", "special areas only")
+_phrase("SPECIAL_AREAS_ONLY", "chỉ địa bàn đặc thù", "special areas only")
 
 
 def congress_created(term: str, held_on: dt.date | None) -> str:

@@ -141,7 +141,7 @@ class Tracker:
 
     @staticmethod
     def assign(obj: Any, values: dict[str, Any], labels: Mapping[str, Label]) -> list[str]:
-        """Set ``values`` on ``obj``; the changes as ``"Số đảng viên / Party members: 12 → 3"``,
+        """Set ``values`` on ``obj``; the changes as ``"Số đảng viên: 12 → 3"`` (in the active language),
         each field named by its label in ``labels``."""
         details = []
         for name, value in values.items():

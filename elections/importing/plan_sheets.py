@@ -107,7 +107,7 @@ def targets(planner: Planner, rows: list[TargetRow]) -> None:
             unit = msg.Label(name, name)
         what = (f": {row.metric}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
                 f"{planner.plan.terms[row.term].name}")
-        subject = unit.vi + what if unit.vi == unit.en else f"{unit.vi} / {unit.en}{what}"
+        subject = f"{unit}{what}"
         if target is None:
             province, district, commune, _years, metric, special = row.key
             planner.plan.targets.create(Target(province_id=province, district_id=district, commune_id=commune,

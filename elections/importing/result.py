@@ -40,7 +40,7 @@ class Problem:
 class Change:
     """What importing one row does, for a preview: ``action`` is ``create``,
     ``update`` or ``unchanged``; ``details`` says what changes, field by field,
-    Vietnamese then English (``Số đảng viên / Party members: 12 → 3``)."""
+    in the active language (``Số đảng viên: 12 → 3``)."""
 
     sheet: str
     row: int
@@ -78,7 +78,7 @@ class Summary:
         return sum(getattr(self, f.name) for f in fields(self) if f.name != "rows")
 
     def line(self, name: str, dry_run: bool = False) -> str:
-        """One line, Vietnamese then English: ``Đã nhập x.xlsx: 10 dòng; ... / Imported x.xlsx: 10 rows; ...``."""
+        """One line in the active language: ``Đã nhập x.xlsx: 10 dòng; ...`` (``Imported x.xlsx: 10 rows; ...``)."""
         return summary(
             name, sum(self.rows.values()), dry_run,
             hamlets=(self.hamlets_created, self.hamlets_updated),

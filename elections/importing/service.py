@@ -161,7 +161,8 @@ def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = N
         if progress is not None and reading.total >= 1000:
             progress(line)
 
-    step(f"{reading.total} rows read; comparing with the database")
+    step(msg.both(f"Đã đọc {reading.total} dòng; đang so sánh với dữ liệu đã có",
+                  f"{reading.total} rows read; comparing with the database"))
     planner = _plan(reading, scope)
     result.problems = sorted([*reading.problems, *planner.plan.problems], key=lambda p: p.sort_key)
     result.warnings = sorted([*reading.warnings, *planner.plan.warnings], key=lambda p: p.sort_key)
@@ -172,7 +173,7 @@ def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = N
     result.summary = planner.plan.summary(reading.rows)
     result.versions = planner.plan.versions()
     if not dry_run and result.summary.written:
-        step("writing")
+        step(msg.both("đang ghi", "writing"))
         try:
             write(planner.plan, user=user, reason=change_reason or default_reason(result.name, user),
                   expected=expected_versions)

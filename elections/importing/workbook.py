@@ -238,7 +238,7 @@ class Workbook:
             if count > MAX_ROWS:
                 raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
             if progress and count % PROGRESS_EVERY == 0:
-                progress(f"{title}: {count} rows read")
+                progress(msg.both(f"{title}: đã đọc {count} dòng", f"{title}: {count} rows read"))
             deadline.pause()
             yield raw
             deadline.resume()

@@ -18,10 +18,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 
 from cadre_tracker.db import analyze
+from cadre_tracker.language import Label, LanguageCommand, both
 from elections.demo2025 import NewTerm
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
@@ -44,8 +45,17 @@ LOWLAND_NAMES = ["Xóm {n}", "Xóm {n}", "Thôn {n}"]
 BAN_NAMES = ["Bản Mới", "Bản Na", "Bản Pà", "Bản Huồi", "Bản Xốp", "Bản Cò", "Bản Piếng", "Bản Nậm", "Bản Tà",
              "Bản Đình", "Bản Cọ", "Bản Khe", "Bản Lũng"]
 
+# What the summary line counts, in the command line's language.
+COUNTED = {"hamlets": Label("thôn, xóm", "hamlets"), "congresses": Label("đại hội", "congresses"),
+           "chief elections": Label("cuộc bầu trưởng thôn", "chief elections"),
+           "admissions": Label("đảng viên kết nạp", "admissions"),
+           "2025-2027 records": Label("bản ghi nhiệm kỳ 2025-2027", "2025-2027 records"),
+           "2025-2027 congresses": Label("đại hội nhiệm kỳ 2025-2027", "2025-2027 congresses"),
+           "2026 chief elections": Label("cuộc bầu trưởng thôn năm 2026", "2026 chief elections"),
+           "2025-2026 admissions": Label("đảng viên kết nạp 2025-2026", "2025-2026 admissions")}
 
-class Command(BaseCommand):
+
+class Command(LanguageCommand):
     help = "Load Nghệ An's official units and believable demo hamlets, results, targets and accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,13 +65,15 @@ class Command(BaseCommand):
         call_command("load_admin_units", province=["Nghệ An"], stdout=self.stdout)
         province = Province.objects.get(unit_list=UnitList.EARLIER, code=40)
         if Hamlet.objects.in_province(province).exists():
-            self.stdout.write("Demo data already present: nothing to do.")
+            self.stdout.write(both("Đã có dữ liệu mẫu: không làm gì.", "Demo data already present: nothing to do."))
             return
         with transaction.atomic():
             counts = Demo(province, random.Random(options["seed"])).build()
         analyze([Hamlet, HamletTerm, PartyCell, Congress, ChiefElection, PartyMember, AdmissionTarget, Target])
-        self.stdout.write("Demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): "
+        self.stdout.write(both("Dữ liệu mẫu: ", "Demo data: ") + ", ".join(
+            f"{v} {COUNTED.get(k, k)}" for k, v in counts.items()))
+        self.stdout.write(both(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): ",
+                               f"Demo accounts (password {DEMO_PASSWORD}): ")
                           + ", ".join(name for name, _ in (*ACCOUNTS, *COMMUNE_ACCOUNTS)))
 
 

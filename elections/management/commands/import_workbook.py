@@ -12,13 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from cadre_tracker.language import LanguageCommand
 from elections.importing import import_workbook
-from elections.importing.messages import both
+from elections.importing.messages import Label, both
+
+ACTIONS = {"create": Label("thêm", "create"), "update": Label("sửa", "update"),
+           "unchanged": Label("không đổi", "unchanged")}
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = ("Import hamlets, Party cell congresses, chief elections, targets and admissions from an .xlsx "
             "workbook of the import template. All or nothing.")
 
@@ -35,15 +39,16 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(str(problem))
         for warning in result.warnings:
-            self.stderr.write(f"Cảnh báo / Warning: {warning}", style_func=self.style.WARNING)
+            self.stderr.write(both("Cảnh báo: ", "Warning: ") + str(warning), style_func=self.style.WARNING)
         if not result.ok:
             count = len(result.problems)
-            raise CommandError(both("Không nhập gì", f"Nothing imported: {count} problem{'s' if count > 1 else ''}"),
-                               returncode=1)
+            raise CommandError(both(f"Không nhập gì: {count} lỗi",
+                                    f"Nothing imported: {count} problem{'s' if count > 1 else ''}"), returncode=1)
         if options["verbosity"] >= 2:
             for change in result.changes:
                 details = "; ".join(change.details)
-                self.stderr.write(f"{change.sheet}!{change.row}: {change.action} {change.subject}"
+                self.stderr.write(f"{change.sheet}!{change.row}: {ACTIONS.get(change.action, change.action)} "
+                                  f"{change.subject}"
                                   + (f": {details}" if details else ""), style_func=lambda text: text)
         self.stdout.write(result.summary_line)
 

@@ -28,14 +28,15 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
+from cadre_tracker.language import LanguageCommand, both
 from hamlets.models import Commune, District, Province, UserScope
 from hamlets.names import UnitNotFound, find_commune, find_district, find_province, merged_note
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = ("Create or update a commune Party committee (--commune), district board (--district), "
             "provincial staff (--province) or central staff (--national, whole country, read-only) account.")
 
@@ -52,31 +53,31 @@ class Command(BaseCommand):
     def password(self, user: User) -> str:
         password = os.environ.get("CT_PASSWORD")
         if password is None:
-            password = getpass.getpass("Mật khẩu / Password: ")
-            if password != getpass.getpass("Nhập lại / Again: "):
-                raise CommandError("Hai lần nhập mật khẩu không khớp / The passwords do not match.")
+            password = getpass.getpass(both("Mật khẩu: ", "Password: "))
+            if password != getpass.getpass(both("Nhập lại: ", "Again: ")):
+                raise CommandError(both("Hai lần nhập mật khẩu không khớp.", "The passwords do not match."))
         try:
             validate_password(password, user)
         except ValidationError as error:
-            raise CommandError("Mật khẩu chưa đạt / Password refused: " + " ".join(error.messages)) from None
+            raise CommandError(both("Mật khẩu chưa đạt: ", "Password refused: ") + " ".join(error.messages)) from None
         return password
 
     def units(self, options: dict[str, Any]) -> tuple[Province | None, District | None, Commune | None]:
         if options["national"]:
             if options["province"] or options["district"] or options["commune"] or options["editor"]:
-                raise CommandError("--national (cán bộ trung ương) xem cả nước, không sửa gì: không đi cùng "
-                                   "--province, --district, --commune hay --editor / --national (central staff) "
-                                   "sees the whole country and changes nothing: give it without --province, "
-                                   "--district, --commune or --editor.")
+                raise CommandError(both("--national (cán bộ trung ương) xem cả nước, không sửa gì: không đi cùng "
+                                        "--province, --district, --commune hay --editor.",
+                                        "--national (central staff) sees the whole country and changes nothing: "
+                                        "give it without --province, --district, --commune or --editor."))
             return None, None, None
         if not (options["province"] or options["district"] or options["commune"]):
-            raise CommandError("Cần --commune (đảng ủy xã), --district (ban tổ chức huyện), --province "
-                               "(cán bộ tỉnh) hoặc --national (cán bộ trung ương) / give --commune (commune Party "
-                               "committee), --district (district board), --province (provincial staff) or "
-                               "--national (central staff).")
+            raise CommandError(both("Cần --commune (đảng ủy xã), --district (ban tổ chức huyện), --province "
+                                    "(cán bộ tỉnh) hoặc --national (cán bộ trung ương).",
+                                    "Give --commune (commune Party committee), --district (district board), "
+                                    "--province (provincial staff) or --national (central staff)."))
         if options["district"] and options["commune"]:
-            raise CommandError("Chọn --district hoặc --commune, không chọn cả hai / give --district or --commune, "
-                               "not both.")
+            raise CommandError(both("Chọn --district hoặc --commune, không chọn cả hai.",
+                                    "Give --district or --commune, not both."))
         try:
             province = find_province(options["province"]) if options["province"] else None
             district = find_district(options["district"], province) if options["district"] else None
@@ -102,11 +103,12 @@ class Command(BaseCommand):
                 "editor": editor, "national": national})
         scope.refresh_from_db()
         if national:
-            role = "cán bộ trung ương / central staff: toàn quốc, chỉ xem / whole country, read-only"
+            role = both("cán bộ trung ương: toàn quốc, chỉ xem", "central staff: whole country, read-only")
         elif commune:
-            role = f"đảng ủy xã / commune Party committee: {commune.name}, {scope.province.name}"
+            role = both("đảng ủy xã", "commune Party committee") + f": {commune.name}, {scope.province.name}"
         elif district:
-            role = f"ban tổ chức huyện / district board: {district.name}, {district.province.name}"
+            role = both("ban tổ chức huyện", "district board") + f": {district.name}, {district.province.name}"
         else:
-            role = f"cán bộ tỉnh / provincial staff: {scope.province.name}" + (" (editor)" if editor else "")
+            role = both("cán bộ tỉnh", "provincial staff") + f": {scope.province.name}" + (
+                both(" (được sửa kết quả)", " (editor)") if editor else "")
         self.stdout.write(f"{user.username}: {role}")

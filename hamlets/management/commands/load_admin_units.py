@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
+from cadre_tracker.language import LanguageCommand, both
 from hamlets import official, text
 from hamlets.models import Commune, CommuneSuccession, District, OfficialUnit, Province, UnitList
 
@@ -43,7 +44,8 @@ def select_provinces(wanted: list[str]) -> tuple[set[int], set[int]]:
 
         new_hits, old_hits = _hits(new, name, key, loose), _hits(earlier, name, key, loose)
         if not new_hits and not old_hits:
-            raise CommandError(f"--province: no province named {name!r} in either official list")
+            raise CommandError(both(f"--province: không có tỉnh nào tên {name!r} trong cả hai danh mục",
+                                    f"--province: no province named {name!r} in either official list"))
         for code in new_hits:
             new_codes.add(code)
             old_codes.update(o for o, n in successors.items() if n == code)
@@ -59,7 +61,7 @@ def _hits(units: dict[int, official.OfficialProvince], name: str, key: str, loos
     return found or [c for c, p in units.items() if text.search_key(text.split_prefix(p.name)[1]) == loose]
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Load both official lists of units and their conversion table (vietnam-provinces 2026.9.0)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -70,11 +72,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         old_codes, new_codes = select_provinces(options["province"])
         counts = load_units(old_codes, new_codes)
-        self.stdout.write(
+        self.stdout.write(both(
+            f"danh mục trước 01/07/2025: {counts['province']} tỉnh, {counts['district']} huyện, "
+            f"{counts['commune']} xã; danh mục từ 01/07/2025: {counts['new_province']} tỉnh, "
+            f"{counts['new_commune']} xã, phường; {counts['succession']} dòng chuyển đổi "
+            f"({counts['created']} thêm, {counts['updated']} sửa)",
             f"earlier list: {counts['province']} provinces, {counts['district']} districts, "
             f"{counts['commune']} communes; 2025 list: {counts['new_province']} provinces, "
             f"{counts['new_commune']} communes; {counts['succession']} conversion lines "
-            f"({counts['created']} created, {counts['updated']} updated)")
+            f"({counts['created']} created, {counts['updated']} updated)"))
 
 
 def _sync(model: type[OfficialUnit], unit_list: str, rows: list[tuple[int, str, dict[str, Any]]],

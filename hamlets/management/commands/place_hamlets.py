@@ -20,9 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db.models import Q
 
+from cadre_tracker.language import LanguageCommand, both
 from hamlets.models import Hamlet, Province, UnitList
 from hamlets.names import UnitNotFound, find_province
 from hamlets.placing import place_automatically, unplaced_counts, write_placements
@@ -43,7 +44,7 @@ def selection(names: list[str]) -> tuple[Q, list[Province]]:
     return condition, provinces
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Place hamlets in the 2025 communes the conversion table decides; optionally write the Placements sheet."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,7 +57,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out = options["out"]
         if out and Path(out).suffix.lower() != ".xlsx":
-            raise CommandError(f"--out: cần tệp .xlsx / expected a .xlsx path, got {out!r}")
+            raise CommandError(both(f"--out: cần tệp .xlsx, nhận được {out!r}",
+                                    f"--out: expected a .xlsx path, got {out!r}"))
         condition, provinces = selection(options["province"])
         hamlets = Hamlet.objects.filter(condition)
         placed = place_automatically(hamlets)
@@ -69,11 +71,13 @@ class Command(BaseCommand):
             counts.setdefault(current.pk, (current.code, current.name, 0))
         for province_id, (_code, name, unplaced) in sorted(counts.items(), key=lambda item: item[1]):
             now = placed_by_province.get(province_id, 0)
-            self.stdout.write(f"{name}: xếp được {now}, còn {unplaced} chưa xếp / "
-                              f"placed {now} now, {unplaced} remain unplaced")
+            self.stdout.write(both(f"{name}: xếp được {now}, còn {unplaced} chưa xếp",
+                                   f"{name}: placed {now} now, {unplaced} remain unplaced"))
         if out:
             try:
                 rows = write_placements(out, hamlets)
             except OSError as error:
-                raise CommandError(f"--out: không ghi được / cannot write {out}: {error.strerror}") from None
-            self.stdout.write(f"{out}: {rows} thôn chưa xếp / unplaced hamlets (sheet Placements)")
+                raise CommandError(both(f"--out: không ghi được {out}: {error.strerror}",
+                                        f"--out: cannot write {out}: {error.strerror}")) from None
+            self.stdout.write(both(f"{out}: {rows} thôn chưa xếp (trang Placements)",
+                                   f"{out}: {rows} unplaced hamlets (sheet Placements)"))

@@ -1,0 +1,37 @@
+"""The list filters' defaults: a filter left alone reads "Tất cả" (All).
+
+django-filter offers "Chưa xác định" ("Unknown", Django's ``NullBooleanSelect``) as the
+first choice of a yes/no filter and "---------" for a drop-down; here both read
+"Tất cả", which is what choosing them means. A filter that sets its own widget or
+``empty_label`` keeps it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+ALL = _("Tất cả")
+
+
+class YesNoAll(forms.NullBooleanSelect):
+    """Tất cả / Có / Không, for a yes/no filter (the values of ``NullBooleanSelect``)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.choices = [("unknown", ALL), ("true", _("Có")), ("false", _("Không"))]
+
+
+class FilterSet(django_filters.FilterSet):
+    """A filter set whose yes/no filters and drop-downs start on "Tất cả"."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for declared in self.filters.values():
+            if isinstance(declared, django_filters.BooleanFilter):
+                declared.extra.setdefault("widget", YesNoAll)
+            elif isinstance(declared, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                declared.extra.setdefault("empty_label", ALL)

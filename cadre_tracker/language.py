@@ -1,0 +1,65 @@
+"""One language at a time: the messages written as a Vietnamese/English pair.
+
+The import's, placement's and accounts' messages are built from pairs of texts
+(``both(vi, en)``, ``Label(vi, en)``) rather than gettext, because they are
+assembled from names and values at run time. Each pair gives the text of the
+language active when it is turned into a string: the request's (Vietnamese by
+default, English when the user chose it, ``middleware.VietnameseFirstMiddleware``),
+the import job's (``elections.jobs`` activates the language stored on the job), or
+the command line's (Vietnamese unless ``CT_LANGUAGE=en``, ``LanguageCommand``).
+
+A message stored to be shown later (a job's problems) is therefore built under
+the language of whoever will read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+VIETNAMESE, ENGLISH = "vi", "en"
+
+
+def english() -> bool:
+    """Whether the active language is English (anything else reads Vietnamese)."""
+    return (translation.get_language() or "").lower().startswith(ENGLISH)
+
+
+def both(vi: str, en: str) -> str:
+    """The text of the active language."""
+    return en if english() else vi
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name (a column's, a form field's, a unit's) in both languages; ``str()`` gives the active one."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return both(self.vi, self.en)
+
+
+def day(value: dt.date) -> str:
+    """A date as the active language writes it in a message: 05/03/2022 in Vietnamese, 2022-03-05 in English."""
+    return value.isoformat() if english() else value.strftime("%d/%m/%Y")
+
+
+def command_language() -> str:
+    """The command line's language: Vietnamese unless ``CT_LANGUAGE=en``."""
+    return ENGLISH if os.environ.get("CT_LANGUAGE", "").strip().lower().startswith(ENGLISH) else VIETNAMESE
+
+
+class LanguageCommand(BaseCommand):
+    """A management command that speaks the command line's language (``command_language()``),
+    its output and its errors (``CommandError``) alike."""
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        with translation.override(command_language()):
+            return super().execute(*args, **options)
