@@ -47,8 +47,16 @@ class Label:
 
 
 def day(value: dt.date) -> str:
-    """A date as the active language writes it in a message: 05/03/2022 in Vietnamese, 2022-03-05 in English."""
-    return value.isoformat() if english() else value.strftime("%d/%m/%Y")
+    """A date as the active language writes it in a message: 05/03/2022 in Vietnamese, 2022-03-05 in English
+    (four digits of year even before 1000: 01/05/0022, which ``strftime`` would write 01/05/22)."""
+    return value.isoformat() if english() else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def moment(value: dt.datetime) -> str:
+    """A date and time as the active language writes it: 05/03/2022 14:30:00, or ISO in English."""
+    if english():
+        return value.isoformat(sep=" ")
+    return f"{day(value.date())} {value:%H:%M:%S}"
 
 
 def command_language() -> str:

@@ -80,7 +80,7 @@ def _csv_value(value: object) -> object:
         return float(value)
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.isoformat() if english() else local.strftime("%d/%m/%Y %H:%M")
+        return value.isoformat() if english() else f"{day(local.date())} {local:%H:%M}"
     if isinstance(value, dt.date):
         return day(value)  # 05/03/2022 in Vietnamese (the import reads it back), ISO in English
     return str(value)  # lazy translations, model instances: their text

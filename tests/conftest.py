@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.factories import DistrictFactory, ProvinceFactory, TermFactory
 
@@ -9,6 +10,20 @@ from tests.factories import DistrictFactory, ProvinceFactory, TermFactory
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a user; tests are about scope, not hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def in_english():
+    """The interface's other language: messages built during the test come in English
+    (Vietnamese otherwise, the default language)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def commands_in_english(monkeypatch):
+    """Management commands speak English (``CT_LANGUAGE=en``), Vietnamese otherwise."""
+    monkeypatch.setenv("CT_LANGUAGE", "en")
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 
 from elections.importing import import_workbook, rules
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
@@ -61,8 +62,16 @@ def test_the_import_refuses_the_issues_values_at_their_cells_and_writes_nothing(
     make_units()
     before = snapshot()
     result = import_workbook(issue_workbook(tmp_path / "issue.xlsx"), dry_run=True)
-    problems = {f"{p.sheet}!{p.cell}": p.message.split(" / ", 1)[1] for p in result.problems}
+    problems = {f"{p.sheet}!{p.cell}": p.message for p in result.problems}
     assert problems == {
+        "Hamlets!D2": "Thôn/xóm dài 10000 ký tự, quá 120 ký tự",
+        "Hamlets!O2": "Trưởng thôn dài 10000 ký tự, quá 120 ký tự",
+        "Hamlets!H3": 'Số đảng viên phải là số nguyên từ 0 đến 9.999, nhận được "2147483648"',
+        "Admission targets!D2": 'Chỉ tiêu kết nạp phải là số nguyên từ 0 đến 99.999, nhận được "99999999999"',
+    }
+    with translation.override("en"):
+        result = import_workbook(issue_workbook(tmp_path / "issue.xlsx"), dry_run=True)
+    assert {f"{p.sheet}!{p.cell}": p.message for p in result.problems} == {
         "Hamlets!D2": "Hamlet is 10000 characters long, more than 120",
         "Hamlets!O2": "Chief is 10000 characters long, more than 120",
         "Hamlets!H3": 'Party members must be a whole number from 0 to 9,999, got "2147483648"',
@@ -92,14 +101,14 @@ def test_a_date_before_1930_gets_one_message_however_it_is_typed(typed):
     """Text, a date cell and a number (an Excel serial: 10000 is 1927-05-18) agree."""
     with pytest.raises(rules.CellError) as refused:
         rules.parse_date(typed, rules.LABELS["congress_held_on"])
-    assert "is before 1930-01-01" in refused.value.message
+    assert "là ngày trước 01/01/1930" in refused.value.message
 
 
 @pytest.mark.parametrize("typed", [TOMORROW, TOMORROW.isoformat(), TOMORROW.strftime("%d/%m/%Y"), 2_958_465.0])
 def test_a_date_after_today_gets_one_message_however_it_is_typed(typed):
     with pytest.raises(rules.CellError) as refused:
         rules.parse_date(typed, rules.LABELS["congress_held_on"])
-    assert "is after today" in refused.value.message
+    assert "là ngày sau hôm nay" in refused.value.message
 
 
 # --- the web forms -------------------------------------------------------------
@@ -133,9 +142,9 @@ def record_data(world, key="mine", **changes):
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
     ({"name": HUGE_NAME}, "name", "10000"),
-    ({"party_members": 2_147_483_648}, "party_members", "from 0 to 9,999"),
-    ({"party_members": 10_000}, "party_members", "from 0 to 9,999"),
-    ({"party_members": 99_999_999_999_999_999_999}, "party_members", "from 0 to 9,999"),
+    ({"party_members": 2_147_483_648}, "party_members", "từ 0 đến 9.999"),
+    ({"party_members": 10_000}, "party_members", "từ 0 đến 9.999"),
+    ({"party_members": 99_999_999_999_999_999_999}, "party_members", "từ 0 đến 9.999"),
     ({"party_members": -1}, "party_members", ""),
 ])
 def test_the_hamlet_form_and_its_term_record_are_bounded(world, changes, field, words):
@@ -147,7 +156,7 @@ def test_the_hamlet_form_and_its_term_record_are_bounded(world, changes, field, 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
     ({"name": HUGE_NAME}, "name", "10000"),
-    ({"party_members": 2_147_483_648}, "party_members", "from 0 to 9,999"),
+    ({"party_members": 2_147_483_648}, "party_members", "từ 0 đến 9.999"),
 ])
 def test_a_new_hamlet_is_bounded(world, changes, field, words):
     data = {"commune": world.hamlets["mine"].commune_id, "name": "Xóm Mới", "term": world.term.pk, "kind": "xom",
@@ -164,7 +173,7 @@ def test_congress_dates_are_bounded(world, day):
             "version": congress.version}
     with nothing_written():
         refused(world.client("board").post(reverse("elections:congress", args=[
-            world.hamlets["mine"].pk, world.term.pk]), data), "held_on", "1930-01-01" if day < "1930" else "today")
+            world.hamlets["mine"].pk, world.term.pk]), data), "held_on", "01/01/1930" if day < "1930" else "hôm nay")
 
 
 def test_congress_names_are_bounded(world):
@@ -177,10 +186,10 @@ def test_congress_names_are_bounded(world):
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"held_on": "0022-05-01"}, "held_on", "before 1930-01-01"),
-    ({"held_on": "01/01/0001"}, "held_on", "before 1930-01-01"),
-    ({"held_on": TOMORROW.strftime("%d/%m/%Y")}, "held_on", "after today"),
-    ({"chief_member_since": "1900-01-01"}, "chief_member_since", "before 1930-01-01"),
+    ({"held_on": "0022-05-01"}, "held_on", "trước 01/01/1930"),
+    ({"held_on": "01/01/0001"}, "held_on", "trước 01/01/1930"),
+    ({"held_on": TOMORROW.strftime("%d/%m/%Y")}, "held_on", "sau hôm nay"),
+    ({"chief_member_since": "1900-01-01"}, "chief_member_since", "trước 01/01/1930"),
     ({"chief": HUGE_NAME}, "chief", "10000"),
 ])
 def test_chief_elections_are_bounded(world, changes, field, words):
@@ -193,13 +202,13 @@ def test_chief_elections_are_bounded(world, changes, field, words):
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
     ({"full_name": HUGE_NAME}, "full_name", "10000"),
-    ({"ethnicity": "Ê" * 61}, "ethnicity", "more than 60"),
-    ({"birth_year": 1899}, "birth_year", f"from 1900 to {TODAY.year}"),
-    ({"birth_year": TODAY.year + 1}, "birth_year", f"from 1900 to {TODAY.year}"),
+    ({"ethnicity": "Ê" * 61}, "ethnicity", "quá 60 ký tự"),
+    ({"birth_year": 1899}, "birth_year", f"từ 1900 đến {TODAY.year}"),
+    ({"birth_year": TODAY.year + 1}, "birth_year", f"từ 1900 đến {TODAY.year}"),
     ({"birth_year": 2_147_483_648}, "birth_year", ""),
-    ({"admitted_on": "0001-01-01"}, "admitted_on", "before 1930-01-01"),
-    ({"admitted_on": "1900-01-01"}, "admitted_on", "before 1930-01-01"),
-    ({"official_on": TOMORROW.isoformat()}, "official_on", "after today"),
+    ({"admitted_on": "0001-01-01"}, "admitted_on", "trước 01/01/1930"),
+    ({"admitted_on": "1900-01-01"}, "admitted_on", "trước 01/01/1930"),
+    ({"official_on": TOMORROW.isoformat()}, "official_on", "sau hôm nay"),
 ])
 def test_admissions_are_bounded(world, changes, field, words):
     data = {"full_name": "Lô Văn Chung", "birth_year": 1979, "gender": "male", "ethnicity": "Thái",

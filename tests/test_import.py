@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from elections.importing import import_workbook
 from elections.models import AdmissionTarget, ChiefElection, Congress, PartyRole, Target, Term
@@ -97,7 +98,7 @@ def test_a_dry_run_reports_and_writes_nothing(units, example):
     assert result.ok and result.dry_run and not result.written
     assert result.summary.hamlets_created == 6
     assert result.summary_line.startswith("Chạy thử, chưa ghi gì")
-    assert " / Dry run, nothing written" in result.summary_line
+    assert "Dry run" not in result.summary_line
     assert [c.action for c in result.changes if c.sheet == "Hamlets"] == ["create"] * 6
     assert snapshot() == before
     assert not Term.objects.exists()
@@ -114,12 +115,18 @@ def test_every_problem_of_every_sheet_is_listed_and_nothing_written(units, tmp_p
     result = import_workbook(path)
     assert not result.ok and not result.refused
     assert [str(p) for p in result.problems] == [
-        'Hamlets!H3: Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole number ≥ 0, got "ba"',
-        'Hamlets!J4: Nhiệm kỳ phải viết như 2022-2025 / Term must be written like 2022-2025, got "2022"',
-        'Targets!F2: Mục tiêu % phải là số từ 0 đến 100 / Target % must be a number from 0 to 100, got "120"',
-        'Admissions!D2: Không có thôn "Bản Không Có" ở Xã Thông Thụ: thêm thôn vào trang Hamlets / '
-        'No hamlet "Bản Không Có" in Xã Thông Thụ: add it on the Hamlets sheet',
+        'Hamlets!H3: Số đảng viên phải là số nguyên ≥ 0, nhận được "ba"',
+        'Hamlets!J4: Nhiệm kỳ phải viết như 2022-2025, nhận được "2022"',
+        'Targets!F2: Mục tiêu % phải là số từ 0 đến 100, nhận được "120"',
+        'Admissions!D2: Không có thôn "Bản Không Có" ở Xã Thông Thụ: thêm thôn vào trang Hamlets',
     ]
+    with translation.override("en"):
+        assert [str(p) for p in import_workbook(path).problems] == [
+            'Hamlets!H3: Party members must be a whole number ≥ 0, got "ba"',
+            'Hamlets!J4: Term must be written like 2022-2025, got "2022"',
+            'Targets!F2: Target % must be a number from 0 to 100, got "120"',
+            'Admissions!D2: No hamlet "Bản Không Có" in Xã Thông Thụ: add it on the Hamlets sheet',
+        ]
     assert result.changes == [] and result.summary.written == 0
     assert snapshot() == before
 
@@ -151,28 +158,37 @@ def test_only_changed_objects_are_saved_and_their_version_bumped(units, tmp_path
     write_workbook(path, {"Hamlets": [hamlet_row(secretary="Lô Văn Xuân Mới")]})
     result = import_workbook(path)
     assert result.summary.congresses_updated == 1 and result.summary.written == 1
-    assert result.changes[0].details == ("Bí thư / Secretary: Lô Văn Xuân → Lô Văn Xuân Mới",)
+    assert result.changes[0].details == ("Bí thư: Lô Văn Xuân → Lô Văn Xuân Mới",)
     assert Congress.objects.get().version == 2
     assert ChiefElection.objects.get().version == 1
     assert Hamlet.objects.get().version == 2  # the unit of conflict: a change to its congress is a change to it
     assert (Congress.history.count(), Hamlet.history.count(), ChiefElection.history.count()) == (2, 1, 1)
 
 
-def test_the_preview_names_each_changed_field_in_both_languages(units, tmp_path):
+def test_the_preview_names_each_changed_field_in_the_interface_language(units, tmp_path):
     path = write_workbook(tmp_path / "a.xlsx", {"Hamlets": [hamlet_row()]})
     assert import_workbook(path).ok
     write_workbook(path, {"Hamlets": [hamlet_row(kind="xóm", special_area="yes", party_members=3,
                                                  chief_party_role=None, chief_elected_on=None, chief=None)]})
     result = import_workbook(path, dry_run=True)
     assert [(c.action, c.details) for c in result.changes] == [("update", (
-        "Loại / Kind: bản → xóm",
-        "Địa bàn đặc thù: không → có / Special area: no → yes",
-        "Số đảng viên / Party members: 12 → 3",
-        "Xóa cuộc bầu trưởng thôn ngày 2022-05-20 / chief election of 2022-05-20 removed"))]
+        "Loại: bản → xóm",
+        "Địa bàn đặc thù: không → có",
+        "Số đảng viên: 12 → 3",
+        "Xóa cuộc bầu trưởng thôn ngày 20/05/2022"))]
     assert result.summary_line == (
         "Chạy thử, chưa ghi gì: a.xlsx, đã kiểm tra 1 dòng; sẽ ghi thôn: 0 thêm, 1 sửa; chi bộ: 0 thêm, 0 sửa; "
         "đại hội: 0 ghi, 0 xóa; bầu trưởng thôn: 0 ghi, 1 xóa; kết nạp: 0 ghi; mục tiêu: 0 ghi; "
-        "chỉ tiêu kết nạp: 0 ghi / "
+        "chỉ tiêu kết nạp: 0 ghi")
+    with translation.override("en"):
+        result = import_workbook(path, dry_run=True)
+        summary = result.summary_line
+    assert [(c.action, c.details) for c in result.changes] == [("update", (
+        "Kind: bản → xóm",
+        "Special area: no → yes",
+        "Party members: 12 → 3",
+        "chief election of 2022-05-20 removed"))]
+    assert summary == (
         "Dry run, nothing written: a.xlsx, 1 rows checked; would write hamlets 0 created, 1 updated; "
         "Party cells 0 created, 0 updated; congresses 0 written, 0 removed; chief elections 0 written, 1 removed; "
         "admissions 0 written; targets 0 written; admission targets 0 written")
@@ -202,6 +218,6 @@ def test_a_clash_of_creations_is_rolled_back_and_reported(units, tmp_path, monke
     monkeypatch.setattr(service, "_plan", another_import_meanwhile)
     result = import_workbook(path)
     assert not result.ok and not result.written and result.changes == []
-    assert str(result.problems[0]).endswith("import the file again")
+    assert str(result.problems[0]).endswith("hãy nhập lại")
     assert snapshot() == theirs["state"] and history_count() == theirs["history"]
     assert Hamlet.objects.count() == 1 and ChiefElection.objects.count() == 1

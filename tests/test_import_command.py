@@ -35,11 +35,21 @@ def test_success_prints_one_summary_line(units, tmp_path):
     out, err = run(str(path))
     assert out.splitlines() == [
         "Đã nhập ok.xlsx: 2 dòng; thôn: 2 thêm, 0 sửa; chi bộ: 2 thêm, 0 sửa; đại hội: 2 ghi, 0 xóa; "
-        "bầu trưởng thôn: 2 ghi, 0 xóa; kết nạp: 0 ghi; mục tiêu: 0 ghi; chỉ tiêu kết nạp: 0 ghi / "
+        "bầu trưởng thôn: 2 ghi, 0 xóa; kết nạp: 0 ghi; mục tiêu: 0 ghi; chỉ tiêu kết nạp: 0 ghi"]
+    assert err == "" and Hamlet.objects.count() == 2
+
+
+def test_ct_language_en_speaks_english(units, tmp_path, commands_in_english):
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row(), hamlet_row(hamlet="Bản Mới")]})
+    out, err = run(str(path))
+    assert out.splitlines() == [
         "Imported ok.xlsx: 2 rows; hamlets 2 created, 0 updated; Party cells 2 created, 0 updated; congresses 2 "
         "written, 0 removed; chief elections 2 written, 0 removed; admissions 0 written; targets 0 written; "
         "admission targets 0 written"]
-    assert err == "" and Hamlet.objects.count() == 2
+    bad = write_workbook(tmp_path / "bad.xlsx", {"Hamlets": [hamlet_row(party_members="ba")]})
+    with pytest.raises(CommandError) as raised:
+        run(str(bad))
+    assert str(raised.value) == "Nothing imported: 1 problem"
 
 
 def test_problems_go_to_stderr_one_per_line_and_nothing_is_written(units, tmp_path):
@@ -49,10 +59,10 @@ def test_problems_go_to_stderr_one_per_line_and_nothing_is_written(units, tmp_pa
     with pytest.raises(CommandError) as raised:
         call_command("import_workbook", str(path), stdout=out, stderr=err)
     assert raised.value.returncode == 1
-    assert str(raised.value) == "Không nhập gì / Nothing imported: 2 problems"
+    assert str(raised.value) == "Không nhập gì: 2 lỗi"
     assert err.getvalue().splitlines() == [
-        'Hamlets!H2: Số đảng viên phải là số nguyên ≥ 0 / Party members must be a whole number ≥ 0, got "ba"',
-        'Hamlets!B3: Không có huyện "Kỳ Anh" thuộc Tỉnh Nghệ An / No district "Kỳ Anh" in Tỉnh Nghệ An']
+        'Hamlets!H2: Số đảng viên phải là số nguyên ≥ 0, nhận được "ba"',
+        'Hamlets!B3: Không có huyện "Kỳ Anh" thuộc Tỉnh Nghệ An']
     assert out.getvalue() == "" and not Hamlet.objects.exists()
 
 
@@ -60,7 +70,7 @@ def test_a_dry_run_writes_nothing(units, tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
     out, _err = run(str(path), "--dry-run")
     assert out.startswith("Chạy thử, chưa ghi gì: ok.xlsx, đã kiểm tra 1 dòng; sẽ ghi thôn: 1 thêm, 0 sửa")
-    assert " / Dry run, nothing written: ok.xlsx, 1 rows checked; would write hamlets 1 created" in out
+    assert "Dry run" not in out
     assert not Hamlet.objects.exists()
 
 
@@ -74,7 +84,7 @@ def test_user_records_the_import_as_theirs(units, tmp_path):
 
 def test_an_unknown_user_is_a_clear_error(units, tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
-    with pytest.raises(CommandError, match='No user "ghost"') as raised:
+    with pytest.raises(CommandError, match='Không có người dùng "ghost"') as raised:
         run(str(path), "--user", "ghost")
     assert raised.value.returncode == 1 and not Hamlet.objects.exists()
 
@@ -82,35 +92,42 @@ def test_an_unknown_user_is_a_clear_error(units, tmp_path):
 def test_warnings_go_to_stderr_and_do_not_block(units, tmp_path):
     path = write_workbook(tmp_path / "w.xlsx", {"Hamlets": [hamlet_row(kind="buôn")]})
     out, err = run(str(path))
-    assert len(out.splitlines()) == 1 and err.startswith("Cảnh báo / Warning: Hamlets!E2: ")
+    assert len(out.splitlines()) == 1 and err.startswith("Cảnh báo: Hamlets!E2: Loại không rõ nên để trống")
 
 
 def test_progress_lines_for_long_imports_only(units, tmp_path, monkeypatch):
     path = write_workbook(tmp_path / "p.xlsx", {"Hamlets": [hamlet_row(hamlet=f"Bản {i}") for i in range(5)]})
     assert run(str(path), "--dry-run")[1] == ""
     monkeypatch.setattr(workbook, "PROGRESS_EVERY", 2)
+    assert run(str(path), "--dry-run")[1].splitlines() == ["... Hamlets: đã đọc 2 dòng", "... Hamlets: đã đọc 4 dòng"]
+    monkeypatch.setenv("CT_LANGUAGE", "en")
     assert run(str(path), "--dry-run")[1].splitlines() == ["... Hamlets: 2 rows read", "... Hamlets: 4 rows read"]
 
 
 def test_the_command_line_exits_1_on_a_bad_file_without_a_traceback(tmp_path):
     path = tmp_path / "not.xlsx"
     path.write_text("Province;District\n")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {**{k: v for k, v in os.environ.items() if k != "CT_LANGUAGE"},
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     done = subprocess.run([sys.executable, "manage.py", "import_workbook", str(path)], cwd=settings.BASE_DIR,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
-    assert done.stderr.splitlines()[0].startswith("Tệp không phải là bảng tính Excel .xlsx")
+    assert done.stderr.splitlines() == ["Tệp không phải là bảng tính Excel .xlsx: hãy lưu lại dưới dạng Excel "
+                                       "Workbook (.xlsx)", "CommandError: Không nhập gì: 1 lỗi"]
     assert "Traceback" not in done.stderr and done.stdout == ""
+    english = subprocess.run([sys.executable, "manage.py", "import_workbook", str(path)], cwd=settings.BASE_DIR,
+                             env={**env, "CT_LANGUAGE": "en"}, capture_output=True, text=True, timeout=120)
+    assert english.returncode == 1
+    assert english.stderr.splitlines() == ["The file is not an Excel .xlsx workbook: save it as an Excel Workbook "
+                                           "(.xlsx)", "CommandError: Nothing imported: 1 problem"]
 
 
 def test_verbosity_2_lists_what_each_row_changes(units, tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [hamlet_row()]})
     _out, err = run(str(path), "--dry-run", "-v", "2")
     assert err.splitlines() == [
-        "Hamlets!2: create Bản Đỉ, Xã Thông Thụ, Huyện Quế Phong (2022-2025): Thêm thôn / hamlet created; "
-        "Thêm chi bộ / Party cell created; "
-        "Thêm đại hội nhiệm kỳ 2022-2025 (2022-05-12) / congress 2022-2025 created (2022-05-12); "
-        "Thêm cuộc bầu trưởng thôn ngày 2022-05-20 / chief election of 2022-05-20 created"]
+        "Hamlets!2: thêm Bản Đỉ, Xã Thông Thụ, Huyện Quế Phong (2022-2025): Thêm thôn; Thêm chi bộ; "
+        "Thêm đại hội nhiệm kỳ 2022-2025 (12/05/2022); Thêm cuộc bầu trưởng thôn ngày 20/05/2022"]
 
 
 def test_a_2025_workbook_on_the_command_line(db, tmp_path):
@@ -126,5 +143,5 @@ def test_a_2025_workbook_on_the_command_line(db, tmp_path):
     assert err.getvalue().startswith("Hamlets!S3: Xã Hạnh Lâm, Huyện Thanh Chương không nhập vào Xã Đại Đồng")
     write_workbook(path, {"Hamlets": [new_row(hamlet="Xóm 1", former_commune="Thanh Ngọc")]}, headers=HEADERS_2025)
     out, err = run(str(path), "-v", "2")
-    assert "thôn: 1 thêm" in out and "Hamlets!2: create Xóm 1, Xã Đại Đồng (danh mục từ 01/07/2025)" in err
+    assert "thôn: 1 thêm" in out and "Hamlets!2: thêm Xóm 1, Xã Đại Đồng (danh mục từ 01/07/2025)" in err
     assert Hamlet.objects.get().commune.name == "Xã Thanh Ngọc"

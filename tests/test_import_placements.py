@@ -54,7 +54,7 @@ def test_the_placements_sheet_places_and_touches_nothing_else(run, units, unplac
     result = run(placements=[placement_row(), placement_row(hamlet="Thôn Đông Yên", commune=None)])
     assert result.ok, [str(p) for p in result.problems]
     assert [(c.action, c.details) for c in result.changes] == [
-        ("update", ("Xếp vào Phường Vũng Áng / placed in Phường Vũng Áng",))]
+        ("update", ("Xếp vào Phường Vũng Áng",))]
     hamlet = Hamlet.objects.get(pk=unplaced.pk)
     assert hamlet.new_commune == units["2025/Phường Vũng Áng"] and hamlet.commune == units["Xã Kỳ Lợi"]
     assert {f: getattr(hamlet, f) for f in before} == {**before, "version": before["version"] + 1}
@@ -73,19 +73,25 @@ def test_the_placements_sheet_places_and_touches_nothing_else(run, units, unplac
      "Xã Kỳ Xuân, Huyện Kỳ Anh did not go into Phường Vũng Áng: choose Xã Kỳ Xuân of the 2025 list"),
     ({"commune": "Vũng Áng", "hamlet": "x" * 121}, "E2", "Hamlet is 121 characters long, more than 120"),
 ])
-def test_a_wrong_placement_row(run, unplaced, values, cell, english):
+def test_a_wrong_placement_row(run, unplaced, in_english, values, cell, english):
     result = run(placements=[placement_row(**values)])
     assert [p.cell for p in result.problems] == [cell], [str(p) for p in result.problems]
     assert english in result.problems[0].message
     assert Hamlet.objects.get(pk=unplaced.pk).new_commune is None
 
 
+def test_a_wrong_placement_row_in_vietnamese(run, unplaced):
+    result = run(placements=[placement_row(commune="Xã Kỳ Xuân")])
+    assert [str(p) for p in result.problems] == [
+        "Placements!F2: Xã Kỳ Lợi, Thị xã Kỳ Anh không nhập vào Xã Kỳ Xuân (danh mục từ 01/07/2025): chọn Phường Sông "
+        "Trí hoặc Phường Vũng Áng hoặc Phường Hoành Sơn"]
+
+
 def test_a_placed_hamlet_is_not_placed_again(run, units, unplaced):
     assert run(placements=[placement_row(commune="Phường Sông Trí")]).ok
     result = run(placements=[placement_row()])
     assert [str(p) for p in result.problems] == [
-        "Placements!F2: Thôn Hải Phong của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Sông Trí / "
-        "Thôn Hải Phong of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Sông Trí"]
+        "Placements!F2: Thôn Hải Phong của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Sông Trí"]
     assert run(placements=[placement_row(commune="Sông Trí")]).summary.written == 0
 
 
@@ -104,7 +110,7 @@ def test_a_2025_row_places_an_unplaced_hamlet(run, units, unplaced):
     assert result.ok, [str(p) for p in result.problems]
     hamlet = Hamlet.objects.get(pk=unplaced.pk)
     assert hamlet.new_commune == units["2025/Phường Hoành Sơn"] and hamlet.party_members == 33
-    assert "Xếp vào Phường Hoành Sơn / placed in Phường Hoành Sơn" in result.changes[0].details
+    assert "Xếp vào Phường Hoành Sơn" in result.changes[0].details
     assert Hamlet.objects.count() == 2
     other = run(hamlets=[{**row, "commune": "Phường Sông Trí"}])  # it now lies in Hoành Sơn: a new hamlet of Sông Trí
     assert other.ok and Hamlet.objects.filter(new_commune=units["2025/Phường Sông Trí"], commune=None).exists()
@@ -117,8 +123,7 @@ def test_a_2025_row_with_former_commune_places_it_and_refuses_another_commune(ru
     assert Hamlet.objects.get(name="Thôn Đông Yên").new_commune == units["2025/Phường Vũng Áng"]
     result = run(hamlets=[{**row, "commune": "Sông Trí"}])
     assert [str(p) for p in result.problems] == [
-        "Hamlets!S2: Thôn Đông Yên của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Vũng Áng / "
-        "Thôn Đông Yên of Xã Kỳ Lợi, Thị xã Kỳ Anh already lies in Phường Vũng Áng"]
+        "Hamlets!S2: Thôn Đông Yên của Xã Kỳ Lợi, Thị xã Kỳ Anh đã thuộc Phường Vũng Áng"]
 
 
 def test_place_hamlets_sheet_is_read_back_by_the_import(run, units, unplaced, tmp_path):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from cadre_tracker.language import Label, day, english
+from cadre_tracker.language import Label, day, moment
 from cadre_tracker.language import both as pick
 
 __all__ = ["Label", "both", "day", "shown"]
@@ -38,7 +38,7 @@ def shown(value: object) -> str:
     if isinstance(value, dt.datetime):
         if value.time() == dt.time():
             return day(value.date())
-        return value.isoformat(sep=" ") if english() else value.strftime("%d/%m/%Y %H:%M:%S")
+        return moment(value)
     if isinstance(value, dt.date):
         return day(value)
     if isinstance(value, float) and value.is_integer():

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from elections.models import AdmissionTarget, Target
+from elections.models import AdmissionTarget, Metric, Target
 from hamlets.models import PartyMember
 
 from . import messages as msg
@@ -105,7 +105,7 @@ def targets(planner: Planner, rows: list[TargetRow]) -> None:
         else:
             name = (row.place.district or planner.units.province_unit(row.place.region)).name
             unit = msg.Label(name, name)
-        what = (f": {row.metric}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
+        what = (f": {Metric(row.metric).label}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
                 f"{planner.plan.terms[row.term].name}")
         subject = f"{unit}{what}"
         if target is None:
