@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from cadre_tracker.language import both
 from hamlets import text
 from hamlets.models import Commune, District, Hamlet, Province, UnitList, list_in_force
 from hamlets.scoping import Scope
@@ -73,9 +74,10 @@ def find_province(value: object) -> Province:
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                names = ", ".join(f"{p.name} (code {p.code})" for p in hits)
-                raise ProvinceNotFound(f"{raw!r} fits several provinces ({names}); give the prefix or the code")
-    raise ProvinceNotFound(f"no province named {raw!r}")
+                names = ", ".join(f"{p.name} ({both('mã', 'code')} {p.code})" for p in hits)
+                raise ProvinceNotFound(both(f"{raw!r} ứng với nhiều tỉnh ({names}); ghi rõ tiền tố hoặc mã",
+                                            f"{raw!r} fits several provinces ({names}); give the prefix or the code"))
+    raise ProvinceNotFound(both(f"không có tỉnh nào tên {raw!r}", f"no province named {raw!r}"))
 
 
 def _by_code(code: int) -> Province:
@@ -86,10 +88,12 @@ def _by_code(code: int) -> Province:
     if earlier is not None and earlier.successor_id is None:
         return earlier  # the 2025 list is not loaded: the earlier province stands for itself
     if earlier is not None:
-        raise ProvinceNotFound(f"no province with the code {code} in the 2025 list ({code} was {earlier.name} in "
-                               f"the earlier list: give its name, or {earlier.successor.name}'s code "
-                               f"{earlier.successor.code})")
-    raise ProvinceNotFound(f"no province with the code {code}")
+        raise ProvinceNotFound(both(
+            f"không có tỉnh mã {code} trong danh mục từ 01/07/2025 ({code} là mã của {earlier.name} trong danh mục "
+            f"trước 01/07/2025: ghi tên tỉnh đó, hoặc mã {earlier.successor.code} của {earlier.successor.name})",
+            f"no province with the code {code} in the 2025 list ({code} was {earlier.name} in the earlier list: "
+            f"give its name, or {earlier.successor.name}'s code {earlier.successor.code})"))
+    raise ProvinceNotFound(both(f"không có tỉnh mã {code}", f"no province with the code {code}"))
 
 
 def province_key(province: Province) -> str:

@@ -12,6 +12,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def commands_in_vietnamese(monkeypatch):
+    """Commands speak Vietnamese unless a test asks otherwise, whatever the shell running the tests sets."""
+    monkeypatch.delenv("CT_LANGUAGE", raising=False)
+
+
 @pytest.fixture
 def in_english():
     """The interface's other language: messages built during the test come in English

@@ -52,7 +52,7 @@ def test_district_board_account(units, monkeypatch):
 
 def test_shared_district_name_needs_province(units, monkeypatch):
     monkeypatch.setenv("CT_PASSWORD", GOOD)
-    with pytest.raises(CommandError, match="several provinces"):
+    with pytest.raises(CommandError, match="có ở nhiều tỉnh"):
         call_command("add_account", "ct", district="Châu Thành")
     call_command("add_account", "ct", district="Châu Thành", province="Bến Tre")
     assert User.objects.get(username="ct").scope.district == units["chau_thanh_bt"]
@@ -60,7 +60,7 @@ def test_shared_district_name_needs_province(units, monkeypatch):
 
 def test_ambiguous_bare_name_in_one_province_needs_prefix(units, monkeypatch):
     monkeypatch.setenv("CT_PASSWORD", GOOD)
-    with pytest.raises(CommandError, match="ambiguous"):
+    with pytest.raises(CommandError, match="chưa rõ thuộc Tỉnh Hà Tĩnh"):
         call_command("add_account", "ka", district="Kỳ Anh", province="Hà Tĩnh")
     call_command("add_account", "ka", district="Thị xã Kỳ Anh")
     assert User.objects.get(username="ka").scope.district == units["tx_ky_anh"]
@@ -78,10 +78,10 @@ def test_provincial_staff_and_editor(units, monkeypatch):
 
 def test_weak_password_and_missing_scope_are_refused(units, monkeypatch):
     monkeypatch.setenv("CT_PASSWORD", "123")
-    with pytest.raises(CommandError, match="Password refused"):
+    with pytest.raises(CommandError, match="^Mật khẩu chưa đạt: Mật khẩu quá ngắn: cần ít nhất 8 ký tự"):
         call_command("add_account", "weak", province="Nghệ An")
     assert not User.objects.filter(username="weak").exists()
-    with pytest.raises(CommandError, match="give --commune"):
+    with pytest.raises(CommandError, match=r"^Cần --commune \(đảng ủy xã\)"):
         call_command("add_account", "nobody")
     with pytest.raises(CommandError, match="Atlantis"):
         call_command("add_account", "x", province="Atlantis")
@@ -127,7 +127,7 @@ def test_commune_account_names_a_commune_of_the_2025_list(both_lists, monkeypatc
     scope = User.objects.get(username="hanhlam").scope
     assert (scope.commune, scope.province, scope.district, scope.editor) == (
         both_lists["hanh_lam"], both_lists["nghe_an"], None, False)
-    assert "commune Party committee: Xã Hạnh Lâm, Tỉnh Nghệ An" in output
+    assert output == "hanhlam: đảng ủy xã: Xã Hạnh Lâm, Tỉnh Nghệ An\n"
     add("hanhlam2", commune="hanh lam")  # unique in the 2025 list: --province may be left out
     assert User.objects.get(username="hanhlam2").scope.commune == both_lists["hanh_lam"]
     add("code", commune=str(both_lists["hanh_lam"].code), province="40", editor=True)  # codes; --editor ignored
@@ -137,14 +137,14 @@ def test_commune_account_names_a_commune_of_the_2025_list(both_lists, monkeypatc
 
 def test_commune_name_shared_by_two_provinces_needs_province(both_lists, monkeypatch):
     monkeypatch.setenv("CT_PASSWORD", GOOD)
-    with pytest.raises(CommandError, match=r"several provinces: Xã Đông Lộc \(Tỉnh Nghệ An\); Xã Đông Lộc "
-                                           r"\(Tỉnh Hà Tĩnh\); add --province"):
+    with pytest.raises(CommandError, match=r"có ở nhiều tỉnh: Xã Đông Lộc \(Tỉnh Nghệ An\); Xã Đông Lộc "
+                                           r"\(Tỉnh Hà Tĩnh\); thêm --province"):
         add("dl", commune="Đông Lộc")
     add("dl", commune="Đông Lộc", province="Hà Tĩnh")
     assert User.objects.get(username="dl").scope.commune == both_lists["dong_loc_ht"]
 
 
-def test_ambiguous_unknown_and_earlier_commune_names(both_lists, monkeypatch):
+def test_ambiguous_unknown_and_earlier_commune_names(both_lists, monkeypatch, commands_in_english):
     monkeypatch.setenv("CT_PASSWORD", GOOD)
     with pytest.raises(CommandError, match=r"ambiguous.*Xã Hoành Sơn \(Tỉnh Hà Tĩnh\); Phường Hoành Sơn"):
         add("hs", commune="Hoành Sơn", province="Hà Tĩnh")
@@ -152,7 +152,7 @@ def test_ambiguous_unknown_and_earlier_commune_names(both_lists, monkeypatch):
     assert User.objects.get(username="hs").scope.commune == both_lists["phuong_hoanh_son"]
     with pytest.raises(CommandError, match='no commune "Atlantis" in Tỉnh Nghệ An'):
         add("x", commune="Atlantis", province="Nghệ An")
-    with pytest.raises(CommandError, match=r"Xã Thanh Lâm.*earlier list.*→ Xã Hạnh Lâm"):
+    with pytest.raises(CommandError, match=r"earlier list \(Xã Thanh Lâm, Huyện Thanh Chương → Xã Hạnh Lâm\)"):
         add("x", commune="Thanh Lâm", province="Nghệ An")
     with pytest.raises(CommandError, match="not both"):
         add("x", commune="Hạnh Lâm", district="Thanh Chương")
@@ -162,20 +162,25 @@ def test_ambiguous_unknown_and_earlier_commune_names(both_lists, monkeypatch):
 def test_merged_province_resolves_to_its_2025_province_and_says_so(both_lists, monkeypatch):
     monkeypatch.setenv("CT_PASSWORD", GOOD)
     output = add("yb", province="Yên Bái")
-    assert "Yên Bái merged into Lào Cai on 1 July 2025: the account follows Tỉnh Lào Cai" in output
+    assert output.splitlines() == ["Yên Bái đã hợp nhất vào Lào Cai từ 01/07/2025: tài khoản theo Tỉnh Lào Cai",
+                                   "yb: cán bộ tỉnh: Tỉnh Lào Cai"]
     assert User.objects.get(username="yb").scope.province == both_lists["lao_cai"]
-    assert "merged" not in add("lc", province="Lào Cai")  # the 2025 province's own name
+    assert "hợp nhất" not in add("lc", province="Lào Cai")  # the 2025 province's own name
     assert User.objects.get(username="lc").scope.province == both_lists["lao_cai"]
-    assert "merged" not in add("na", province="Nghệ An")
+    assert "hợp nhất" not in add("na", province="Nghệ An")
     assert User.objects.get(username="na").scope.province == both_lists["nghe_an"]
     # a commune or district named with the earlier province's name lies in its 2025 province
-    assert "merged into Lào Cai" in add("ma", commune="Mậu A", province="Yên Bái")
+    assert "hợp nhất vào Lào Cai" in add("ma", commune="Mậu A", province="Yên Bái")
     assert User.objects.get(username="ma").scope.commune == both_lists["mau_a"]
     add("vy", district="Văn Yên", province="Lào Cai")  # districts of the provinces merged into it
     scope = User.objects.get(username="vy").scope
     assert (scope.district, scope.province) == (both_lists["van_yen"], both_lists["lao_cai"])
-    with pytest.raises(CommandError, match="code 99"):
+    with pytest.raises(CommandError, match="không có tỉnh mã 99"):
         add("x", province="99")
+    monkeypatch.setenv("CT_LANGUAGE", "en")
+    assert add("yb2", province="Yên Bái").splitlines() == [
+        "Yên Bái merged into Lào Cai on 1 July 2025: the account follows Tỉnh Lào Cai",
+        "yb2: provincial staff: Tỉnh Lào Cai"]
 
 
 def login(client: Client, username: str, password: str, address: str = "10.0.0.1"):

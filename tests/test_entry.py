@@ -266,7 +266,7 @@ def test_rows_with_problems_are_not_saved_and_the_others_are(place):
     assert not Congress.objects.filter(cell__hamlet=khoi10).exists()
     date_cell = next(c for c in row_of(response, khoi2).cells if c.column.field == "chief_elected_on")
     assert date_cell.value == "31/02/2026" and "31/02/2026" in date_cell.errors[0]
-    assert any("Party cell is no" in e for c in row_of(response, khoi10).cells for e in c.errors)
+    assert any("thôn không có chi bộ" in e for c in row_of(response, khoi10).cells for e in c.errors)
     members = next(c for c in row_of(response, lam1).cells if c.column.field == "party_members")
     assert members.errors and "9.999" in members.errors[0]
     assert 'aria-invalid="true"' in response.text
@@ -281,15 +281,15 @@ def test_rows_with_problems_are_not_saved_and_the_others_are(place):
 
 @pytest.mark.parametrize(("typed", "field", "words"), [
     ({"chief_elected_on": "", "chief": "Lô Văn Chung"}, "chief_elected_on", "Chưa có ngày bầu"),
-    ({**ELECTION, "chief": ""}, "chief", "Chief is required"),
-    ({**ELECTION, "chief_party_role": "Phó bí thư"}, "chief_party_role", "Deputy secretary"),
-    ({**ELECTION, "chief_party_role": "trưởng"}, "chief_party_role", "Secretary, Deputy secretary"),
-    ({"secretary": "Lê Văn A", "deputy_secretary": "lê văn a"}, "deputy_secretary", "same person"),
-    ({"chief_elected_on": "01/01/2099", "chief": "X"}, "chief_elected_on", "after today"),
-    ({"chief_elected_on": "01/01/1920", "chief": "X"}, "chief_elected_on", "1930-01-01"),
-    ({"party_members": ""}, "party_members", "required"),
-    ({"party_members": "ba"}, "party_members", "whole number"),
-    ({"party_cell": "có lẽ"}, "party_cell", "yes or no"),
+    ({**ELECTION, "chief": ""}, "chief", "Đã có ngày bầu nhưng chưa ghi tên trưởng thôn"),
+    ({**ELECTION, "chief_party_role": "Phó bí thư"}, "chief_party_role", "Trưởng thôn kiêm phó bí thư"),
+    ({**ELECTION, "chief_party_role": "trưởng"}, "chief_party_role", "phải là Bí thư, Phó bí thư hoặc để trống"),
+    ({"secretary": "Lê Văn A", "deputy_secretary": "lê văn a"}, "deputy_secretary", "là cùng một người"),
+    ({"chief_elected_on": "01/01/2099", "chief": "X"}, "chief_elected_on", "là ngày sau hôm nay"),
+    ({"chief_elected_on": "01/01/1920", "chief": "X"}, "chief_elected_on", "(01/01/1920) là ngày trước 01/01/1930"),
+    ({"party_members": ""}, "party_members", "Số đảng viên không được để trống"),
+    ({"party_members": "ba"}, "party_members", "phải là số nguyên"),
+    ({"party_cell": "có lẽ"}, "party_cell", "phải là có hoặc không"),
     ({"secretary": "A" * 121}, "secretary", "120"),
 ])
 def test_the_imports_rules_refuse_a_row(place, typed, field, words):
@@ -301,6 +301,17 @@ def test_the_imports_rules_refuse_a_row(place, typed, field, words):
     assert any(words in e for e in cell.errors), cell.errors
     assert not ChiefElection.objects.filter(hamlet=khoi2).exists()
     assert HamletTerm.objects.get(hamlet=khoi2, term=place.term).version == 1
+
+
+def test_the_english_interface_gets_the_rules_messages_in_english(place, settings):
+    client = place.client("board")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    khoi2 = place.hamlets["khoi2"]
+    response = post(client, grid(client), {khoi2: {"party_members": "ba", "chief_elected_on": "01/01/1920",
+                                                   "chief": "X"}})
+    errors = {c.column.field: c.errors for c in row_of(response, khoi2).cells if c.errors}
+    assert errors == {"party_members": ['Party members must be a whole number ≥ 0, got "ba"'],
+                      "chief_elected_on": ["Chief elected on (1920-01-01) is before 1930-01-01"]}
 
 
 def test_the_grid_edits_the_latest_election_and_leaves_by_elections_to_the_hamlet_page(place):

@@ -184,7 +184,7 @@ def test_staff_filter_by_2025_commune_and_unplaced(reorganised):
     client = reorganised.client("staff")
     page = client.get(LIST, P2026)
     choices = dict(page.context["filter"].form.fields["new_commune"].choices)
-    assert set(choices.values()) == {"---------", "Xã Hạnh Lâm", "Xã Châu Quang", "Chưa xếp vào xã mới"}
+    assert set(choices.values()) == {"Tất cả", "Xã Hạnh Lâm", "Xã Châu Quang", "Chưa xếp vào xã mới"}
     assert listed(client.get(LIST, {**P2026, "new_commune": "unplaced"})) == ["Bản Kẻo"]
     assert listed(client.get(LIST, {**P2026, "new_commune": reorganised.chau_quang.pk})) == ["Bản Châu"]
     unplaced = csv_rows(client.get(LIST, {**P2026, "new_commune": "unplaced", "_export": "csv"}))
@@ -194,7 +194,7 @@ def test_staff_filter_by_2025_commune_and_unplaced(reorganised):
 def test_commune_boards_have_no_unplaced_choice_and_no_other_commune(reorganised):
     client = reorganised.client("hanhlam")
     choices = dict(client.get(LIST, P2026).context["filter"].form.fields["new_commune"].choices)
-    assert set(choices.values()) == {"---------", "Xã Hạnh Lâm"}
+    assert set(choices.values()) == {"Tất cả", "Xã Hạnh Lâm"}
     assert client.get(LIST, {**P2026, "new_commune": reorganised.chau_quang.pk}).status_code == 404
     assert client.get(LIST, {**P2026, "commune": reorganised.ky_loi.pk}).status_code == 404
 

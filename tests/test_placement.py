@@ -77,8 +77,8 @@ def run(*args: str) -> str:
 def test_places_what_the_table_decides_and_counts_per_province(ha_tinh):
     assert Hamlet.objects.unplaced().count() == 7
     output = run()
-    assert "Tỉnh Hà Tĩnh: xếp được 3, còn 2 chưa xếp / placed 3 now, 2 remain unplaced" in output
-    assert "Tỉnh Lào Cai: xếp được 2, còn 0 chưa xếp / placed 2 now, 0 remain unplaced" in output
+    assert "Tỉnh Hà Tĩnh: xếp được 3, còn 2 chưa xếp" in output
+    assert "Tỉnh Lào Cai: xếp được 2, còn 0 chưa xếp" in output
     h = {k: Hamlet.objects.get(pk=v.pk) for k, v in ha_tinh["hamlets"].items()}
     assert h["nam_1"].new_commune == h["nam_2"].new_commune == ha_tinh["hoanh_son"]
     assert h["partly"].new_commune == ha_tinh["vung_ang"]  # partly merged into one commune: placed
@@ -89,18 +89,24 @@ def test_places_what_the_table_decides_and_counts_per_province(ha_tinh):
     assert latest.history_change_reason == "placed by place_hamlets" and latest.new_commune_id == h[
         "nam_1"].new_commune_id
     again = run()
-    assert "placed 0 now, 2 remain unplaced" in again and "placed 0 now, 0 remain unplaced" in again
+    assert "xếp được 0, còn 2 chưa xếp" in again and "xếp được 0, còn 0 chưa xếp" in again
     assert Hamlet.history.filter(history_change_reason="placed by place_hamlets").count() == 5
 
 
 def test_province_names_select_hamlets(ha_tinh):
     output = run("--province", "Yên Bái")  # an earlier province's name: its own hamlets only
-    assert output.strip() == "Tỉnh Lào Cai: xếp được 1, còn 0 chưa xếp / placed 1 now, 0 remain unplaced"
+    assert output.strip() == "Tỉnh Lào Cai: xếp được 1, còn 0 chưa xếp"
     assert Hamlet.objects.get(pk=ha_tinh["hamlets"]["gia_phu"].pk).new_commune is None
     assert Hamlet.objects.get(pk=ha_tinh["hamlets"]["nam_1"].pk).new_commune is None
-    assert "placed 3 now" in run("--province", "42")  # a 2025 code
-    assert "placed 1 now" in run("--province", "lao cai")
-    with pytest.raises(CommandError, match="no province"):
+    assert "xếp được 3," in run("--province", "42")  # a 2025 code
+    assert "xếp được 1," in run("--province", "lao cai")
+    with pytest.raises(CommandError, match="không có tỉnh"):
+        run("--province", "Atlantis")
+
+
+def test_ct_language_en_speaks_english(ha_tinh, monkeypatch, commands_in_english):
+    assert run("--province", "Yên Bái").strip() == "Tỉnh Lào Cai: placed 1 now, 0 remain unplaced"
+    with pytest.raises(CommandError, match='--province: "Atlantis" is ambiguous|no province'):
         run("--province", "Atlantis")
 
 
@@ -122,7 +128,7 @@ def test_queries_do_not_grow_with_hamlets(ha_tinh):
 def test_out_writes_the_placements_sheet(ha_tinh, tmp_path):
     path = tmp_path / "placements.xlsx"
     output = run("--out", str(path))
-    assert "2 thôn chưa xếp / unplaced hamlets" in output
+    assert output.splitlines()[-1] == f"{path}: 2 thôn chưa xếp (trang Placements)"
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Placements"]
     rows = [[c.value for c in row] for row in workbook["Placements"].iter_rows()]

@@ -91,7 +91,8 @@ def nghe_an_2022(term, nghe_an, district_of):
 def test_districts_sheet_of_nghe_an(tmp_path, nghe_an_2022):
     wb, stdout = export(tmp_path, "--province", "Nghệ An")
     assert wb.sheetnames == ["Districts", "Communes", "Admissions"]
-    assert stdout.strip().endswith("3 districts") and "report.xlsx" in stdout and stdout.count("\n") == 1
+    assert stdout.strip().endswith("Tỉnh Nghệ An, nhiệm kỳ 2022-2025, tính đến ngày 15/07/2022, 3 huyện")
+    assert "report.xlsx" in stdout and stdout.count("\n") == 1
     ws = wb["Districts"]
     header_row, header, rows = table(ws)
     assert header == HEADERS
@@ -298,7 +299,7 @@ def test_district_user_sees_only_their_district(tmp_path, nghe_an_2022):
                              district=nghe_an_2022["quy_hop"])
     wb, stdout = export(tmp_path, "--user", "quyhop")  # the province is the user's one
     _row, header, rows = table(wb["Districts"])
-    assert list(rows) == ["Huyện Quỳ Hợp", "Total"] and stdout.strip().endswith(", 1 district")
+    assert list(rows) == ["Huyện Quỳ Hợp", "Total"] and stdout.strip().endswith(", 1 huyện")
     total = values(rows["Total"], header)
     assert total["Hamlets"] == 214 and total["Target: Chiefs who are Party members %"] == 0.9
     _row, _header, communes = table(wb["Communes"], keys=2)
@@ -309,9 +310,9 @@ def test_district_user_sees_only_their_district(tmp_path, nghe_an_2022):
 def test_user_of_another_province_is_refused(tmp_path, nghe_an_2022):
     user = User.objects.create_user("dienbien", password="x")
     UserScope.objects.create(user=user, province=ProvinceFactory(name="Tỉnh Điện Biên"))
-    with pytest.raises(CommandError, match="may not see Tỉnh Nghệ An"):
+    with pytest.raises(CommandError, match="không được xem Tỉnh Nghệ An"):
         export(tmp_path, "--province", "Nghệ An", "--user", "dienbien")
-    with pytest.raises(CommandError, match="no user 'nobody'"):
+    with pytest.raises(CommandError, match="không có người dùng 'nobody'"):
         export(tmp_path, "--user", "nobody")
 
 
@@ -324,7 +325,7 @@ def test_user_of_another_province_is_refused(tmp_path, nghe_an_2022):
     (["--province", "Nghệ An", "--term", "soon"], "--term: expected a term like 2022-2025, got 'soon'"),
     ([], "--province NAME is needed: 2 provinces have hamlets (Tỉnh Điện Biên, Tỉnh Nghệ An)"),
 ])
-def test_command_errors(tmp_path, nghe_an_2022, args, message):
+def test_command_errors(tmp_path, nghe_an_2022, commands_in_english, args, message):
     HamletFactory(commune__district__province=ProvinceFactory(code=11, name="Tỉnh Điện Biên"))
     options = {"--term": "2022-2025", "--as-of": "2022-07-15"}
     for flag, value in zip(args[::2], args[1::2], strict=True):
@@ -338,15 +339,16 @@ def test_command_errors(tmp_path, nghe_an_2022, args, message):
 
 def test_as_of_after_today_and_bad_out(tmp_path, nghe_an_2022):
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    with pytest.raises(CommandError, match="is after today"):
+    with pytest.raises(CommandError, match="là ngày sau hôm nay"):
         export(tmp_path, as_of=tomorrow)
-    for out, message in ((tmp_path / "missing" / "r.xlsx", "no directory"), (tmp_path / "r.csv", "must end in .xlsx")):
+    for out, message in ((tmp_path / "missing" / "r.xlsx", "không có thư mục"),
+                         (tmp_path / "r.csv", "tên tệp phải có đuôi .xlsx")):
         with pytest.raises(CommandError, match=message):
             call_command("export_report", "--term", "2022-2025", "--as-of", "2022-07-15", "--out", str(out))
 
 
 def test_no_province_with_hamlets(tmp_path, term):
-    with pytest.raises(CommandError, match="no province has hamlets yet"):
+    with pytest.raises(CommandError, match="chưa tỉnh nào có thôn, xóm"):
         export(tmp_path)
 
 
@@ -357,5 +359,5 @@ def test_exit_code_and_message_without_traceback(tmp_path):
                              "--as-of", "yesterday", "--out", str(tmp_path / "r.xlsx")], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1
-    assert "--as-of: expected a date YYYY-MM-DD, got 'yesterday'" in result.stderr
+    assert "--as-of: cần ngày dạng DD/MM/YYYY hoặc YYYY-MM-DD, nhận được 'yesterday'" in result.stderr
     assert "Traceback" not in result.stderr

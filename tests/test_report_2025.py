@@ -86,7 +86,7 @@ def test_communes_sheet_of_a_2025_date(tmp_path, lao_cai):
     assert cells["Xã Mậu A"][0].fill.start_color.rgb != HIGHLIGHT
     assert cells["Total"][0].font.b
     assert "Tỉnh Lào Cai" in titles and REGROUPED not in titles
-    assert stdout.strip().endswith("4 communes of the 2025 list, 1 unplaced hamlet")
+    assert stdout.strip().endswith("4 xã, phường (danh mục từ 01/07/2025), 1 thôn chưa xếp")
 
 
 def test_admissions_sheet_per_commune_with_unplaced(tmp_path, lao_cai):
@@ -120,7 +120,7 @@ def test_units_2025_regroups_an_earlier_date(tmp_path, lao_cai):
     same = {h: v for h, v in districts["Total"].items() if h != "District"}
     assert rows["Total"] == {"Commune": "Total", **same}  # the same hamlets and figures
     assert REGROUPED in titles
-    assert "1 unplaced hamlet" in stdout
+    assert "1 thôn chưa xếp" in stdout
     report = MeetingReport(lao_cai.province, lao_cai.term, JULY_15, units="2025")
     assert report.filename() == "meeting-15-2022-2025-2022-07-15-units-2025.xlsx"
 
@@ -132,7 +132,7 @@ def test_earlier_layout_lists_the_districts_of_every_merged_province(tmp_path, l
     assert list(rows) == ["Thành phố Lào Cai", "Huyện Bảo Thắng", "Huyện Văn Yên", "Total"]
     assert [rows[n]["Hamlets"] for n in rows] == [3, 0, 3, 6]  # Thôn Mới (2025 list) not before 1 July 2025
     assert rows["Huyện Văn Yên"]["Target: Chiefs who are Party members %"] == 0.8
-    assert stdout.strip().endswith("3 districts")
+    assert stdout.strip().endswith("3 huyện")
     header, data, _titles = sheet(wb["Communes"], "District")
     assert [(row[0].value, row[1].value) for row in data] == [
         ("Thành phố Lào Cai", "Xã Cam Đường"), ("Thành phố Lào Cai", "Xã Hợp Thành"),
@@ -164,7 +164,7 @@ def test_commune_board_report_covers_its_commune_in_the_2025_layout(tmp_path, la
         assert list(rows) == ["Xã Đông Cuông", "Total"]
         assert rows["Total"]["Hamlets"] == hamlets
         assert "Phạm vi / Scope: Xã Đông Cuông" in titles
-        assert stdout.strip().endswith("1 commune of the 2025 list")
+        assert stdout.strip().endswith("1 xã, phường (danh mục từ 01/07/2025)")
     lao_cai.user("camduong", commune=lao_cai.new["cam_duong"])
     wb, _stdout = export(tmp_path, "--user", "camduong")
     header, data, _titles = sheet(wb["Communes"])
@@ -199,7 +199,7 @@ def test_provincial_user_and_the_province_left_out(tmp_path, lao_cai):
     (["--province", "10"], "--province: no province with the code 10 in the 2025 list (10 was Tỉnh Lào Cai"),
     (["--province", "Hà Giang"], "--province: no province named 'Hà Giang'"),
 ])
-def test_command_errors(tmp_path, lao_cai, args, message):
+def test_command_errors(tmp_path, lao_cai, commands_in_english, args, message):
     with pytest.raises(CommandError) as error:
         export(tmp_path, *args)
     assert message in str(error.value)

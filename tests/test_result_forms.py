@@ -43,11 +43,11 @@ def test_board_corrects_the_congress_and_history_names_them(world):
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"deputy_secretary": "bí thư MINE"}, "deputy_secretary", "same person"),
-    ({"held_on": "2099-01-01"}, "held_on", "after today"),
+    ({"deputy_secretary": "bí thư MINE"}, "deputy_secretary", "là cùng một người"),
+    ({"held_on": "2099-01-01"}, "held_on", "là ngày sau hôm nay"),
     ({"held_on": "31/02/2022"}, "held_on", ""),
     # the sitting chief is deputy secretary "Phó mine": renaming the deputy breaks rule 8
-    ({"deputy_secretary": "Người Khác"}, "deputy_secretary", "Chief Party role is Deputy secretary"),
+    ({"deputy_secretary": "Người Khác"}, "deputy_secretary", "Trưởng thôn kiêm phó bí thư"),
 ])
 def test_congress_rules_are_the_imports(world, changes, field, words):
     congress = world.congresses["mine"]

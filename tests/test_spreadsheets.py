@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from cadre_tracker.spreadsheets import (
@@ -43,7 +43,10 @@ def test_csv_quotes_dangerous_text_and_leaves_the_rest():
     assert safe_text("Xóm 3") == "Xóm 3"
     assert safe_text(-2) == -2 and safe_text(None) is None and safe_text(2.5) == 2.5
     assert safe_row(["@SUM(A1)", 3, Fraction(1, 4), dt.date(2022, 7, 15), None]) == [
-        "'@SUM(A1)", 3, 0.25, "2022-07-15", None]
+        "'@SUM(A1)", 3, 0.25, "15/07/2022", None]  # a date as the interface writes it: DD/MM/YYYY in Vietnamese
+    with translation.override("en"):
+        assert safe_row([dt.date(2022, 7, 15), dt.date(22, 5, 1)]) == ["2022-07-15", "0022-05-01"]
+    assert safe_row([dt.date(22, 5, 1)]) == ["01/05/0022"]
 
 
 def test_csv_writer_writes_bom_and_safe_rows():
