@@ -3,7 +3,7 @@
 django-filter offers "Chưa xác định" ("Unknown", Django's ``NullBooleanSelect``) as the
 first choice of a yes/no filter and "---------" for a drop-down; here both read
 "Tất cả", which is what choosing them means. A filter that sets its own widget or
-``empty_label`` keeps it.
+``empty_label`` (other than django-filter's default) keeps it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
 ALL = _("Tất cả")
+DEFAULT = filter_settings.EMPTY_CHOICE_LABEL  # "---------"
 
 
 class YesNoAll(forms.NullBooleanSelect):
@@ -33,5 +35,6 @@ class FilterSet(django_filters.FilterSet):
         for declared in self.filters.values():
             if isinstance(declared, django_filters.BooleanFilter):
                 declared.extra.setdefault("widget", YesNoAll)
-            elif isinstance(declared, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
-                declared.extra.setdefault("empty_label", ALL)
+            elif isinstance(declared, django_filters.ChoiceFilter):  # ModelChoiceFilter too
+                if declared.extra.get("empty_label", DEFAULT) == DEFAULT:  # not given (ModelChoiceFilter sets it)
+                    declared.extra["empty_label"] = ALL
