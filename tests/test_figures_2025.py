@@ -261,7 +261,7 @@ def test_a_province_named_is_a_2025_province(lao_cai):
     assert find_province("15") == lao_cai.province  # the 2025 code (Yên Bái's code in the earlier list)
     assert find_province("Yên Bái") == lao_cai.yen_bai  # merged: that earlier province's hamlets only
     assert find_province("Thành phố Yên Bái") == lao_cai.yen_bai  # wrong prefix, unique bare name
-    with pytest.raises(ProvinceNotFound, match="10 was Tỉnh Lào Cai in the earlier list"):
+    with pytest.raises(ProvinceNotFound, match="10 là mã của Tỉnh Lào Cai trong danh mục trước 01/07/2025"):
         find_province("10")
-    with pytest.raises(ProvinceNotFound, match="no province named 'Hà Giang'"):
+    with pytest.raises(ProvinceNotFound, match="không có tỉnh nào tên 'Hà Giang'"):
         find_province("Hà Giang")
