@@ -128,6 +128,9 @@ def test_district_user_uploads_fixes_and_confirms(page, tmp_path, settings):  # 
     page.click("text=Kiểm tra và xem trước")
     problems = page.locator("#problems").inner_text()
     assert "Hamlets!H3" in problems and "ba" in problems
+    # the Vietnamese interface: the problem in Vietnamese only (issue 10, item 6)
+    assert 'Số đảng viên phải là số nguyên ≥ 0, nhận được "ba"' in problems
+    assert not any(word in page.locator("main").inner_text() for word in ("must be", "got ", "Party members"))
     assert page.locator("#confirm").count() == 0
     good = write_workbook(tmp_path / "ket-qua.xlsx", {"Hamlets": [
         hamlet_row(hamlet="Bản Đỉ"), hamlet_row(hamlet="Bản Pà Cọ", party_members=3)]})
