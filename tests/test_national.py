@@ -235,7 +235,8 @@ def test_command_writes_the_national_report(term, country, tmp_path):
     path = tmp_path / "national.xlsx"
     call_command("export_report", "--national", "--term", "2022-2025", "--as-of", "2025-08-01", "--out", str(path),
                  stdout=out)
-    assert "whole country" in out.getvalue() and "3 provinces, 8 communes of the 2025 list" in out.getvalue()
+    assert out.getvalue().endswith(": toàn quốc, nhiệm kỳ 2022-2025, tính đến ngày 01/08/2025, 3 tỉnh, 8 xã, phường "
+                                   "(danh mục từ 01/07/2025), 1 thôn chưa xếp\n")
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Provinces", "Communes"]
     call_command("export_report", "--national", "--term", "2022-2025", "--as-of", "2022-07-15", "--units", "2025",
@@ -243,11 +244,11 @@ def test_command_writes_the_national_report(term, country, tmp_path):
     assert openpyxl.load_workbook(path).sheetnames == ["Provinces", "Communes"]
     call_command("export_report", "--national", "--term", "2022-2025", "--as-of", "2022-07-15", "--out", str(path),
                  stdout=out)
-    assert "4 provinces" in out.getvalue()
+    assert out.getvalue().endswith(", 4 tỉnh\n")
     assert openpyxl.load_workbook(path).sheetnames == ["Provinces"]
 
 
-def test_command_national_scoping_and_mistakes(term, country, tmp_path):
+def test_command_national_scoping_and_mistakes(term, country, tmp_path, commands_in_english):
     path = tmp_path / "n.xlsx"
     args = ["export_report", "--national", "--term", "2022-2025", "--as-of", "2025-08-01", "--out", str(path)]
     make_user("tinh", province=country.new["A0"])
