@@ -186,7 +186,7 @@ def big_preview(user, changes: int) -> ImportJob:
     ImportJobLine.objects.bulk_create(
         ImportJobLine(job=job, position=n, kind=ImportJobLine.Kind.CHANGE, sheet="Hamlets", row=n + 2,
                       subject=f"Xã Thông Thụ / Bản {n:05d} (2022-2025)", action="create",
-                      text="Số đảng viên / Party members: 12\nNgày đại hội / Congress held on: 2022-05-14")
+                      text="Số đảng viên: 12\nNgày đại hội: 14/05/2022")
         for n in range(changes))
     return job
 
