@@ -81,3 +81,29 @@ def test_columns_follow_the_interface_language():
         assert warnings.column("chief_elected_on") == "Chief elected on"
     with translation.override("vi"):
         assert warnings.column("chief_elected_on") == "Ngày bầu trưởng thôn"
+
+
+def test_the_import_preview_shows_the_grids_warnings(db, tmp_path):
+    """A one-digit year typo and a formula-looking name warn in the preview as in the grid, and do not refuse."""
+    from elections.importing import import_workbook
+    from tests.workbooks import hamlet_row, make_units, write_workbook
+
+    make_units()
+    row = hamlet_row(congress_held_on="2012-05-20", secretary="@Nguyễn Văn A")
+    result = import_workbook(write_workbook(tmp_path / "w.xlsx", {"Hamlets": [row]}), dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    cells = {w.cell for w in result.warnings}
+    assert {"K2", "L2"} <= cells, [str(w) for w in result.warnings]
+
+
+def test_the_import_preview_asks_about_one_chief_of_two_hamlets(db, tmp_path):
+    from elections.importing import import_workbook
+    from tests.workbooks import hamlet_row, make_units, write_workbook
+
+    make_units()
+    rows = [hamlet_row(hamlet="Xóm 1", chief="Trần Văn Lộc", chief_party_role=None, chief_member_since=None),
+            hamlet_row(hamlet="Xóm 2", chief="trần văn lộc", chief_party_role=None, chief_member_since=None)]
+    result = import_workbook(write_workbook(tmp_path / "w.xlsx", {"Hamlets": rows}), dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    chief_warnings = [w for w in result.warnings if w.field == "chief"]
+    assert len(chief_warnings) == 2 and "Xóm 2" in chief_warnings[0].message, [str(w) for w in result.warnings]

@@ -184,6 +184,15 @@ def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow
 
 
 def _hamlet_warnings(ctx: RowContext, values: dict[str, Any]) -> None:
+    from types import SimpleNamespace
+
+    from elections.warnings import row_cautions  # the entry grid asks about the same slips
+
+    if values.get("term"):
+        term = SimpleNamespace(start_year=values["term"][0], end_year=values["term"][1])
+        for caution in row_cautions(term, values):
+            if caution.field not in ctx.failed:
+                ctx.warn(caution.field, caution.message)
     if values["party_cell"] is False and (values["secretary"] or values["deputy_secretary"]):
         ctx.warn("party_cell", msg.both(
             "Thôn không có chi bộ (Chi bộ = không) nên bỏ qua tên bí thư, phó bí thư",
