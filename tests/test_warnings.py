@@ -94,16 +94,3 @@ def test_the_import_preview_shows_the_grids_warnings(db, tmp_path):
     assert result.ok, [str(p) for p in result.problems]
     cells = {w.cell for w in result.warnings}
     assert {"K2", "L2"} <= cells, [str(w) for w in result.warnings]
-
-
-def test_the_import_preview_asks_about_one_chief_of_two_hamlets(db, tmp_path):
-    from elections.importing import import_workbook
-    from tests.workbooks import hamlet_row, make_units, write_workbook
-
-    make_units()
-    rows = [hamlet_row(hamlet="Xóm 1", chief="Trần Văn Lộc", chief_party_role=None, chief_member_since=None),
-            hamlet_row(hamlet="Xóm 2", chief="trần văn lộc", chief_party_role=None, chief_member_since=None)]
-    result = import_workbook(write_workbook(tmp_path / "w.xlsx", {"Hamlets": rows}), dry_run=True)
-    assert result.ok, [str(p) for p in result.problems]
-    chief_warnings = [w for w in result.warnings if w.field == "chief"]
-    assert len(chief_warnings) == 2 and "Xóm 2" in chief_warnings[0].message, [str(w) for w in result.warnings]

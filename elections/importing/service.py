@@ -286,25 +286,6 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
     return count
 
 
-def _repeated_chiefs(reading: Reading, planner: Planner) -> None:
-    """The entry grid's warning in the preview too: one person as chief of two hamlets of one
-    commune (as the row names it) in one term, among the workbook's rows."""
-    from types import SimpleNamespace
-
-    from elections.warnings import chief_cautions
-
-    groups: dict[tuple[Any, tuple[int, int]], dict[int, str]] = {}
-    rows = {}
-    for row in reading.hamlets:
-        if row.chief_elected_on and row.chief and row.place.commune is not None:
-            groups.setdefault((row.place.commune.id, row.term), {})[row.row] = row.chief
-            rows[row.row] = row
-    for (_commune, years), chiefs in groups.items():
-        term = SimpleNamespace(start_year=years[0], end_year=years[1])
-        for number, caution in chief_cautions(chiefs, term, lambda n: rows[n].name).items():
-            planner.plan.warnings.append(reading.checks["Hamlets"].at("chief", number, caution.message))
-
-
 def _term(years: tuple[int, int]) -> str:
     return f"{years[0]}-{years[1]}"
 
@@ -317,7 +298,6 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
     for row in reading.hamlets:
         planner.hamlet_row(row)
     planner.finish()
-    _repeated_chiefs(reading, planner)
     if reading.admissions:
         plan_sheets.admissions(planner, reading.admissions)
     if reading.targets:
