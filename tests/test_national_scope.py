@@ -86,11 +86,11 @@ def test_crawl_every_page_reads_and_no_form_takes_a_post(world):
     for route, url in urls:
         response = client.post(url, payload(world))
         if route in READ_ONLY:
-            assert response.status_code in (200, 405), url
+            assert response.status_code in (200, 404, 405), url
         elif route in SAFE_ONLY:
-            assert response.status_code == 405, url
+            assert response.status_code in (404, 405), url
         else:
-            assert response.status_code == 403, (url, response.status_code)
+            assert response.status_code in (403, 404), (url, response.status_code)  # refused, or not found first
         assert everything_stored() == before, url
 
 
