@@ -13,6 +13,7 @@ migrations can name them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 NAME_LENGTH = 120  # names of hamlets and people
 ETHNICITY_LENGTH = 60
+POSITION_LENGTH = 120  # an official's position, a mentor's name: as names
+PHONE_LENGTH = 20
+PHONE_PATTERN = re.compile(r"^[0-9 +().\-]*$")
 MAX_PARTY_MEMBERS = 9_999
 MAX_ADMISSION_TARGET = 99_999
 MAX_PERCENT = 100
@@ -64,6 +68,20 @@ def validate_year(value: int | None) -> None:
     if value is not None and not FIRST_YEAR <= value <= last_year():
         raise ValidationError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": FIRST_YEAR, "last": last_year()},
                               code="year_out_of_range")
+
+
+def validate_past_year(value: int | None) -> None:
+    """A year already begun (an evaluation's): from 1930 to this year."""
+    if value is not None and not FIRST_YEAR <= value <= today().year:
+        raise ValidationError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": FIRST_YEAR, "last": today().year},
+                              code="year_out_of_range")
+
+
+def validate_phone(value: str) -> None:
+    """At most 20 characters of digits, spaces and ``+().-``."""
+    if value and (len(value) > PHONE_LENGTH or not PHONE_PATTERN.match(value)):
+        raise ValidationError(_("Số điện thoại chỉ gồm chữ số, dấu cách và + ( ) . -, tối đa %(n)s ký tự.")
+                              % {"n": PHONE_LENGTH}, code="phone")
 
 
 PARTY_MEMBERS = [MinValueValidator(0), MaxValueValidator(MAX_PARTY_MEMBERS)]

@@ -134,3 +134,18 @@ def search_words(value: object) -> list[str]:
     """The words of a search, as ``search_key`` folds them (ASCII letters and digits only, so that they
     are safe inside a database regular expression): ``Khối 5, Kim Sơn`` → ``["khoi", "5", "kim", "son"]``."""
     return _WORD.findall(search_key(value))
+
+
+_KINH = frozenset({"kinh", "việt", "kinh (việt)"})
+_ETHNIC_PREFIX = "dân tộc"
+
+
+def is_minority(ethnicity: object) -> bool | None:
+    """Whether an ethnicity names an ethnic minority (``domain.md`` item 8): None when blank; Kinh when,
+    folded as names are and without a leading ``dân tộc``, it reads ``kinh``, ``việt`` or ``kinh (việt)``."""
+    key, prefix = match_key(ethnicity), match_key(_ETHNIC_PREFIX)
+    if key == prefix or key.startswith(prefix + " "):
+        key = key[len(prefix):].strip()
+    if not key:
+        return None
+    return key not in {match_key(k) for k in _KINH}

@@ -159,9 +159,13 @@ def _delete(tracker: Tracker, user: Any, reason: str) -> None:
 
 def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str, extra: tuple[str, ...] = ()) -> None:
     updated = tracker.updated()
+    derived = getattr(model, "DERIVED_FIELDS", ())
+    for obj in (*updated, *tracker.created):
+        if derived:
+            obj.derive()  # what ``save()`` would work out (folded keys, minority flags)
     if updated:
         now = timezone.now()
-        fields = [*tracker.fields, *extra]
+        fields = [*tracker.fields, *extra, *(f for f in derived if f not in tracker.fields)]
         for obj in updated:
             if hasattr(obj, "version"):
                 obj.version += 1
