@@ -7,7 +7,18 @@ import datetime as dt
 
 import factory
 
-from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Target, Term
+from elections.models import (
+    ChiefElection,
+    ChiefEvaluation,
+    ChiefPlan,
+    Congress,
+    HamletTerm,
+    Official,
+    PartyRole,
+    Rating,
+    Target,
+    Term,
+)
 from hamlets.models import Commune, CommuneSuccession, District, Hamlet, PartyCell, PartyMember, Province, UnitList
 
 
@@ -179,3 +190,34 @@ class HamletTermFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["PartyRole", "succeed"]
+
+
+class ChiefPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChiefPlan
+
+    hamlet = factory.SubFactory(HamletFactory)
+    term = factory.SubFactory(TermFactory)
+    chief = factory.Sequence(lambda n: f"Lê Văn Trưởng {n}")
+    mentor = factory.Sequence(lambda n: f"Hoàng Văn Giúp {n}")
+    started_on = dt.date(2023, 1, 10)
+
+
+class ChiefEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChiefEvaluation
+
+    hamlet = factory.SubFactory(HamletFactory)
+    year = 2023
+    chief = factory.Sequence(lambda n: f"Lê Văn Trưởng {n}")
+    rating = Rating.GOOD
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Official
+
+    province = factory.SubFactory(NewProvinceFactory)
+    name = factory.Sequence(lambda n: f"Đặng Văn Phụ Trách {n}")
+    position = "Ủy viên Ban Thường vụ Tỉnh ủy"
+    phone = "0912 345 678"
