@@ -136,3 +136,6 @@ class AdmissionTargetAdmin(SimpleHistoryAdmin):
     list_filter = ("year", TargetProvinceFilter, LevelFilter)
     list_select_related = ("district", "commune")
     autocomplete_fields = ("district", "commune")
+
+
+from . import people_admin  # noqa: E402, F401  (registers the people models)

@@ -53,7 +53,8 @@ def test_commune_autocomplete_searches_without_diacritics(admin_client):
                                   "hamlets_district", "hamlets_commune", "elections_congress",
                                   "elections_chiefelection", "elections_target", "elections_admissiontarget",
                                   "elections_term", "auth_user", "hamlets_communesuccession",
-                                  "elections_hamletterm"])
+                                  "elections_hamletterm", "elections_chiefplan", "elections_chiefevaluation",
+                                  "elections_official"])
 def test_every_changelist_opens(admin_client, name, term):
     ChiefElectionFactory(term=term, held_on=dt.date(2022, 6, 1))
     assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
