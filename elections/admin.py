@@ -3,17 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamlets import text
 from hamlets.admin_tools import DiacriticSearchMixin, unit_filters
-from hamlets.models import Province
+from hamlets.models import Hamlet, Province
 
 from .models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from .records import sync_hamlets
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """An administrator's change moves the record's version and its hamlet's on, as a form's does, so a
+    board's form or grid opened before it is refused instead of overwriting it (optimistic locking)."""
+
+    hamlet_path = "hamlet_id"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+        hamlet_id = obj.cell.hamlet_id if self.hamlet_path == "cell" else obj.hamlet_id
+        Hamlet.objects.filter(pk=hamlet_id).update(version=F("version") + 1)
 
 
 @admin.register(Term)
@@ -22,7 +36,7 @@ class TermAdmin(admin.ModelAdmin):
 
 
 @admin.register(HamletTerm)
-class HamletTermAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
+class HamletTermAdmin(DiacriticSearchMixin, VersionedAdmin):
     """A hamlet's attributes in one term (``units.md``)."""
 
     list_display = ("hamlet", "commune", "new_commune", "term", "kind", "special_area", "project01", "party_members",
@@ -35,8 +49,6 @@ class HamletTermAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ("version",)
 
     def save_model(self, request: HttpRequest, obj: HamletTerm, form: Any, change: bool) -> None:
-        if change:
-            obj.version += 1
         super().save_model(request, obj, form, change)
         sync_hamlets([obj.hamlet_id])  # the hamlet's copy of its latest record
 
@@ -59,7 +71,8 @@ class HamletTermAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Congress)
-class CongressAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
+class CongressAdmin(DiacriticSearchMixin, VersionedAdmin):
+    hamlet_path = "cell"
     list_display = ("cell", "term", "held_on", "secretary", "deputy_secretary")
     list_filter = ("term", *unit_filters("cell__hamlet"))
     list_select_related = ("cell__hamlet", "term")
@@ -71,7 +84,7 @@ class CongressAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ChiefElection)
-class ChiefElectionAdmin(DiacriticSearchMixin, SimpleHistoryAdmin):
+class ChiefElectionAdmin(DiacriticSearchMixin, VersionedAdmin):
     list_display = ("hamlet", "term", "held_on", "chief", "chief_member_since", "chief_party_role")
     list_filter = ("term", *unit_filters("hamlet"), "chief_party_role")
     list_select_related = ("hamlet", "term")

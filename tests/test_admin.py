@@ -196,8 +196,21 @@ def test_hamlet_term_admin_keeps_the_hamlets_copy(admin_client, lists):
     response = admin_client.post(url, {"hamlet": lists["placed"].pk, "term": record.term_id, "kind": "thon",
                                        "party_members": 33, "party_cell": "on"})
     assert response.status_code == 302
+    before = lists["placed"].version
     lists["placed"].refresh_from_db()
     assert (lists["placed"].party_members, lists["placed"].kind) == (33, "thon")
+    assert lists["placed"].version > before  # a form opened before the change is refused, not overwritten
+
+
+def test_admin_change_of_an_election_moves_the_versions_on(admin_client, term):
+    election = ChiefElectionFactory(term=term, held_on=dt.date(2022, 6, 1))
+    hamlet_version = election.hamlet.version
+    response = admin_client.post(reverse("admin:elections_chiefelection_change", args=[election.pk]), {
+        "hamlet": election.hamlet_id, "term": term.pk, "held_on": "2022-06-02", "chief": "Lò Văn Sửa"})
+    assert response.status_code == 302
+    election.refresh_from_db()
+    election.hamlet.refresh_from_db()
+    assert (election.chief, election.version, election.hamlet.version) == ("Lò Văn Sửa", 2, hamlet_version + 1)
 
 
 @pytest.mark.parametrize(("name", "params"), [
