@@ -51,6 +51,7 @@ def setup_django(workdir: str) -> str:
 
 
 def generate(hamlet_count: int, rng: random.Random) -> dict[str, int]:
+    from elections.intervals import relink
     from elections.models import ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
     from hamlets.models import Commune, Hamlet, PartyCell, Province, UnitList
 
@@ -83,6 +84,7 @@ def generate(hamlet_count: int, rng: random.Random) -> dict[str, int]:
                                            chief_member_since=dt.date(2005, 5, 1) if member else None,
                                            chief_party_role=role))
     ChiefElection.objects.bulk_create(elections, batch_size=2000)
+    relink()  # the interval columns (bulk_create sends no signals)
     provinces = list(Province.objects.filter(unit_list=UnitList.NEW))
     Target.objects.bulk_create([Target(province=p, term=term, metric=Metric.CHIEF_MEMBERS, percent=rng.randint(80, 100))
                                 for p in provinces])

@@ -50,6 +50,7 @@ def setup_django(workdir: str) -> str:
 
 
 def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dict[str, int]:
+    from elections.intervals import relink
     from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
     from hamlets import text
     from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList
@@ -84,6 +85,7 @@ def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dic
                                            chief_member_since=dt.date(2005, 5, 1) if member else None,
                                            chief_party_role=role))
     ChiefElection.objects.bulk_create(elections, batch_size=2000)
+    relink()  # the interval columns (bulk_create sends no signals)
     admitted = []
     for i in range(admission_count):
         name = f"Đảng Viên Mới {i}"

@@ -27,7 +27,7 @@ import datetime as dt
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any
@@ -120,6 +120,35 @@ def write_csv(target: str | os.PathLike[str] | IO[str], rows: Iterable[Iterable[
         writer.writerow(header)
     writer.writerows(rows)
     return writer.rows - (header is not None)
+
+
+class _Chunk:
+    """A text sink that keeps what was written until taken (for streaming a CSV)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, value: str) -> None:
+        self.parts.append(value)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+def csv_chunks(rows: Iterable[Iterable[object]], header: Sequence[str] | None = None,
+               rows_per_chunk: int = 500) -> Iterator[str]:
+    """The same formula-safe CSV as ``write_csv``, as text chunks of ``rows_per_chunk`` rows, for a
+    ``StreamingHttpResponse``: memory stays flat whatever the number of rows."""
+    sink = _Chunk()
+    writer = CsvWriter(sink)
+    if header is not None:
+        writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+        if writer.rows % rows_per_chunk == 0:
+            yield sink.take()
+    yield sink.take()
 
 
 # --- xlsx ------------------------------------------------------------------

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ElectionsConfig(AppConfig):
     name = "elections"
     verbose_name = _("Đại hội và bầu trưởng thôn")
+
+    def ready(self) -> None:
+        from . import intervals  # noqa: F401  (connects the signals that keep the interval columns in step)

@@ -100,6 +100,8 @@ class NewTerm:
                     role, chief)
             elections.append(ChiefElection(hamlet=h, term=self.term, held_on=held, chief=chief,
                                            chief_member_since=since, chief_party_role=role))
+        for obj in (*congresses, *elections):
+            obj.derive()  # what save() works out; bulk_create skips it
         Congress.objects.bulk_create(congresses)
         ChiefElection.objects.bulk_create(elections)
         return len(congresses), len(elections)

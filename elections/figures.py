@@ -24,14 +24,27 @@ from typing import Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, ExtractYear, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import Commune, District, Hamlet, PartyMember
 
-from .models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Term
-from .results import elections_until
+from .models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Term
+from .results import congress_held, in_office
 
 Level = Literal["province", "district", "commune", "new_province", "new_commune"]
 # How hamlets are grouped: the earlier list's province, district, commune; the 2025
@@ -136,12 +149,14 @@ def counted_hamlets(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date,
     ``F("term_records__...")`` references reuse it; ``record`` adds conditions on
     the record in the same join (``party_cell=True``).
     """
-    in_force = HamletTerm.objects.in_force(term).values("pk")[:1]
-    condition: dict[str, object] = {"term_records__pk": Subquery(in_force)}
-    condition.update({f"term_records__{name}": value for name, value in record.items()})
+    start = term.start_year
+    condition = {f"term_records__{name}": value for name, value in record.items()}
     if special_only:
         condition["term_records__special_area"] = True
-    return hamlets.counted_on(as_of).order_by().filter(**condition)
+    # the record in force (``elections.intervals``): start_year <= S < until_year, one per hamlet
+    in_force = Q(term_records__start_year__lte=start) & (
+        Q(term_records__until_year__isnull=True) | Q(term_records__until_year__gt=start))
+    return hamlets.counted_on(as_of).order_by().filter(in_force, **condition)
 
 
 class Figures:
@@ -163,13 +178,14 @@ class Figures:
 
     def _facts(self, group: str | None) -> QuerySet:
         term, as_of = self.term, self.as_of
-        # The chief in office on the date is the latest one elected; a member
-        # from the admission date on, whenever that was: "m:<role>" or "n:".
-        state = Case(When(chief_member_since__lte=as_of, then=Concat(Value("m:"), "chief_party_role")),
-                     default=Value("n:"), output_field=CharField())
-        chief = Subquery(elections_until(term, as_of).annotate(state=state).values("state")[:1])
-        congress = Exists(Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of))
+        # The chief in office on the date (a join, ``results.in_office``); a member from the
+        # admission date on, whenever that was: "m:<role>" or "n:"; NULL without a chief.
+        chief = Case(When(office__chief_member_since__lte=as_of, then=Concat(Value("m:"), "office__chief_party_role")),
+                     When(office__pk__isnull=False, then=Value("n:")), default=None, output_field=CharField())
+        congress = Case(When(held__pk__isnull=False, then=Value(True)), default=Value(False),
+                        output_field=BooleanField())
         return counted_hamlets(self.hamlets, term, as_of, self.special_only).annotate(
+            office=in_office(term, as_of), held=congress_held(term, as_of)).annotate(
             f_group=F(GROUP_FIELDS[group]) if group else Value(0), f_cell=F("term_records__party_cell"),
             f_congress=congress, f_chief=chief, f_members=F("term_records__party_members"),
             f_special=F("term_records__special_area"), f_p01=F("term_records__project01"),

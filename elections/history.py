@@ -35,7 +35,9 @@ from .models import ChiefElection, Congress, HamletTerm, Term
 KINDS = {"+": gettext_lazy("tạo"), "~": gettext_lazy("sửa"), "-": gettext_lazy("xóa")}
 FIRST = gettext_lazy("bản ghi đầu tiên")  # the first row of an object not recorded as created
 SKIP = {"id", "version", "updated_at", "name_key", "search", "history_id", "history_date", "history_user",
-        "history_type", "history_change_reason", "history_user_id"}
+        "history_type", "history_change_reason", "history_user_id",
+        # worked out from what is shown (keys, minority flags, intervals): never a change of their own
+        "chief_key", "chief_minority", "secretary_minority", "name_sort", "start_year", "until_year", "until"}
 HAMLET_COPY = {"kind", "special_area", "project01", "party_members"}  # shown in the term records' history
 CONTEXT = {"hamlet_id", "cell_id", "term_id"}  # named by the entry itself: not repeated in an initial state
 BLANK = "—"
@@ -114,10 +116,16 @@ def _fields(model: type[Model], skip: set[str]) -> list[Field]:
     return [f for f in model._meta.concrete_fields if f.attname not in SKIP | skip]
 
 
+def _history_fields(records: QuerySet, skip: set[str]) -> list[Field]:
+    """The model's fields the history keeps (some, worked out by the app, are not kept)."""
+    kept = {f.attname for f in records.model._meta.concrete_fields}
+    return [f for f in _fields(records.model.instance_type, skip) if f.attname in kept]
+
+
 def _rows(records: QuerySet, label: str, describe: Callable[[Any], str], skip: set[str],
           names: Names) -> Iterable[_Raw]:
     """Each historical row with its changes from the row before (its values, for the first row)."""
-    fields = _fields(records.model.instance_type, skip)
+    fields = _history_fields(records, skip)
     previous: dict[Any, dict[str, Any]] = {}
     for record in records.select_related("history_user").order_by("id", "history_date", "history_id"):
         values = {f.attname: getattr(record, f.attname) for f in fields}

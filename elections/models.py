@@ -114,7 +114,12 @@ class HamletTerm(Versioned):
     project01 = models.BooleanField(_("thuộc Đề án 01"), default=False)
     party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
     party_cell = models.BooleanField(_("có chi bộ"), default=False)
-    history = HistoricalRecords()
+    # Kept in step by ``elections.intervals``: the term's start year and the start year of the hamlet's
+    # next record (None: the latest). The record is in force for a term starting in S when
+    # start_year <= S < until_year, so the figures find it with a plain join.
+    start_year = models.PositiveSmallIntegerField(null=True, editable=False)
+    until_year = models.PositiveSmallIntegerField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["start_year", "until_year"])
 
     objects = HamletTermQuerySet.as_manager()
 
@@ -218,7 +223,10 @@ class ChiefElection(Versioned):
     chief_ethnicity = models.CharField(_("dân tộc của trưởng thôn"), max_length=bounds.ETHNICITY_LENGTH,
                                        blank=True)
     chief_minority = models.BooleanField(null=True, editable=False)  # text.is_minority: None when blank
-    history = HistoricalRecords()
+    # Kept in step by ``elections.intervals``: the day of the hamlet's next election of the term (None: the
+    # latest). The chief is in office on D when held_on <= D < until, so the figures find him with a join.
+    until = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["until"])
 
     objects = HamletChildQuerySet.as_manager()
 
@@ -232,7 +240,8 @@ class ChiefElection(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["hamlet", "term", "held_on"], name="election_one_per_hamlet_term_day"),
         ]
-        indexes = [models.Index(fields=["hamlet", "term", "held_on"], name="election_hamlet_term_day")]
+        indexes = [models.Index(fields=["hamlet", "term", "held_on"], name="election_hamlet_term_day"),
+                   models.Index(fields=["term", "held_on", "until"], name="election_term_in_office")]
 
     def __str__(self) -> str:
         return f"{self.hamlet} {self.held_on}: {self.chief}"

@@ -3,11 +3,11 @@
 ``people_facts`` adds to the hamlets a term's figures count (``figures.counted_hamlets``)
 the chief in office on the date (the term's latest election held on or before it) with
 his or her profile and membership, the congress (active cell, held on or before the
-date) with the secretary's profile, the chief's development plan (same folded name,
-started on or before the date) with its last step, and whether last year's evaluation
-rated that chief "not completed". Every fact is one correlated subquery per hamlet, so
-nothing multiplies rows; ``IN_OFFICE`` and friends are the conditions the figures, the
-lists and the officials' counts all use.
+date) with the secretary's profile (both plain joins of at most one row, ``results``),
+the chief's development plan (same folded name, started on or before the date) with
+its last step, and whether last year's evaluation rated that chief "not completed"
+(correlated subqueries on the chief's key); nothing multiplies rows. ``IN_OFFICE`` and
+friends are the conditions the figures, the lists and the officials' counts all use.
 
     facts = people_facts(Hamlet.objects.restrict(user), term, as_of)
     facts.filter(NON_MEMBER).exclude(WITH_PLAN)   # non-member chiefs without a plan
@@ -36,9 +36,9 @@ from django.db.models.functions import Greatest
 
 from hamlets.models import Hamlet
 
-from .models import Congress, Term
+from .models import Term
 from .people_models import STALLED_AFTER_DAYS, ChiefEvaluation, ChiefPlan, Rating
-from .results import elections_until
+from .results import congress_held, in_office
 
 # A chief in office: the hamlet has an election of the term on or before the date.
 IN_OFFICE = Q(p_elected_on__isnull=False)
@@ -80,32 +80,21 @@ def people_facts(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Query
     """The hamlets the term's figures count on ``as_of``, with their people facts (``p_...``)."""
     from .figures import counted_hamlets  # figures imports from results, as this module does
 
-    latest = elections_until(term, as_of)
-    congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
-    plans = ChiefPlan.objects.filter(hamlet=OuterRef("pk"), term=term, chief_key=OuterRef("p_chief_key"),
-                                     started_on__lte=as_of)
-    evaluations = ChiefEvaluation.objects.filter(hamlet=OuterRef("pk"), year=as_of.year - 1,
-                                                 chief_key=OuterRef("p_chief_key"), rating=Rating.NOT_COMPLETED)
-
-    def of_chief(field: str) -> Subquery:
-        return Subquery(latest.values(field)[:1])
-
-    def of_congress(field: str) -> Subquery:
-        return Subquery(congress.values(field)[:1])
-
+    # (no default ordering in the subqueries: it would join the hamlet and its units for nothing)
+    plans = ChiefPlan.objects.order_by().filter(hamlet=OuterRef("pk"), term=term,
+                                                chief_key=OuterRef("p_chief_key"), started_on__lte=as_of)
+    evaluations = ChiefEvaluation.objects.order_by().filter(
+        hamlet=OuterRef("pk"), year=as_of.year - 1, chief_key=OuterRef("p_chief_key"), rating=Rating.NOT_COMPLETED)
+    chief = {f"p_{name}": F(f"office__{field}") for name, field in (
+        ("elected_on", "held_on"), ("chief", "chief"), ("chief_key", "chief_key"),
+        ("member_since", "chief_member_since"), ("birth_year", "chief_birth_year"), ("gender", "chief_gender"),
+        ("minority", "chief_minority"))}
+    secretary = {f"p_{name}": F(f"held__{field}") for name, field in (
+        ("congress_on", "held_on"), ("secretary", "secretary"), ("secretary_gender", "secretary_gender"),
+        ("secretary_minority", "secretary_minority"))}
     return counted_hamlets(hamlets, term, as_of).annotate(
-        p_elected_on=of_chief("held_on"),
-        p_chief=of_chief("chief"),
-        p_chief_key=of_chief("chief_key"),
-        p_member_since=of_chief("chief_member_since"),
-        p_birth_year=of_chief("chief_birth_year"),
-        p_gender=of_chief("chief_gender"),
-        p_minority=of_chief("chief_minority"),
-        p_cell=F("term_records__party_cell"),
-        p_congress_on=of_congress("held_on"),
-        p_secretary=of_congress("secretary"),
-        p_secretary_gender=of_congress("secretary_gender"),
-        p_secretary_minority=of_congress("secretary_minority"),
+        office=in_office(term, as_of), held=congress_held(term, as_of)).annotate(
+        **chief, **secretary, p_cell=F("term_records__party_cell"),
     ).annotate(
         # NULL (never admitted) reads as "not a member"
         p_member=Case(When(p_member_since__lte=as_of, then=Value(True)), default=Value(False),

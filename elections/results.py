@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import BooleanField, Case, CharField, DateField, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When
 
 from hamlets.models import Hamlet
 
-from .models import ChiefElection, Congress, Term
+from .models import ChiefElection, Term
 
 # The record's attributes, as annotations: ``term_kind`` etc. (the hamlet's own
 # columns hold its latest term's copy, which an earlier term must not show).
@@ -37,28 +37,42 @@ def elections_until(term: Term, as_of: dt.date, hamlet: object = None) -> QueryS
     return ChiefElection.objects.filter(hamlet=hamlet, term=term, held_on__lte=as_of).order_by("-held_on")
 
 
+def in_office(term: Term, as_of: dt.date) -> FilteredRelation:
+    """Join a hamlet to its chief in office on ``as_of`` for ``term``: the election with
+    ``held_on <= as_of < until`` (``elections.intervals``), at most one row per hamlet."""
+    return FilteredRelation("chief_elections", condition=Q(
+        chief_elections__term=term, chief_elections__held_on__lte=as_of)
+        & (Q(chief_elections__until__isnull=True) | Q(chief_elections__until__gt=as_of)))
+
+
+def congress_held(term: Term, as_of: dt.date) -> FilteredRelation:
+    """Join a hamlet (through its one cell) to its congress of ``term`` held on or before ``as_of``
+    (one per cell and term: at most one row per hamlet)."""
+    return FilteredRelation("party_cell__congresses", condition=Q(
+        party_cell__congresses__term=term, party_cell__congresses__held_on__lte=as_of))
+
+
 def with_results(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[Hamlet]:
     """The hamlets the term's figures count on ``as_of``, with their record in force
     (``term_kind``, ``term_special_area``, ``term_project01``, ``term_party_members``,
     ``has_cell``) and their results: a congress only where the record says the hamlet
-    has a cell, as the figures count it."""
+    has a cell, as the figures count it. Plain joins, so a page of rows costs no more
+    than its rows."""
     from .figures import counted_hamlets  # figures reads elections_until from here
 
-    congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
-    latest = elections_until(term, as_of)
-
-    def with_cell(value: Subquery, field: object) -> Case:
-        return Case(When(has_cell=True, then=value), default=None, output_field=field)
+    def with_cell(field: str) -> Case:
+        return Case(When(has_cell=True, then=F(f"held__{field}")), default=None)
 
     record = {name: F(f"term_records__{field}") for name, field in RECORD_ANNOTATIONS.items()}
-    return counted_hamlets(hamlets, term, as_of).annotate(**record).annotate(
-        congress_held_on=with_cell(Subquery(congress.values("held_on")[:1]), DateField()),
-        secretary=with_cell(Subquery(congress.values("secretary")[:1]), CharField()),
-        deputy_secretary=with_cell(Subquery(congress.values("deputy_secretary")[:1]), CharField()),
-        chief_elected_on=Subquery(latest.values("held_on")[:1]),
-        chief=Subquery(latest.values("chief")[:1]),
-        chief_member_since=Subquery(latest.values("chief_member_since")[:1]),
-        chief_party_role=Subquery(latest.values("chief_party_role")[:1]),
+    return counted_hamlets(hamlets, term, as_of).annotate(
+        office=in_office(term, as_of), held=congress_held(term, as_of)).annotate(**record).annotate(
+        congress_held_on=with_cell("held_on"),
+        secretary=with_cell("secretary"),
+        deputy_secretary=with_cell("deputy_secretary"),
+        chief_elected_on=F("office__held_on"),
+        chief=F("office__chief"),
+        chief_member_since=F("office__chief_member_since"),
+        chief_party_role=F("office__chief_party_role"),
     ).annotate(
         # NULL (never admitted) must read as "not a member", not as unknown
         chief_is_member=Case(When(chief_member_since__lte=as_of, then=Value(True)), default=Value(False),

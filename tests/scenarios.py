@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from elections.intervals import relink
 from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell
 
@@ -80,5 +81,8 @@ def build_district(district: District, term: Term, as_of: dt.date, p: Published,
         held = (elections_held or as_of - 20 * DAY) if i < p.elected else as_of + 5 * DAY
         elections.append(ChiefElection(hamlet=h, term=term, held_on=held, chief=f"Trưởng thôn {i}",
                                        chief_member_since=since, chief_party_role=role))
+    for election in elections:
+        election.derive()
     ChiefElection.objects.bulk_create(elections)
+    relink([h.pk for h in hamlets])  # bulk_create sends no signals
     return hamlets

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target
+from elections.models import AdmissionTarget, ChiefElection, ChiefEvaluation, ChiefPlan, Congress, HamletTerm, Target
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
 from hamlets.scoping import ScopedQuerySet
 
@@ -127,6 +127,8 @@ def snapshot(world) -> list[object]:
         list(ChiefElection.objects.filter(hamlet=hamlet).values()),
         list(PartyMember.objects.filter(hamlet=hamlet).values()),
         list(HamletTerm.objects.filter(hamlet=hamlet).values()),
+        list(ChiefPlan.objects.filter(hamlet=hamlet).values()),
+        list(ChiefEvaluation.objects.filter(hamlet=hamlet).values()),
         list(Target.objects.filter(commune=commune).values()),
         list(AdmissionTarget.objects.filter(commune=commune).values()),
         list(Hamlet.objects.filter(new_commune=commune).values_list("pk", flat=True)),

@@ -172,9 +172,9 @@ def test_exports_follow_the_lists_order(town, sort):
     client = town.client("staff")
     query = {**P2022, "commune": town.kim_son.pk, **({"sort": sort} if sort else {})}
     expected = KHOI[::-1] if sort == "-name" else KHOI
-    rows = list(csv.reader(io.StringIO(client.get(LIST, {**query, "_export": "csv"}).content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(client.get(LIST, {**query, "_export": "csv"}).getvalue().decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == expected
-    book = openpyxl.load_workbook(io.BytesIO(client.get(LIST, {**query, "_export": "xlsx"}).content))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(LIST, {**query, "_export": "xlsx"}).getvalue()))
     assert [r[0] for r in book.active.iter_rows(min_row=2, values_only=True)] == expected
 
 

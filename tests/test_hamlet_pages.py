@@ -82,7 +82,7 @@ def test_filters_follow_the_as_of_date(world):
 def test_csv_export_is_the_filtered_scope(world):
     response = world.client("staff").get(LIST, {**PERIOD, "q": "ban", "_export": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][0] == "Thôn, xóm"
     assert [r[0] for r in rows[1:]] == ["Bản Mới"]
 
@@ -92,7 +92,7 @@ def test_xlsx_export_is_formula_safe_and_scoped(world):
     hamlet.name = "=HYPERLINK(\"http://x\",\"y\")"
     hamlet.save()
     response = world.client("board").get(LIST, {**PERIOD, "_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert len(values) == 2
     cell = sheet.cell(row=2, column=1)
@@ -190,10 +190,10 @@ def test_list_finds_chiefs_never_admitted(world):
 def test_exports_contain_only_the_users_scope(world, who, seen, fmt):
     response = world.client(who).get(LIST, {**PERIOD, "_export": fmt})
     if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))[1:]
         names = [r[0] for r in rows]
     else:
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
         names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted(seen)
 
@@ -240,7 +240,7 @@ def test_duplicate_hamlet_name_is_a_field_error_not_a_crash(world):
 # --- a drill-down agrees with the dashboard (issue 9, item 8) ----------------------------------------
 
 def congress_dates_listed(response) -> list[str]:
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     column = rows[0].index("Ngày đại hội")
     return [row[column] for row in rows[1:] if row[column]]
 

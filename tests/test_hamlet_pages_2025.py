@@ -131,7 +131,7 @@ def listed(response) -> list[str]:
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_places_settle_as_the_conversion_says(reorganised):
@@ -318,7 +318,7 @@ def test_commune_board_exports_only_its_hamlets(reorganised, fmt):
     else:
         import openpyxl
 
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
         names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Bản Châu"]
 

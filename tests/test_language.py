@@ -197,7 +197,7 @@ def test_yes_no_filters_and_drop_downs_start_on_all(world):
 def test_dates_are_day_first_in_vietnamese(world):
     ChiefElectionFactory(hamlet=world.hamlets["mine"], term=world.term, held_on=dt.date(2022, 6, 1))
     client = world.client("board")
-    csv = client.get(reverse("hamlets:list"), {"_export": "csv"}).content.decode("utf-8-sig")
+    csv = client.get(reverse("hamlets:list"), {"_export": "csv"}).getvalue().decode("utf-8-sig")
     assert "30/05/2022" in csv and "2022-05-30" not in csv  # the congress of the world
     form = client.get(reverse("elections:election_new", args=[world.hamlets["mine"].pk, world.term.pk]))
     assert 'placeholder="DD/MM/YYYY"' in form.content.decode() and 'type="date"' not in form.content.decode()
@@ -206,7 +206,7 @@ def test_dates_are_day_first_in_vietnamese(world):
         "version": 0})
     assert saved.status_code == 302
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    csv = client.get(reverse("hamlets:list"), {"_export": "csv"}).content.decode("utf-8-sig")
+    csv = client.get(reverse("hamlets:list"), {"_export": "csv"}).getvalue().decode("utf-8-sig")
     assert "2023-03-15" in csv
 
 

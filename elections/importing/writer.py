@@ -34,6 +34,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadre_tracker.db import analyze
+from elections.intervals import relink
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
@@ -83,6 +84,8 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
             _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
             _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
+            relink({o.hamlet_id for tracker in (plan.records, plan.elections)
+                    for o in (*tracker.created, *tracker.updated())})  # bulk writes send no signals
             _save(PartyMember, plan.members, user, reason)
             _save(Target, plan.targets, user, reason)
             _save(AdmissionTarget, plan.admission_targets, user, reason)

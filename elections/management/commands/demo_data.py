@@ -24,6 +24,7 @@ from django.db import transaction
 from cadre_tracker.db import analyze
 from cadre_tracker.language import Label, LanguageCommand, both
 from elections.demo2025 import NewTerm
+from elections.intervals import relink
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
 
@@ -69,6 +70,7 @@ class Command(LanguageCommand):
             return
         with transaction.atomic():
             counts = Demo(province, random.Random(options["seed"])).build()
+            relink()  # the interval columns of the bulk-written elections and records
         analyze([Hamlet, HamletTerm, PartyCell, Congress, ChiefElection, PartyMember, AdmissionTarget, Target])
         self.stdout.write(both("Dữ liệu mẫu: ", "Demo data: ") + ", ".join(
             f"{v} {COUNTED.get(k, k)}" for k, v in counts.items()))
@@ -156,6 +158,8 @@ class Demo:
                                                held_on=self.day(dt.date(2023, 3, 1), dt.date(2024, 6, 30)),
                                                chief=self.person(mountain),
                                                chief_member_since=self.day(dt.date(1995, 1, 1), dt.date(2020, 1, 1))))
+        for obj in (*congresses, *elections):
+            obj.derive()  # what save() works out; bulk_create skips it
         Congress.objects.bulk_create(congresses)
         ChiefElection.objects.bulk_create(elections)
         return len(congresses), len(elections)

@@ -1,0 +1,99 @@
+"""Interval columns kept in step with every write, so the figures join instead of searching.
+
+A chief election's ``until`` is the day of the hamlet's next election of the same term (None:
+the latest), so "the chief in office on D" is the one row with ``held_on <= D < until``; a
+hamlet's term record's ``until_year`` is the start year of its next record (None: the latest), so
+"the record in force for a term starting in S" is the one row with ``start_year <= S < until_year``.
+Both used to be correlated subqueries that PostgreSQL re-ran per hamlet and per figure.
+
+``relink(hamlet_ids)`` recomputes both for those hamlets with two UPDATEs; it runs in the writer's
+transaction: after every ``save()``/``delete()`` of an election or a record (signals, below), after
+the import's bulk writes (``importing.writer``) and after bulk generators (demo and national data).
+``mismatches()`` recounts everything from scratch; a test holds that it always finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import ChiefElection, HamletTerm, Term
+
+CHUNK = 500
+
+
+def _next_election(elections: type) -> Subquery:
+    later = elections.objects.filter(hamlet=OuterRef("hamlet"), term=OuterRef("term"), held_on__gt=OuterRef("held_on"))
+    return Subquery(later.order_by().values("hamlet").annotate(first=Min("held_on")).values("first")[:1])
+
+
+def _next_record(records: type, terms: type) -> Subquery:
+    end_year = Subquery(terms.objects.filter(pk=OuterRef(OuterRef("term"))).values("end_year")[:1])
+    later = records.objects.filter(hamlet=OuterRef("hamlet")).filter(
+        Q(term__start_year__gt=OuterRef("start_year"))
+        | Q(term__start_year=OuterRef("start_year"), term__end_year__gt=end_year))
+    return Subquery(later.order_by().values("hamlet").annotate(first=Min("term__start_year")).values("first")[:1])
+
+
+def relink(hamlet_ids: Iterable[int] | None = None, *, elections: type = ChiefElection,
+           records: type = HamletTerm, terms: type = Term) -> None:
+    """Recompute the interval columns of these hamlets' elections and records (None: of every hamlet).
+    The models are parameters so that a migration can pass its historical ones."""
+    start_year = Subquery(terms.objects.filter(pk=OuterRef("term")).values("start_year")[:1])
+    ids = None if hamlet_ids is None else sorted(set(hamlet_ids))
+    chunks = [None] if ids is None else [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        mine = {} if chunk is None else {"hamlet_id__in": chunk}
+        elections.objects.filter(**mine).update(until=_next_election(elections))
+        records.objects.filter(**mine).update(start_year=start_year)
+        records.objects.filter(**mine).update(until_year=_next_record(records, terms))
+
+
+def mismatches() -> list[str]:
+    """Every stored interval that disagrees with a recount from scratch (empty: all in step)."""
+    wrong: list[str] = []
+    elections: dict[tuple[int, int], list[tuple[Any, Any, int]]] = {}
+    for pk, hamlet, term, held_on, until in ChiefElection.objects.values_list(
+            "pk", "hamlet_id", "term_id", "held_on", "until"):
+        elections.setdefault((hamlet, term), []).append((held_on, until, pk))
+    for rows in elections.values():
+        rows.sort()
+        for (_held_on, until, pk), following in zip(rows, [*rows[1:], None], strict=True):
+            expected = following[0] if following else None
+            if until != expected:
+                wrong.append(f"election {pk}: until {until}, expected {expected}")
+    records: dict[int, list[tuple[int, int, Any, Any, int]]] = {}
+    for pk, hamlet, start, end, start_year, until_year in HamletTerm.objects.values_list(
+            "pk", "hamlet_id", "term__start_year", "term__end_year", "start_year", "until_year"):
+        records.setdefault(hamlet, []).append((start, end, start_year, until_year, pk))
+    for rows in records.values():
+        rows.sort()
+        for start, end, start_year, until_year, pk in rows:
+            later = [r[0] for r in rows if (r[0], r[1]) > (start, end)]
+            expected = min(later) if later else None
+            if (start_year, until_year) != (start, expected):
+                wrong.append(f"record {pk}: {start_year}..{until_year}, expected {start}..{expected}")
+    return wrong
+
+
+@receiver(post_save, sender=ChiefElection)
+@receiver(post_delete, sender=ChiefElection)
+@receiver(post_save, sender=HamletTerm)
+@receiver(post_delete, sender=HamletTerm)
+def _relink_after_write(sender: type, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loading fixtures: they carry their own values
+        return
+    relink([instance.hamlet_id])
+
+
+@receiver(post_save, sender=Term)
+def _relink_after_term(sender: type, instance: Term, created: bool, **kwargs: Any) -> None:
+    if not created and not kwargs.get("raw"):  # a term's years changed: its records' order may have
+        relink(HamletTerm.objects.filter(term=instance).values_list("hamlet_id", flat=True))
+
+
+__all__ = ["mismatches", "relink"]
