@@ -127,7 +127,8 @@
         event.preventDefault();
         var on = grid.classList.toggle("people-hidden") === false;
         toggle.setAttribute("aria-pressed", on ? "true" : "false");
-        form.action = withPeople(form.action, on);
+        // getAttribute: ``form.action`` is the submit buttons named "action"
+        form.setAttribute("action", withPeople(form.getAttribute("action") || window.location.href, on));
         window.history.replaceState(null, "", withPeople(window.location.href, on));
         toggle.href = withPeople(window.location.href, !on);
         var filters = document.querySelector("form.filters");
