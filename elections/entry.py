@@ -9,6 +9,10 @@ read-only staff get a 403. A 2025 commune's rows are the hamlets placed in it,
 an earlier commune's its own hamlets. The page takes a fixed number of
 queries whatever the number of hamlets; saving adds a fixed number per
 changed row.
+
+The people columns (profiles and last year's rating, ``entry_grid.PEOPLE``) are
+hidden until the user shows them ("Hồ sơ cán bộ", ``?people=1``, which the page's
+script toggles in place); they are shown whenever one of their cells has a message.
 """
 
 from __future__ import annotations
@@ -26,13 +30,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hamlets import text
-from hamlets.models import NEW_LIST_FROM, Commune, Hamlet
+from hamlets.models import NEW_LIST_FROM, Commune, Gender, Hamlet
 from hamlets.scoping import Scope
 from hamlets.views import require_editor
 
-from .entry_grid import COLUMNS, FIELDS, GridColumn, Stored, describe, fingerprint, stored_rows
+from .entry_grid import (
+    COLUMNS,
+    FIELDS,
+    PEOPLE,
+    GridColumn,
+    Stored,
+    describe,
+    evaluation_year,
+    fingerprint,
+    headers,
+    stored_rows,
+)
 from .entry_save import CAUTION, CONFLICT, PROBLEM, SAVED, Outcome, save_grid
 from .models import Term
+from .people_models import Rating
 
 
 @dataclass
@@ -109,12 +125,14 @@ def commune_hamlets(request: HttpRequest, commune: Commune) -> QuerySet[Hamlet]:
     return hamlets.filter(new_commune=commune) if commune.is_new else hamlets.filter(commune=commune)
 
 
-def grid_url(commune: Commune, term: Term) -> str:
-    return f"{reverse('elections:entry')}?{urlencode({'commune': commune.pk, 'term': term.name})}"
+def grid_url(commune: Commune, term: Term, people: bool = False) -> str:
+    query = {"commune": commune.pk, "term": term.name, **({"people": 1} if people else {})}
+    return f"{reverse('elections:entry')}?{urlencode(query)}"
 
 
-def grid_rows(rows: list[Stored], outcomes: dict[int, Outcome]) -> list[GridRow]:
-    """What each row shows: the stored values, or what the user typed where the row is pending."""
+def grid_rows(rows: list[Stored], outcomes: dict[int, Outcome], names: dict[str, str]) -> list[GridRow]:
+    """What each row shows: the stored values, or what the user typed where the row is pending.
+    ``names``: the columns' headers (``entry_grid.headers``)."""
     shown = []
     for stored in rows:
         outcome = outcomes.get(stored.hamlet.pk)
@@ -128,7 +146,7 @@ def grid_rows(rows: list[Stored], outcomes: dict[int, Outcome]) -> list[GridRow]
         row = GridRow(stored, [], state, status)
         for column in COLUMNS:
             name = f"{row.prefix}-{column.field}"
-            cell = Cell(column, name, values.get(column.field, ""), f"{column.header} – {stored.name}")
+            cell = Cell(column, name, values.get(column.field, ""), f"{names[column.field]} – {stored.name}")
             if outcome and pending:
                 cell.errors = outcome.errors.get(column.field, [])
                 cell.cautions = [c.message for c in outcome.cautions if c.field == column.field]
@@ -138,7 +156,7 @@ def grid_rows(rows: list[Stored], outcomes: dict[int, Outcome]) -> list[GridRow]
         if outcome and status == CONFLICT:
             typed = [f for f in FIELDS if outcome.posted.cells.get(f, "").strip() != fresh[f]]
             row.note = _("Người khác vừa lưu thôn này nên dòng của bạn chưa được lưu; dòng đang hiện giá trị mới. "
-                         "Bạn đã nhập: %(typed)s.") % {"typed": describe(outcome.posted.cells, typed) or "—"}
+                         "Bạn đã nhập: %(typed)s.") % {"typed": describe(outcome.posted.cells, typed, names) or "—"}
         shown.append(row)
     return shown
 
@@ -173,24 +191,32 @@ def entry_grid(request: HttpRequest) -> HttpResponse:
     commune = chosen_commune(request, communes, scope)
     term = chosen_term(request, commune)
     hamlets = commune_hamlets(request, commune)
-    rows = stored_rows(hamlets, term, namesakes=commune.is_new)
+    year = evaluation_year()
+    rows = stored_rows(hamlets, term, namesakes=commune.is_new, year=year)
     following = communes.filter(code__gt=commune.code).first()
+    people = request.GET.get("people") == "1"
     outcomes: dict[int, Outcome] = {}
     if request.method == "POST":
-        outcomes = save_grid(rows, request.POST, term)
+        outcomes = save_grid(rows, request.POST, term, year)
         if all(o.status == SAVED for o in outcomes.values()):
             summary(request, outcomes)
             if not outcomes:
                 messages.info(request, _("Không có thay đổi nào."))
             go_next = request.POST.get("action") == "next" and following is not None
-            return redirect(grid_url(following if go_next and following else commune, term))
+            return redirect(grid_url(following if go_next and following else commune, term, people))
         summary(request, outcomes)
         if any(o.status in (SAVED, CONFLICT) for o in outcomes.values()):
-            rows = stored_rows(hamlets, term, namesakes=commune.is_new)  # the newer values
+            rows = stored_rows(hamlets, term, namesakes=commune.is_new, year=year)  # the newer values
+    names = headers(year)
+    shown = grid_rows(rows, outcomes, names)
+    people = people or any(c.errors or c.cautions for r in shown for c in r.cells if c.column.group == PEOPLE)
     context: dict[str, Any] = {
         "title": _("Nhập kết quả: %(commune)s, nhiệm kỳ %(term)s") % {"commune": commune.name, "term": term},
         "nav": "entry", "commune": commune, "term": term, "terms": Term.objects.all(), "columns": COLUMNS,
-        "rows": grid_rows(rows, outcomes), "following": following, "action": grid_url(commune, term),
+        "headers": [(c, names[c.field]) for c in COLUMNS], "year": year, "people": people,
+        "people_url": grid_url(commune, term, not people), "gender_labels": Gender.labels,
+        "rating_labels": Rating.labels, "rows": shown, "following": following,
+        "action": grid_url(commune, term, people),
         "communes": None if scope.is_commune else communes.select_related("district"),
     }
     return render(request, "elections/entry.html", context, status=200)

@@ -7,13 +7,23 @@ For each row the grid posted:
 * shown at other versions than the stored ones (someone saved the hamlet
   since): refused, shown again with the newer values and what the user typed;
 * a problem (``importing.rules``: readable values, rule-10 bounds, rules 1, 6,
-  7 and 8; and the grid's own: a chief needs an election date, the grid's date
-  must stay after the term's previous election): not saved, the messages on
-  their cells;
+  7 and 8, with rule 8's profile part in ``profiles``; and the grid's own: a
+  chief needs an election date, the grid's date must stay after the term's
+  previous election, a rating needs a chief): not saved, the messages on their
+  cells;
 * a warning (``warnings``) not yet confirmed: not saved, asked about;
 * otherwise saved in its own transaction: the term's record
   (``records.save_record``), its congress and its latest election, each only
-  if the version shown is still the stored one.
+  if the version shown is still the stored one, and the rating.
+
+Profiles: where the chief is the secretary (Party role Secretary), blank
+secretary cells take the chief's values, and so do secretary cells the user
+left as shown that held the chief's stored values (they follow a corrected
+chief); any other secretary value differing from the chief's is refused. A
+people column the post leaves out (a page opened before it existed) keeps the
+stored value, or is blank where its person's name is blank. The rating is the
+chief's (as saved) for ``entry_grid.evaluation_year``: a rating creates or
+updates that ``ChiefEvaluation``; a blank cell leaves any stored one alone.
 
 Choices where the issue is silent: a row is the hamlet's state for the term in
 these columns, so a cleared congress (date and names blank) or a cleared
@@ -33,14 +43,16 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from cadre_tracker.generic import VersionConflict, save_versioned
+from hamlets import text
 from hamlets.bounds import MAX_PARTY_MEMBERS, NAME_LENGTH
 from hamlets.models import Hamlet, PartyCell
 
-from . import warnings
-from .entry_grid import COLUMNS, Stored, digest, fingerprint, show
+from . import profiles, warnings
+from .entry_grid import COLUMNS, PEOPLE, Stored, digest, fingerprint, show
 from .importing import messages as msg
 from .importing import rules
-from .models import ChiefElection, Congress, HamletTerm, Term
+from .models import ChiefElection, Congress, HamletTerm, PartyRole, Term
+from .people_models import ChiefEvaluation
 from .records import save_record
 
 PROBLEM, CAUTION, CONFLICT, SAVED = "problem", "caution", "conflict", "saved"
@@ -61,12 +73,18 @@ class Posted:
         return fingerprint(self.cells) != self.shown
 
     @classmethod
-    def read(cls, data: Mapping[str, Any], hamlet_id: int) -> Posted | None:
+    def read(cls, data: Mapping[str, Any], stored: Stored) -> Posted | None:
+        hamlet_id = stored.hamlet.pk
         state = data.get(f"h{hamlet_id}-state")
         if state is None:
             return None  # the row was not posted (unchanged rows are left out by the page's script)
         lock, _sep, shown = str(state).partition("|")
         cells = {c.field: str(data.get(f"h{hamlet_id}-{c.field}", ""))[:1000] for c in COLUMNS}
+        was = stored.shown()
+        for column in COLUMNS:
+            if column.group == PEOPLE and f"h{hamlet_id}-{column.field}" not in data:  # left out: as stored
+                person = profiles.PERSON_OF.get(column.field, "chief")
+                cells[column.field] = was[column.field] if rules.parse_text(cells[person]) else ""
         return cls(cells, lock, shown, str(data.get(f"h{hamlet_id}-confirm", "")))
 
 
@@ -106,6 +124,10 @@ READERS: dict[str, Callable[[str, msg.Label], Any]] = {
     "date": rules.parse_date,
     "name": _read_name,
     "role": rules.parse_party_role,
+    "year": rules.parse_year,  # a birth year: 1900 to this year
+    "gender": profiles.parse_gender,
+    "ethnicity": rules.parse_ethnicity,
+    "rating": profiles.parse_rating,
 }
 
 
@@ -129,7 +151,28 @@ def read_row(cells: Mapping[str, str], stored: Stored) -> tuple[dict[str, Any], 
         errors.setdefault(problem.field, []).append(problem.message)
     for name, message in _election_problems(values, failed, stored):
         errors.setdefault(name, []).append(message)
+    for name, message in _people_problems(cells, values, failed, stored):
+        errors.setdefault(name, []).append(message)
     return values, errors
+
+
+def _people_problems(cells: Mapping[str, str], values: dict[str, Any], failed: set[str],
+                     stored: Stored) -> list[tuple[str, str]]:
+    """Rule 8's profile part, the secretary's profile taken from the chief's where the chief is the
+    secretary (``values`` completed), and a rating needs a chief."""
+    if values["chief_party_role"] == PartyRole.SECRETARY:
+        before, was = stored.values(), stored.shown()
+        for chief_field, field in profiles.PAIRS:
+            # left as shown, and shown as the chief's stored value: it follows the chief
+            if cells.get(field, "") == was[field] and profiles.same(field, before[field], before[chief_field]):
+                values[field] = None if field.endswith("birth_year") else ""
+    problems = [(p.field, p.message) for p in profiles.check_profiles(values, skip=failed)]
+    if not problems and not failed & set(profiles.SECRETARY_PROFILE + profiles.CHIEF_PROFILE):
+        profiles.take_chief_profile(values)
+    if values["evaluation"] and values["chief_elected_on"] is None and not {"evaluation", "chief_elected_on"} & failed:
+        problems.append(("evaluation", _("Chưa có trưởng thôn để xếp loại: nhập ngày bầu và trưởng thôn, hoặc xóa "
+                                         "ô xếp loại (để trống thì giữ nguyên xếp loại đã lưu).")))
+    return problems
 
 
 def _election_problems(values: dict[str, Any], failed: set[str], stored: Stored) -> list[tuple[str, str]]:
@@ -157,7 +200,8 @@ def row_cautions(values: dict[str, Any], stored: Stored, term: Term) -> list[war
     before = stored.values()
     changed = {f: v for f, v in values.items() if v != before[f]}
     cautions = warnings.row_cautions(term, changed)
-    if values["party_cell"] is False and (changed.get("secretary") or changed.get("deputy_secretary")):
+    typed = ("secretary", "deputy_secretary", *profiles.SECRETARY_PROFILE)
+    if values["party_cell"] is False and any(changed.get(f) for f in typed):
         cautions.append(warnings.Caution("secretary", _(
             "Thôn không có chi bộ (Có chi bộ = không) nên bí thư, phó bí thư sẽ không được lưu.")))
     return cautions
@@ -173,14 +217,15 @@ def _still(obj: models.Model) -> None:
         raise VersionConflict
 
 
-def write_row(stored: Stored, values: dict[str, Any], term: Term) -> None:
+def write_row(stored: Stored, values: dict[str, Any], term: Term, year: int) -> None:
     """Write one row in its own transaction; ``VersionConflict`` (or ``IntegrityError``, when
-    someone created the same thing meanwhile) leaves nothing written."""
+    someone created the same thing meanwhile) leaves nothing written. ``year``: the rating's."""
     with transaction.atomic():
         _write_record(stored, values, term)
         if values["party_cell"]:
             _write_congress(stored, _cell(stored), values, term)
         _write_election(stored, values, term)
+        _write_evaluation(stored, values, year)
         # the hamlet moved on: an import planned or a form opened before must not overwrite this
         Hamlet.objects.filter(pk=stored.hamlet.pk).update(version=F("version") + 1)
 
@@ -206,7 +251,7 @@ def _cell(stored: Stored) -> PartyCell:
 
 def _write_congress(stored: Stored, cell: PartyCell, values: dict[str, Any], term: Term) -> None:
     new = {"held_on": values["congress_held_on"], "secretary": values["secretary"],
-           "deputy_secretary": values["deputy_secretary"]}
+           "deputy_secretary": values["deputy_secretary"], **{f: values[f] for f in profiles.SECRETARY_PROFILE}}
     congress = stored.congress
     if congress is None:
         if any(new.values()):
@@ -217,13 +262,36 @@ def _write_congress(stored: Stored, cell: PartyCell, values: dict[str, Any], ter
 
 def _write_election(stored: Stored, values: dict[str, Any], term: Term) -> None:
     new = {"held_on": values["chief_elected_on"], "chief": values["chief"],
-           "chief_member_since": values["chief_member_since"], "chief_party_role": values["chief_party_role"]}
+           "chief_member_since": values["chief_member_since"], "chief_party_role": values["chief_party_role"],
+           **{f: values[f] for f in profiles.CHIEF_PROFILE}}
     election = stored.election
     if election is None:
         if new["held_on"] is not None:
             ChiefElection.objects.create(hamlet=stored.hamlet, term=term, **new)
         return
     _write(election, new, delete=new["held_on"] is None)
+
+
+def _write_evaluation(stored: Stored, values: dict[str, Any], year: int) -> None:
+    """The rating of the row's chief for ``year``: created or updated; a blank one leaves it."""
+    rating = values["evaluation"]
+    if not rating or values["chief_elected_on"] is None:
+        return
+    chief = text.clean(values["chief"])
+    key = text.match_key(chief)
+    shown = stored.evaluation
+    evaluations = ChiefEvaluation.objects.select_for_update()
+    if shown is not None and shown.chief_key == key:
+        evaluation = evaluations.filter(pk=shown.pk, rating=shown.rating).first()
+        if evaluation is None:
+            raise VersionConflict  # changed or removed since the row was shown
+    else:
+        evaluation = evaluations.filter(hamlet=stored.hamlet, year=year, chief_key=key).first()
+    if evaluation is None:  # IntegrityError if someone made it meanwhile
+        ChiefEvaluation.objects.create(hamlet=stored.hamlet, year=year, chief=chief, rating=rating)
+    elif (evaluation.rating, evaluation.chief) != (rating, chief):
+        evaluation.rating, evaluation.chief = rating, chief
+        evaluation.save()
 
 
 def _write(obj: Congress | ChiefElection, new: dict[str, Any], *, delete: bool) -> None:
@@ -240,9 +308,9 @@ def _write(obj: Congress | ChiefElection, new: dict[str, Any], *, delete: bool) 
 
 # --- the whole grid -----------------------------------------------------------
 
-def save_grid(rows: list[Stored], data: Mapping[str, Any], term: Term) -> dict[int, Outcome]:
-    """Every posted row that changed, by hamlet id: saved, or why not."""
-    posted = {s.hamlet.pk: p for s in rows if (p := Posted.read(data, s.hamlet.pk)) is not None and p.changed}
+def save_grid(rows: list[Stored], data: Mapping[str, Any], term: Term, year: int) -> dict[int, Outcome]:
+    """Every posted row that changed, by hamlet id: saved, or why not. ``year``: the ratings'."""
+    posted = {s.hamlet.pk: p for s in rows if (p := Posted.read(data, s)) is not None and p.changed}
     outcomes: dict[int, Outcome] = {}
     readable: dict[int, dict[str, Any]] = {}
     for stored in rows:
@@ -271,7 +339,7 @@ def save_grid(rows: list[Stored], data: Mapping[str, Any], term: Term) -> dict[i
             outcome.status = CAUTION
         else:
             try:
-                write_row(stored, values, term)
+                write_row(stored, values, term, year)
             except (VersionConflict, IntegrityError):
                 outcome.status = CONFLICT
         outcomes[pk] = outcome

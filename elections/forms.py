@@ -16,15 +16,17 @@ from django import forms
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
+from cadre_tracker.generic import VersionConflict
 from cadre_tracker.language import both
 from hamlets import text
 from hamlets.forms import VersionedForm
 from hamlets.models import PartyMember
 
+from . import profiles
 from .importing import rules
 from .importing.messages import Label
 from .importing.template import ADMISSIONS, HAMLETS
-from .models import ChiefElection, Congress
+from .models import ChiefElection, Congress, PartyRole
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -86,12 +88,27 @@ class RulesForm(BoundedForm, VersionedForm):
     """Maps the import rules' field names to this form's fields."""
 
     rule_fields: dict[str, str] = {}
+    keep_when_omitted: ClassVar[tuple[str, ...]] = ()  # left out of the post: the stored value stays
 
     def add_problems(self, problems: Iterable[rules.FieldProblem]) -> None:
         for problem in problems:
             # between two fields the message goes on the later one this form has
             field = next((self.rule_fields[f] for f in reversed(problem.fields) if f in self.rule_fields), None)
             self.add_error(field, problem.message)
+
+    def keep_omitted(self, data: dict[str, Any], *, clear: bool = False) -> None:
+        """A field of ``keep_when_omitted`` the post leaves out (a page opened before the field existed, a
+        script) keeps the stored value, or is blank with ``clear`` (its person's name was cleared)."""
+        for name in self.keep_when_omitted:
+            if self.fields[name].widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                data[name] = self.instance._meta.get_field(name).get_default() if clear else getattr(
+                    self.instance, name)
+
+
+def profile_rules(fields: Iterable[str]) -> dict[str, tuple[Rule, Label]]:
+    """The bounds of profile fields: a birth year from 1900 to this year, an ethnicity of 60 characters."""
+    return {name: (rules.parse_year if name.endswith("birth_year") else rules.parse_ethnicity, profiles.LABELS[name])
+            for name in fields if not name.endswith("_gender")}
 
 
 HAMLET_RULES: dict[str, tuple[Rule, Label]] = {
@@ -101,15 +118,23 @@ HAMLET_RULES: dict[str, tuple[Rule, Label]] = {
 
 
 class CongressForm(RulesForm):
+    """A congress with its secretary's profile. Where the term's chief is the secretary (Party role
+    Secretary), blank profile fields take the chief's and a different value is refused (rule 8)."""
+
     held_on = date_field(_("Ngày đại hội"))
-    rule_fields = {"congress_held_on": "held_on", "secretary": "secretary", "deputy_secretary": "deputy_secretary"}
+    rule_fields = {"congress_held_on": "held_on", "secretary": "secretary", "deputy_secretary": "deputy_secretary",
+                   **{f: f for f in profiles.SECRETARY_PROFILE}}
     field_rules = {"held_on": date_rule(rules.LABELS["congress_held_on"]),
                    "secretary": name_rule(rules.LABELS["secretary"]),
-                   "deputy_secretary": name_rule(rules.LABELS["deputy_secretary"])}
+                   "deputy_secretary": name_rule(rules.LABELS["deputy_secretary"]),
+                   **profile_rules(profiles.SECRETARY_PROFILE)}
+    keep_when_omitted = profiles.SECRETARY_PROFILE
 
     class Meta:
         model = Congress
-        fields = ["held_on", "secretary", "deputy_secretary"]
+        fields = ["held_on", "secretary", "deputy_secretary", *profiles.SECRETARY_PROFILE]
+        help_texts = {"secretary_birth_year": _("Trưởng thôn kiêm bí thư: để trống năm sinh, giới tính, dân tộc "
+                                                "của bí thư thì lấy theo trưởng thôn.")}
 
     def __init__(self, *args: Any, party_cell: bool, chief: ChiefElection | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -124,20 +149,37 @@ class CongressForm(RulesForm):
             chief_elected_on=chief.held_on if chief else None, chief=chief.chief if chief else "",
             chief_member_since=chief.chief_member_since if chief else None,
             chief_party_role=chief.chief_party_role if chief else ""))
+        self.keep_omitted(data, clear=not text.clean(data.get("secretary", "")))
+        values = {"secretary": data.get("secretary", ""), **{f: data.get(f) for f in profiles.SECRETARY_PROFILE}}
+        if chief is not None:
+            values.update({"chief_party_role": chief.chief_party_role,
+                           **{f: getattr(chief, f) for f in profiles.CHIEF_PROFILE}})
+        failed = [f for f in ("secretary", *profiles.SECRETARY_PROFILE) if self.has_error(f)]
+        problems = profiles.check_profiles(values, skip=failed)
+        self.add_problems(problems)
+        if not problems and not failed:
+            profiles.take_chief_profile(values)
+            data.update({f: values[f] for f in profiles.SECRETARY_PROFILE})
         return data
 
 
 class ChiefElectionForm(RulesForm):
+    """An election with its chief's profile. Where the chief is the secretary (Party role Secretary),
+    the congress's secretary profile follows the chief's: its values that were blank or the chief's
+    are carried over on saving (``carry_to_congress``), another value refuses the form (rule 8)."""
+
     held_on = date_field(_("Ngày bầu"), required=True)
     chief_member_since = date_field(_("Ngày vào Đảng của trưởng thôn"))
     rule_fields = {"chief_elected_on": "held_on", "chief": "chief", "chief_member_since": "chief_member_since",
-                   "chief_party_role": "chief_party_role"}
+                   "chief_party_role": "chief_party_role", **{f: f for f in profiles.CHIEF_PROFILE}}
     field_rules = {"held_on": date_rule(rules.LABELS["chief_elected_on"]), "chief": name_rule(rules.LABELS["chief"]),
-                   "chief_member_since": date_rule(rules.LABELS["chief_member_since"])}
+                   "chief_member_since": date_rule(rules.LABELS["chief_member_since"]),
+                   **profile_rules(profiles.CHIEF_PROFILE)}
+    keep_when_omitted = profiles.CHIEF_PROFILE
 
     class Meta:
         model = ChiefElection
-        fields = ["held_on", "chief", "chief_member_since", "chief_party_role"]
+        fields = ["held_on", "chief", "chief_member_since", "chief_party_role", *profiles.CHIEF_PROFILE]
         help_texts = {"chief_member_since": _("Để trống nếu trưởng thôn chưa là đảng viên; trưởng thôn được kết nạp "
                                               "sau khi bầu thì ghi ngày kết nạp.")}
 
@@ -145,6 +187,8 @@ class ChiefElectionForm(RulesForm):
         """``party_cell``: whether the hamlet's record for the election's term says it has a cell."""
         super().__init__(*args, **kwargs)
         self.party_cell, self.congress = party_cell, congress
+        # the chief's profile as stored: the congress's secretary values equal to it follow the chief
+        self.before = {f: getattr(self.instance, f) for f in profiles.CHIEF_PROFILE}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -161,7 +205,38 @@ class ChiefElectionForm(RulesForm):
         clash = ChiefElection.objects.filter(hamlet=self.instance.hamlet, term=self.instance.term, held_on=day)
         if day and clash.exclude(pk=self.instance.pk).exists():
             self.add_error("held_on", _("Đã có một lần bầu trưởng thôn vào ngày này; hãy sửa lần bầu đó."))
+        self.keep_omitted(data)
+        values = {"chief": data.get("chief", ""), **{f: data.get(f) for f in profiles.CHIEF_PROFILE}}
+        failed = [f for f in ("chief", *profiles.CHIEF_PROFILE) if self.has_error(f)]
+        self.add_problems(profiles.check_profiles(values, skip=failed))
+        if congress is not None and data.get("chief_party_role") == PartyRole.SECRETARY:
+            # the congress's values that are not the chief's as stored must be the chief's as typed
+            pairs = {"chief_party_role": PartyRole.SECRETARY, **{f: data.get(f) for f in profiles.CHIEF_PROFILE}}
+            pairs.update({s: getattr(congress, s) for c, s in profiles.PAIRS
+                          if not profiles.same(s, getattr(congress, s), self.before[c])})
+            self.add_problems(profiles.check_profiles(pairs, skip=failed))
         return data
+
+    def carry_to_congress(self, election: ChiefElection) -> None:
+        """Saved as secretary: the congress's secretary values that were blank or the chief's as stored
+        become the chief's (in the save's transaction; ``VersionConflict`` if it changed meanwhile)."""
+        if self.congress is None or election.chief_party_role != PartyRole.SECRETARY:
+            return
+        congress = Congress.objects.select_for_update().filter(pk=self.congress.pk).first()
+        if congress is None:
+            return
+        changed = False
+        for chief_field, field in profiles.PAIRS:
+            stored, new = getattr(congress, field), getattr(election, chief_field)
+            if profiles.given(stored) and not profiles.same(field, stored, self.before[chief_field]):
+                if not profiles.same(field, stored, new):
+                    raise VersionConflict  # given meanwhile, and not the chief's
+            elif stored != new:
+                setattr(congress, field, new)
+                changed = True
+        if changed:
+            congress.version += 1
+            congress.save()
 
 
 class AdmissionForm(BoundedForm):

@@ -73,7 +73,8 @@ def _election_form(request: HttpRequest, election: ChiefElection) -> HttpRespons
     party_cell = cell is not None and has_cell_in(hamlet, election.term)
     congress = Congress.objects.filter(cell=cell, term=election.term).first() if party_cell else None
     form = ChiefElectionForm(request.POST or None, instance=election, party_cell=party_cell, congress=congress)
-    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_election):
+    if request.method == "POST" and form.is_valid() and save_form(request, form, describe_election,
+                                                                  also=form.carry_to_congress):
         return redirect_next(request, hamlet)
     return _form_page(request, form, _("Bầu trưởng thôn %(hamlet)s, nhiệm kỳ %(term)s")
                       % {"hamlet": hamlet.name, "term": election.term}, hamlet)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from elections.models import ChiefElection, Congress, HamletTerm
+from elections.people_models import ChiefEvaluation
 from hamlets.models import Hamlet
 from tests.factories import HamletFactory, NewCommuneFactory, NewProvinceFactory, PartyCellFactory, TermFactory
 from tests.personas import make_user
@@ -138,3 +139,54 @@ def test_a_warning_is_confirmed_before_saving(page, commune):  # noqa: ANN001, F
     page.click("button[value=save]")
     page.wait_for_selector(".messages li.success")
     assert ChiefElection.objects.get(hamlet=Hamlet.objects.get(name="Khối 9")).held_on == dt.date(2016, 3, 15)
+
+
+def test_the_people_columns_are_shown_on_demand_and_filled_by_pasting(page, commune):  # noqa: ANN001, F811
+    log_in(page, "vinhphu")
+    page.goto(page.base + "/entry/")
+    birth = cell(page, "Năm sinh trưởng thôn", "Khối 1")
+    assert not birth.is_visible()
+    # the usual columns fit the 1366 px window: the grid does not scroll sideways
+    box = page.locator(".entry-wrap")
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    # a block pasted while the group is hidden fills the shown columns only
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base)
+    page.evaluate("text => navigator.clipboard.writeText(text)", "16/03/2026\tVi Văn Hai\t\t\t1980\tNữ\n")
+    cell(page, "Ngày bầu trưởng thôn", "Khối 2").focus()
+    page.keyboard.press("Control+V")
+    assert cell(page, "Trưởng thôn", "Khối 2").input_value() == "Vi Văn Hai"
+    assert cell(page, "Năm sinh trưởng thôn", "Khối 2").input_value() == ""
+
+    page.get_by_role("button", name="Hồ sơ cán bộ").click()
+    assert birth.is_visible() and "people=1" in page.url
+    assert page.get_by_role("button", name="Hồ sơ cán bộ").get_attribute("aria-pressed") == "true"
+    # the profile block of the import file (chief's, then secretary's, then the rating), pasted in order
+    cell(page, "Ngày đại hội", "Khối 1").fill("02/04/2025")
+    cell(page, "Bí thư", "Khối 1").fill("Hồ Văn Một")
+    cell(page, "Ngày bầu trưởng thôn", "Khối 1").fill("15/03/2026")
+    cell(page, "Trưởng thôn", "Khối 1").fill("Hồ Văn Một")
+    cell(page, "Ngày vào Đảng của trưởng thôn", "Khối 1").fill("03/02/2001")
+    cell(page, "Chức vụ trong chi bộ", "Khối 1").fill("Bí thư")
+    page.evaluate("text => navigator.clipboard.writeText(text)", "1975\tNữ\tMông\t\t\t\tHoàn thành tốt\n"
+                  "1980\tNam\tKinh\n")
+    birth.focus()
+    page.keyboard.press("Control+V")
+    year = dt.date.today().year - 1
+    assert cell(page, f"Xếp loại trưởng thôn năm {year}", "Khối 1").input_value() == "Hoàn thành tốt"
+    assert cell(page, "Dân tộc trưởng thôn", "Khối 2").input_value() == "Kinh"
+    # Enter moves down a people column as in the others
+    cell(page, "Giới tính trưởng thôn", "Khối 1").focus()
+    page.keyboard.press("Enter")
+    assert focused_label(page) == "Giới tính trưởng thôn – Khối 2"
+
+    page.click("button[value=save]")
+    page.wait_for_selector(".messages li.success")
+    assert "people=1" in page.url and cell(page, "Năm sinh bí thư", "Khối 1").is_visible()
+    election = ChiefElection.objects.get(hamlet__name="Khối 1")
+    assert (election.chief_birth_year, election.chief_gender, election.chief_ethnicity) == (1975, "female", "Mông")
+    congress = Congress.objects.get(cell__hamlet__name="Khối 1")  # the secretary is the chief: her profile
+    assert (congress.secretary_birth_year, congress.secretary_gender, congress.secretary_ethnicity) == (
+        1975, "female", "Mông")
+    assert ChiefEvaluation.objects.get(hamlet__name="Khối 1").rating == "good"
+    assert ChiefElection.objects.get(hamlet__name="Khối 2").chief_birth_year == 1980
+    assert cell(page, "Giới tính bí thư", "Khối 1").input_value() == "Nữ"

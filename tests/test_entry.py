@@ -186,15 +186,19 @@ def test_rows_show_the_record_in_force_the_congress_and_the_latest_election(plac
     lam1 = place.hamlets["lam1"]
     cell = PartyCell.objects.get(hamlet=lam1)
     CongressFactory(cell=cell, term=place.term, held_on=dt.date(2025, 4, 2), secretary="Hồ Văn Bí",
-                    deputy_secretary="Lê Thị Phó")
+                    deputy_secretary="Lê Thị Phó", secretary_birth_year=1970, secretary_gender="male",
+                    secretary_ethnicity="Thái")
     ChiefElectionFactory(hamlet=lam1, term=place.term, held_on=dt.date(2026, 1, 5), chief="Người Cũ")
     ChiefElectionFactory(hamlet=lam1, term=place.term, held_on=dt.date(2026, 5, 9), chief="Hồ Văn Bí",
-                         chief_member_since=dt.date(2001, 2, 3), chief_party_role="secretary")
+                         chief_member_since=dt.date(2001, 2, 3), chief_party_role="secretary",
+                         chief_birth_year=1970, chief_gender="male", chief_ethnicity="Thái")
     page = grid(place.client("board"))
     assert values(page, lam1) == {
         "party_cell": "có", "party_members": "12", "congress_held_on": "02/04/2025", "secretary": "Hồ Văn Bí",
         "deputy_secretary": "Lê Thị Phó", "chief_elected_on": "09/05/2026", "chief": "Hồ Văn Bí",
-        "chief_member_since": "03/02/2001", "chief_party_role": "Bí thư"}
+        "chief_member_since": "03/02/2001", "chief_party_role": "Bí thư",
+        "chief_birth_year": "1970", "chief_gender": "Nam", "chief_ethnicity": "Thái",
+        "secretary_birth_year": "1970", "secretary_gender": "Nam", "secretary_ethnicity": "Thái", "evaluation": ""}
     assert values(page, place.hamlets["khoi10"])["party_cell"] == "không"
 
 

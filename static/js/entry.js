@@ -25,6 +25,20 @@
       if (input) { input.focus(); input.select(); }
     }
 
+    function shown(input) {
+      return input.getClientRects().length > 0;
+    }
+
+    // The columns of a row the user sees, in order: a pasted block fills these only, so that
+    // hidden columns (the "Hồ sơ cán bộ" group) are skipped, not filled unseen.
+    function shownColumns(row) {
+      var tr = rows[row];
+      if (!tr) { return []; }
+      return Array.prototype.filter.call(tr.querySelectorAll("input[data-col]"), shown).map(function (input) {
+        return Number(input.getAttribute("data-col"));
+      });
+    }
+
     // Enter moves down to the same column of the next row (Shift+Enter: up), as in Excel;
     // the arrow keys up and down do the same. Tab and Shift+Tab keep the browser's order.
     grid.addEventListener("keydown", function (event) {
@@ -41,7 +55,7 @@
       moveTo(cellAt(at[0] + step, at[1]));
     });
 
-    // A block copied from Excel (tab-separated lines) fills the cells to the right and below.
+    // A block copied from Excel (tab-separated lines) fills the shown cells to the right and below.
     grid.addEventListener("paste", function (event) {
       var input = event.target;
       if (!input.matches || !input.matches("input[data-col]")) { return; }
@@ -51,10 +65,13 @@
       var lines = data.replace(/\r\n?/g, "\n").split("\n");
       while (lines.length > 1 && lines[lines.length - 1] === "") { lines.pop(); }
       var at = position(input);
+      var columns = shownColumns(at[0]);
+      var first = columns.indexOf(at[1]);
       var last = input;
       lines.forEach(function (line, i) {
         line.split("\t").forEach(function (value, j) {
-          var cell = cellAt(at[0] + i, at[1] + j);
+          var col = columns[first + j];
+          var cell = col === undefined ? null : cellAt(at[0] + i, col);
           if (cell) {
             cell.value = value.replace(/^"(.*)"$/, "$1").trim();
             mark(cell);
@@ -96,8 +113,41 @@
       Array.prototype.forEach.call(form.querySelectorAll("[disabled]"), function (f) { f.disabled = false; });
     });
 
-    var first = grid.querySelector(".has-error input, .has-caution input");
-    if (first) { first.focus(); }
+    // "Hồ sơ cán bộ": the people columns shown or hidden in place; the page's address, the form's and the
+    // filters' carry the choice (``people=1``), so that saving or reopening keeps it.
+    var toggle = document.querySelector("[data-people-toggle]");
+    function withPeople(href, on) {
+      var url = new URL(href, window.location.href);
+      if (on) { url.searchParams.set("people", "1"); } else { url.searchParams.delete("people"); }
+      return url.toString();
+    }
+    if (toggle) {
+      toggle.setAttribute("role", "button");
+      toggle.addEventListener("click", function (event) {
+        event.preventDefault();
+        var on = grid.classList.toggle("people-hidden") === false;
+        toggle.setAttribute("aria-pressed", on ? "true" : "false");
+        // getAttribute: ``form.action`` is the submit buttons named "action"
+        form.setAttribute("action", withPeople(form.getAttribute("action") || window.location.href, on));
+        window.history.replaceState(null, "", withPeople(window.location.href, on));
+        toggle.href = withPeople(window.location.href, !on);
+        var filters = document.querySelector("form.filters");
+        var field = filters ? filters.querySelector("[data-people-field]") : null;
+        if (on && filters && !field) {
+          field = document.createElement("input");
+          field.type = "hidden";
+          field.name = "people";
+          field.value = "1";
+          field.setAttribute("data-people-field", "");
+          filters.appendChild(field);
+        } else if (!on && field) {
+          field.remove();
+        }
+      });
+    }
+
+    var firstProblem = grid.querySelector(".has-error input, .has-caution input");
+    if (firstProblem) { firstProblem.focus(); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
