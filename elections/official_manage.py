@@ -14,11 +14,10 @@ from typing import Any
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from hamlets.models import Province
 from hamlets.scoping import Scope
@@ -98,9 +97,10 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_page(request, official, form, AreaForm(official=official, scope=scope))
 
 
-@require_POST
 def area_add(request: HttpRequest, pk: int) -> HttpResponse:
-    official = managed_official(request, pk)
+    official = managed_official(request, pk)  # 404 first for anyone else, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     scope = Scope.of(request.user)
     area_form = AreaForm(request.POST, official=official, scope=scope)
     if area_form.is_valid():
@@ -120,11 +120,12 @@ def area_add(request: HttpRequest, pk: int) -> HttpResponse:
                       status=400)
 
 
-@require_POST
 def area_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require_manager(request)
     area = get_object_or_404(OfficialArea.objects.filter(official__in=Official.objects.restrict(request.user))
                              .select_related("official", "district", "commune"), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     official, unit = area.official, area.unit
     area.delete()
     messages.success(request, _("Đã bỏ phân công %(official)s phụ trách %(unit)s.") % {
