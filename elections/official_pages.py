@@ -28,6 +28,7 @@ from .officials import MISSING, missing_hamlets, official_lines, visible_officia
 from .period import Period
 
 PER_PAGE = 100
+SHEET_NAME_UNSAFE = str.maketrans(dict.fromkeys("[]:*?/\\", " "))  # characters an xlsx sheet's name may not hold
 
 
 def _warn(request: HttpRequest, period: Period) -> None:
@@ -69,7 +70,8 @@ def official_hamlets(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         if fmt not in EXPORT_FORMATS:
             raise Http404(_("Không có định dạng này."))
         RequestConfig(request, paginate=False).configure(table)
-        return export_table(table, fmt, f"{MISSING[code][0]} {official.name}")
+        name = f"{MISSING[code][0]} {official.name}".translate(SHEET_NAME_UNSAFE)
+        return export_table(table, fmt, name)
     RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": BoundedPaginator}).configure(table)
     context: dict[str, Any] = {"nav": "officials", "title": title, "official": official, "table": table,
                                "period": period, "query": period.query(), "code": code}

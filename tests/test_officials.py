@@ -239,3 +239,14 @@ def test_a_district_official_does_not_reach_a_hamlet_first_entered_in_2025(ha_ti
     got = counts(ha_tinh, "ht_staff")
     assert got["ky_anh"] == (7, 4, 1, 1)
     assert got["hoanh_son"] == (4, 2, 1, 1)
+
+
+def test_a_name_an_xlsx_sheet_may_not_hold_still_downloads(ha_tinh):
+    official = ha_tinh.officials["hoanh_son"]
+    official.name = "Trần Văn Hoành [Phó ban]: A/B"
+    official.save()
+    url = f"/officials/{official.pk}/hamlets/elections/"
+    response = ha_tinh.client("ht_staff").get(url, {**QUERY, "_export": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][0] == "Thôn Chưa Bầu"
