@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("hamlets/", include("elections.hamlet_urls")),
     path("units/unplaced/", include("hamlets.placement")),
+    path("officials/", include("elections.official_urls")),
     path("", include("elections.urls")),
 ]
 
