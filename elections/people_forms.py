@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_tracker.language import Label, day
+from cadre_tracker.language import Label, both, day
 from hamlets import bounds, text
 from hamlets.forms import VersionedForm
 
@@ -59,8 +59,9 @@ class ChiefPlanForm(BoundedForm, VersionedForm):
         for name, label in STEPS.items():
             step = data.get(name)
             if start and step and step < start and not self.has_error(name):
-                self.add_error(name, _("%(step)s (%(day)s) trước ngày bắt đầu kế hoạch (%(start)s).") % {
-                    "step": label, "day": day(step), "start": day(start)})
+                self.add_error(name, both(
+                    f"{label.vi} ({day(step)}) trước ngày bắt đầu kế hoạch ({day(start)}).",
+                    f"{label.en} ({day(step)}) is before the plan's start ({day(start)})."))
         chief = text.clean(data.get("chief") or "")
         plan = self.instance
         if chief and not self.has_error("chief") and ChiefPlan.objects.filter(
