@@ -87,3 +87,8 @@ def test_the_year_page_needs_a_fixed_number_of_queries(world, django_assert_max_
     with django_assert_max_num_queries(shown):
         page = client.get(URL, YEAR)
     assert sum(1 for form in page.context["forms"] if form.initial["all"] == Decimal("75")) == 30
+
+
+def test_another_provinces_staff_get_404_for_a_year_too(world):
+    assert world.client("ht_staff").get(URL, {**YEAR, "province": "Tỉnh Nghệ An"}).status_code == 404
+    assert world.client("commune_board").get(URL, YEAR).status_code == 403
