@@ -30,8 +30,8 @@ def test_a_plan_recorded_for_a_chief_takes_him_off_without_a_plan(page, term):  
     page.fill("#id_started_on", (bounds.today() - dt.timedelta(days=3)).strftime("%d/%m/%Y"))
     page.fill("#id_course_on", "01/01/2020")  # before the start: refused on its field
     page.click("form.stacked button[type=submit]")
-    errors = page.locator("form.stacked p", has=page.locator("#id_course_on")).locator(".errorlist")
-    assert "trước ngày bắt đầu kế hoạch" in errors.inner_text()
+    error = page.locator(".errorlist", has_text="trước ngày bắt đầu kế hoạch")
+    assert "Ngày học xong lớp nhận thức về Đảng (01/01/2020)" in error.inner_text()  # names the field
     assert not ChiefPlan.objects.exists()
     page.fill("#id_course_on", "")
     page.click("form.stacked button[type=submit]")
