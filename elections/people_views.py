@@ -31,7 +31,7 @@ from hamlets import text
 from hamlets.models import Hamlet
 from hamlets.views import require_editor
 
-from .models import Term
+from .models import ChiefElection, Term
 from .people import people_facts
 from .people_forms import ChiefEvaluationForm, ChiefPlanForm, describe_evaluation, describe_plan
 from .people_models import ChiefEvaluation, ChiefPlan
@@ -80,6 +80,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _plan_form(request: HttpRequest, plan: ChiefPlan, hamlet: Hamlet) -> HttpResponse:
     form = ChiefPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid() and save_form(request, form, describe_plan):
+        if not ChiefElection.objects.filter(hamlet=hamlet, term=plan.term, chief_key=plan.chief_key).exists():
+            messages.warning(request, _("%(chief)s chưa được bầu làm trưởng thôn %(hamlet)s trong nhiệm kỳ %(term)s: "
+                                        "kế hoạch đã lưu nhưng chưa được tính cho trưởng thôn nào.") % {
+                "chief": plan.chief, "hamlet": hamlet.name, "term": plan.term})
         return redirect_next(request, hamlet)
     title = _("Kế hoạch bồi dưỡng trưởng thôn %(hamlet)s, nhiệm kỳ %(term)s") % {
         "hamlet": hamlet.name, "term": plan.term}

@@ -213,3 +213,12 @@ def test_in_english_the_messages_are_english_only(world):
     response = client.post(plan_url(world), plan_data(course_on="28/02/2024"))
     message = response.context["form"].errors["course_on"][0]
     assert "Course completed on" in message and "Ngày" not in message
+
+
+def test_a_plan_for_someone_never_elected_here_is_saved_with_a_warning(world):
+    client = world.client("board")
+    response = client.post(plan_url(world), plan_data(chief="Người Lạ"), follow=True)
+    assert ChiefPlan.objects.get().chief == "Người Lạ"
+    assert "Người Lạ chưa được bầu làm trưởng thôn Xóm Đồng Hòa trong nhiệm kỳ 2022-2025" in response.text
+    quiet = client.post(plan_url(world), plan_data(), follow=True)
+    assert "chưa được bầu làm trưởng thôn" not in quiet.text and ChiefPlan.objects.count() == 2
