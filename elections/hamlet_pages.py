@@ -42,6 +42,7 @@ from .hamlet_forms import HamletForm, NewHamletForm, describe_record
 from .hamlet_tables import HamletTable, NewLayoutHamletTable
 from .history import hamlet_history
 from .models import ChiefElection, Congress, HamletTerm, Term
+from .people_models import ChiefEvaluation, ChiefPlan
 from .period import Period
 from .records import values_of
 from .results import with_results
@@ -130,6 +131,7 @@ class TermPart:
     record: HamletTerm | None  # the record the term's figures use (own, else the latest earlier one)
     congresses: list[Congress]
     elections: list[ChiefElection]
+    plans: list[ChiefPlan]  # the chiefs' development plans of the term
 
     @property
     def own(self) -> bool:
@@ -141,16 +143,18 @@ class TermPart:
 
 
 def term_parts(hamlet: Hamlet) -> list[TermPart]:
-    """Every term, latest first, with the hamlet's record in force and results: four queries."""
+    """Every term, latest first, with the hamlet's record in force, results and plans: five queries."""
     records = sorted(HamletTerm.objects.filter(hamlet=hamlet).select_related("term"),
                      key=lambda r: (r.term.start_year, r.term.end_year), reverse=True)
     terms = Term.objects.prefetch_related(
         Prefetch("congresses", queryset=Congress.objects.filter(cell__hamlet=hamlet), to_attr="hamlet_congresses"),
         Prefetch("chief_elections", queryset=ChiefElection.objects.filter(hamlet=hamlet).order_by("held_on"),
                  to_attr="hamlet_elections"),
+        Prefetch("chief_plans", queryset=ChiefPlan.objects.filter(hamlet=hamlet).order_by("started_on", "pk"),
+                 to_attr="hamlet_plans"),
     )
     return [TermPart(term, next((r for r in records if r.term.start_year <= term.start_year), None),
-                     term.hamlet_congresses, term.hamlet_elections) for term in terms]
+                     term.hamlet_congresses, term.hamlet_elections, term.hamlet_plans) for term in terms]
 
 
 def hamlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,6 +171,7 @@ def hamlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "back": back, "next_query": urlencode({"next": back}) if back else "",
         "members": PartyMember.objects.filter(hamlet=hamlet).order_by("-admitted_on")[:100],
         "history": hamlet_history(hamlet, terms=[p.term for p in parts]),
+        "evaluations": ChiefEvaluation.objects.filter(hamlet=hamlet).order_by("-year", "chief_key")[:50],
         "can_edit": Scope.of(request.user).can_edit_results,
     })
 

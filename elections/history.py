@@ -1,5 +1,5 @@
 """A hamlet's history: every change to it, its records per term, its cell,
-congresses, elections and members, with who, when, and old and new values
+congresses, elections, members, chiefs' plans and evaluations, with who, when, and old and new values
 (django-simple-history), read as people talk: field labels, names instead of
 ids (``xã, phường (từ 01/07/2025): — → Phường Hoành Sơn``), choice labels
 (``chức vụ trong chi bộ: — → Bí thư``), ``Có``/``Không``, dates DD/MM/YYYY,
@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from hamlets.models import Commune, Hamlet, PartyCell, PartyMember, Province
 
 from .models import ChiefElection, Congress, HamletTerm, Term
+from .people_models import ChiefEvaluation, ChiefPlan
 
 KINDS = {"+": gettext_lazy("tạo"), "~": gettext_lazy("sửa"), "-": gettext_lazy("xóa")}
 FIRST = gettext_lazy("bản ghi đầu tiên")  # the first row of an object not recorded as created
@@ -196,6 +197,10 @@ def hamlet_history(hamlet: Any, limit: int = 200, terms: Iterable[Term] | None =
         (ChiefElection.history.filter(hamlet_id=hamlet.pk), gettext_lazy("Bầu trưởng thôn"),
          lambda r: r.held_on.strftime("%d/%m/%Y"), set()),
         (PartyMember.history.filter(hamlet_id=hamlet.pk), gettext_lazy("Đảng viên"), lambda r: r.full_name, set()),
+        (ChiefPlan.history.filter(hamlet_id=hamlet.pk), gettext_lazy("Kế hoạch bồi dưỡng trưởng thôn, nhiệm kỳ"),
+         lambda r: f"{term_name(r)}: {r.chief}", set()),
+        (ChiefEvaluation.history.filter(hamlet_id=hamlet.pk), gettext_lazy("Đánh giá trưởng thôn, năm"),
+         lambda r: f"{r.year}: {r.chief}", set()),
     ]
     raws = [raw for records, label, describe, skip in sources
             for raw in _rows(records, str(label), describe, skip, names)]

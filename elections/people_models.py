@@ -19,12 +19,12 @@ from hamlets import bounds, text
 from hamlets.models import Commune, District, Hamlet, Province, UnitList
 from hamlets.scoping import HamletChildQuerySet, Scope
 
-from .models import Term
+from .models import Term, Versioned
 
 STALLED_AFTER_DAYS = 180  # a plan whose last step is more than this many days old is stalled
 
 
-class ChiefPlan(models.Model):
+class ChiefPlan(Versioned):
     """A development plan for a chief who is not a Party member (``domain.md`` item 9).
 
     Identified by hamlet, term and the chief's folded name. Membership never comes from
@@ -84,7 +84,7 @@ class Rating(models.TextChoices):
     NOT_COMPLETED = "not completed", _("Không hoàn thành")
 
 
-class ChiefEvaluation(models.Model):
+class ChiefEvaluation(Versioned):
     """The evaluation of a hamlet's chief for one calendar year (``domain.md`` item 10)."""
 
     hamlet = models.ForeignKey(Hamlet, on_delete=models.CASCADE, related_name="chief_evaluations",

@@ -202,5 +202,29 @@ class YearForm(forms.Form):
         })
 
 
+class TargetYearForm(forms.Form):
+    """The year of the targets shown on ``/targets/`` (``?year=``): blank for the term's targets, else a
+    calendar year of the term (an annual plan, ``domain.md`` item 12)."""
+
+    year = forms.CharField(label=_("Năm (để trống: cả nhiệm kỳ)"), required=False)
+
+    def __init__(self, *args: Any, term: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.term = term
+
+    def clean_year(self) -> int | None:
+        raw = text.clean(self.cleaned_data.get("year") or "")
+        if raw == "":
+            return None
+        term = self.term
+        if not (raw.isdigit() and term.start_year <= int(raw) <= term.end_year):
+            raise ValidationError(
+                _("Năm phải là một năm của nhiệm kỳ %(term)s (từ %(first)s đến %(last)s), đã nhập “%(value)s”; "
+                  "để trống để đặt mục tiêu cả nhiệm kỳ."),
+                code="year", params={"term": term.name, "first": term.start_year, "last": term.end_year,
+                                     "value": raw[:20]})
+        return int(raw)
+
+
 def last_year() -> int:
     return timezone.localdate().year + 10

@@ -1,10 +1,13 @@
 """The targets page: provincial staff (and administrators) set their 2025 province's targets
 without the Django admin.
 
-* ``/targets/?term=&list=&metric=``: one metric at a time, a table of the province and its
+* ``/targets/?term=&list=&metric=&year=``: one metric at a time, a table of the province and its
   units of one list (per district of the earlier list, per commune of the 2025 list), two cells
   per unit: the target for all hamlets and for special-area hamlets. A blank unit cell follows the
-  province's target (shown greyed); clearing a cell deletes the target.
+  province's target (shown greyed); clearing a cell deletes the target. ``year`` blank: the term's
+  targets; a calendar year of the term: that year's (an annual plan, ``domain.md`` item 12), a
+  blank cell then following, in this order, the unit's term target, the province's target for the
+  year and the province's term target.
 * ``/targets/admissions/?list=&year=``: the admission targets of one year, per district (earlier
   list) or per commune (2025 list).
 
@@ -24,7 +27,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lag
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,6 +51,7 @@ from .target_forms import (
     AdmissionRowForm,
     RowForm,
     TargetRowForm,
+    TargetYearForm,
     Unit,
     YearForm,
     last_year,
@@ -219,34 +223,53 @@ class TargetGrid(Grid):
     model = Target
     fields = ["percent"]
 
-    def __init__(self, place: Place, term: Term, code: str):
-        self.place, self.term, self.code = place, term, code
+    def __init__(self, place: Place, term: Term, code: str, year: int | None = None):
+        self.place, self.term, self.code, self.year = place, term, code, year
         self.metric = FIGURES_BY_CODE[code].metric
-        self.stored: dict[tuple[str, str, str], Target] = {}
+        self.stored: dict[tuple[str, str, str], Target] = {}  # the targets of ``year`` (None: the term's)
+        self.of_term: dict[tuple[str, str, str], Target] = {}  # the term's, where a year's cell falls back
         self.province = Unit("p", _("Toàn tỉnh: %(province)s") % {"province": place.province.name})
 
     def load(self, lock: bool = False) -> None:
-        """(unit key, metric, cell) → the stored target, for the province and the list's units: one query."""
+        """(unit key, metric, cell) → the stored target of the year (and of the term, a year's fallback), for
+        the province and the list's units: one query."""
+        years = Q(year__isnull=True) | (Q(year=self.year) if self.year is not None else Q(pk__in=[]))
         targets = Target.objects.restrict(self.place.request.user).filter(
-            province=self.place.province, term=self.term).filter(
+            province=self.place.province, term=self.term).filter(years).filter(
             Q(district__isnull=True, commune__isnull=True) | self.place.unit_q())
         if lock:
             targets = targets.select_for_update(of=("self",))
-        self.stored = {(_unit_key(t.district_id, t.commune_id), t.metric, _cell(t.special_area_only)): t
-                       for t in targets}
+        self.stored, self.of_term = {}, {}
+        for t in targets:
+            key = (_unit_key(t.district_id, t.commune_id), t.metric, _cell(t.special_area_only))
+            (self.stored if t.year == self.year else self.of_term)[key] = t
 
     def value(self, unit: Unit, name: str) -> Any:
         target = self.stored.get((unit.key, self.metric, name))
         return target.percent if target else None
 
+    def fallback(self, unit: Unit, name: str) -> str:
+        """What a blank cell follows: the province's target (the term's); for a year, the unit's term target,
+        then the province's for the year, then the province's term target."""
+        if self.year is None:
+            order = [] if unit.is_province else [self.stored.get(("p", self.metric, name))]
+        else:
+            order = [self.of_term.get((unit.key, self.metric, name))]
+            if not unit.is_province:
+                order += [self.stored.get(("p", self.metric, name)), self.of_term.get(("p", self.metric, name))]
+        found = next((t for t in order if t is not None), None)
+        return shown_decimal(found.percent) if found else ""
+
     def labels(self) -> dict[str, str]:
         label = FIGURES_BY_CODE[self.code].label
+        if self.year is not None:
+            label = _("%(label)s năm %(year)s") % {"label": label, "year": self.year}
         return {name: f"{label}, {str(column).removesuffix(' (%)').lower()}" for name, column in COLUMNS.items()}
 
     def forms(self, data: Any = None) -> list[RowForm]:
         labels = self.labels()
-        fallback = {name: shown_decimal(v) for name in COLUMNS if (v := self.value(self.province, name)) is not None}
-        return [TargetRowForm(data, unit=unit, labels=labels, placeholders=None if unit.is_province else fallback,
+        return [TargetRowForm(data, unit=unit, labels=labels,
+                              placeholders={name: self.fallback(unit, name) for name in COLUMNS},
                               initial={name: self.value(unit, name) for name in COLUMNS})
                 for unit in [self.province, *self.place.units]]
 
@@ -260,7 +283,7 @@ class TargetGrid(Grid):
                     done.created.append(Target(
                         province=self.place.province, district_id=form.unit.district_id,
                         commune_id=form.unit.commune_id, term=self.term, metric=self.metric,
-                        special_area_only=name == "special", percent=new))
+                        special_area_only=name == "special", percent=new, year=self.year))
                 elif target is not None and new is None:
                     done.deleted.append(target)
                 elif target is not None and target.percent != new:
@@ -278,13 +301,29 @@ class TargetGrid(Grid):
             made.append({"code": code, "label": figure.label, "current": code == self.code, "units": len(own),
                          "all": shown_decimal(province[0].percent) if province[0] else "—",
                          "special": shown_decimal(province[1].percent) if province[1] else "—",
-                         "query": self.place.query(term=self.term.name, metric=code)})
+                         "query": self.place.query(term=self.term.name, metric=code, year=self.year)})
         return made
 
+    def years(self) -> list[dict[str, Any]]:
+        """The years of the term with targets of the metric of their own (annual plans), with how many cells
+        and a link: one query."""
+        counts = dict(Target.objects.restrict(self.place.request.user).filter(
+            province=self.place.province, term=self.term, metric=self.metric, year__isnull=False).filter(
+            Q(district__isnull=True, commune__isnull=True) | self.place.unit_q()).values("year").annotate(
+            n=Count("pk")).values_list("year", "n"))
+        return [{"year": year, "cells": counts.get(year, 0), "current": year == self.year,
+                 "query": self.place.query(term=self.term.name, metric=self.code, year=year)}
+                for year in range(self.term.start_year, self.term.end_year + 1)]
+
     def recent(self) -> list[dict[str, Any]]:
-        """The metric's latest changes (the province's and this list's units')."""
+        """The metric's latest changes (the province's and this list's units'), of the term and of its years."""
         history = Target.history.filter(province_id=self.place.province.pk, term_id=self.term.pk, metric=self.metric)
-        return recent_changes(self.place, history, "percent", lambda row: COLUMNS[_cell(row.special_area_only)])
+
+        def column(row: Any) -> str:
+            name = str(COLUMNS[_cell(row.special_area_only)])
+            return _("%(column)s, năm %(year)s") % {"column": name, "year": row.year} if row.year else name
+
+        return recent_changes(self.place, history, "percent", column)
 
 
 def recent_changes(place: Place, history: Any, value: str, column: Any) -> list[dict[str, Any]]:
@@ -320,8 +359,17 @@ def targets(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("metric") or RATIO_CODES[0]
     if code not in RATIO_CODES:
         raise Http404(_("Không có chỉ tiêu “%(metric)s”.") % {"metric": code})
-    grid = TargetGrid(place, term, code)
-    here = place.query(term=term.name, metric=code)
+    year_form = TargetYearForm(request.GET, term=term)
+    context = {**place.context(), "title": _("Mục tiêu"), "term": term, "terms": Term.objects.all(),
+               "columns": COLUMNS, "metric_label": FIGURES_BY_CODE[code].label, "metric_code": code,
+               "year_form": year_form, "admissions_query": place.query(year=timezone.localdate().year)}
+    if not year_form.is_valid():  # nothing shown, nothing saved: the message is on the Year field
+        return render(request, "elections/targets.html", {**context, "forms": [], "problems": [], "tabs": [],
+                                                          "recent": [], "here": place.query(term=term.name,
+                                                                                            metric=code)})
+    year = year_form.cleaned_data["year"]
+    grid = TargetGrid(place, term, code, year)
+    here = place.query(term=term.name, metric=code, year=year)
     forms = None
     if request.method == "POST":
         forms = grid.save(request)
@@ -331,10 +379,9 @@ def targets(request: HttpRequest) -> HttpResponse:
         grid.load()
         forms = grid.forms()
     return render(request, "elections/targets.html", {
-        **place.context(), "title": _("Mục tiêu"), "term": term, "terms": Term.objects.all(), "forms": forms,
-        "columns": COLUMNS, "metric_label": FIGURES_BY_CODE[code].label, "metric_code": code,
-        "tabs": grid.tabs(), "problems": problems(forms), "recent": grid.recent(), "here": here,
-        "admissions_query": place.query(year=timezone.localdate().year),
+        **context, "forms": forms, "year": year, "years": grid.years(), "tabs": grid.tabs(),
+        "here_term": place.query(term=term.name, metric=code),
+        "problems": problems(forms), "recent": grid.recent(), "here": here,
     })
 
 

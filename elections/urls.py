@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, entry, prefill, upload, views
+from . import dashboard, entry, people_pages, people_views, prefill, upload, views
 from .targets import admission_targets, targets
 
 app_name = "elections"
@@ -19,6 +19,13 @@ urlpatterns = [
     path("import/jobs/<int:pk>/problems.csv", upload.import_job_problems, name="import_job_problems"),
     path("import/template.xlsx", prefill.blank_template, name="import_template"),
     path("import/prefill.xlsx", prefill.prefill_download, name="import_prefill"),
+    path("people/chiefs/", people_pages.chiefs, name="people"),
+    path("hamlets/<int:hamlet>/plans/<int:term>/", people_views.plan_for, name="plan_for"),
+    path("plans/<int:pk>/edit/", people_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/delete/", people_views.plan_delete, name="plan_delete"),
+    path("hamlets/<int:hamlet>/evaluations/", people_views.evaluation_for, name="evaluation_for"),
+    path("evaluations/<int:pk>/edit/", people_views.evaluation_edit, name="evaluation_edit"),
+    path("evaluations/<int:pk>/delete/", people_views.evaluation_delete, name="evaluation_delete"),
     path("targets/", targets, name="targets"),
     path("targets/admissions/", admission_targets, name="admission_targets"),
 ]

@@ -248,8 +248,8 @@ def test_tabs_count_each_metrics_own_targets(world):
 def test_the_page_and_a_save_need_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     client = world.client("ht_staff")
     client.get(URL, TERM)
-    with django_assert_max_num_queries(9) as few:  # session, user, scope, province, units, term, targets,
-        page = client.get(URL, TERM)  # recent changes, terms
+    with django_assert_max_num_queries(10) as few:  # session, user, scope, province, units, term, targets,
+        page = client.get(URL, TERM)  # recent changes, terms, the years with targets of their own
     shown = len(few)  # read now: the next request clears the connection's query log
     with django_assert_max_num_queries(25) as one:  # one creation, one change
         client.post(URL + "?term=2022-2025&metric=chief_members", form_data(page, **{
