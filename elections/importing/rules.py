@@ -25,11 +25,13 @@ from django.utils import translation
 from openpyxl.utils.datetime import from_excel
 
 from elections.models import Metric, PartyRole, Term
+from elections.people_models import Rating
 from hamlets import bounds, text
 from hamlets.bounds import EARLIEST, VIETNAM, today
 from hamlets.models import Gender, HamletKind
 
 from . import messages as msg
+from . import people_messages as people
 from .messages import Label, both
 
 __all__ = ["EARLIEST", "VIETNAM", "today"]  # re-exported: the bounds' home is ``hamlets.bounds``
@@ -243,6 +245,51 @@ def parse_gender(value: object) -> str | None:
         return ""
     gender = _GENDERS.get(text.search_key(value))
     return gender.value if gender else None
+
+
+def parse_profile_gender(value: object, label: Label) -> str:
+    """A chief's or secretary's gender (Hamlets, rule 3): ``Nam``/``Nữ``/``male``/``female`` in any case, with
+    or without diacritics; ``""`` when blank."""
+    gender = parse_gender(value)
+    if gender is None:
+        raise CellError(people.not_gender(label, value))
+    return gender
+
+
+def parse_past_year(value: object, label: Label) -> int | None:
+    """A year already begun (an evaluation's): from 1930 to this year; None when blank."""
+    return parse_year(value, label, first=bounds.FIRST_YEAR)
+
+
+def parse_phone(value: object, label: Label) -> str:
+    """At most 20 characters of digits, spaces and ``+().-`` (a number typed as such gives its digits)."""
+    cleaned = parse_text(value)
+    if len(cleaned) > bounds.PHONE_LENGTH or not bounds.PHONE_PATTERN.match(cleaned):
+        raise CellError(people.not_phone(label, bounds.PHONE_LENGTH, value))
+    return cleaned
+
+
+def rating_spellings() -> dict[str, str]:
+    """Folded spelling (as names are: ``text.match_key``) -> Rating value: the English values and the
+    Vietnamese labels (``hoàn thành tốt``)."""
+    spellings = {}
+    with translation.override(None):
+        for rating in Rating:
+            spellings[text.match_key(rating.value)] = rating.value
+            spellings[text.match_key(str(rating.label))] = rating.value
+    return spellings
+
+
+def parse_rating(value: object, label: Label) -> str | None:
+    """``excellent``, ``good``, ``completed``, ``not completed`` or their Vietnamese spellings; None when blank."""
+    if is_blank(value):
+        return None
+    rating = rating_spellings().get(text.match_key(value))
+    if rating is None:
+        with translation.override(None):
+            vi = ", ".join(str(r.label) for r in Rating)
+        raise CellError(people.not_rating(label, Label(vi, ", ".join(Rating.values)), value))
+    return rating
 
 
 def metric_spellings() -> dict[str, str]:
