@@ -427,12 +427,14 @@ class Planner:
         return Tracker.assign(congress, values, CONGRESS_LABELS)
 
     def _secretary_profile(self, row: HamletRow, election: ChiefElection | None) -> dict[str, Any]:
-        """The secretary's profile the row sets: its cells under the headers present; where the chief is the
-        secretary, a blank (or absent) cell takes the chief's value, which a given cell must equal."""
+        """The secretary's profile the row sets: its cells under the headers present (absent: kept as stored).
+        Where the chief is the secretary, a given cell must equal the chief's value, and a blank cell takes it;
+        so does an absent one where the row sets the chief's (the same person: one value for both)."""
         values = {}
         secretary_role = row.chief_party_role == PartyRole.SECRETARY.value and election is not None
         for chief, secretary in zip(CHIEF_FIELDS, SECRETARY_FIELDS, strict=True):
-            given = row.profile.get(secretary) not in (None, "")
+            present = secretary in row.profile
+            given = present and row.profile[secretary] not in (None, "")
             if secretary_role and chief not in row.profile and given and (
                     stored := getattr(election, chief)) not in (None, "") and not _same(stored, row.profile[secretary]):
                 self.plan.problems.append(self.checks["Hamlets"].at(secretary, row.row, profile_differs(
@@ -440,9 +442,9 @@ class Planner:
                     _shown(stored, chief))))
             if given:
                 values[secretary] = row.profile[secretary]
-            elif secretary_role:
+            elif secretary_role and (present or chief in row.profile):
                 values[secretary] = getattr(election, chief)
-            elif secretary in row.profile:
+            elif present:
                 values[secretary] = row.profile[secretary]
         return values
 
