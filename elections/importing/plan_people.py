@@ -184,7 +184,7 @@ def officials(planner: Planner, rows: list[OfficialRow]) -> None:
         district_id, commune_id = (unit_id, None) if kind == "district" else (None, unit_id)
         unit = row.place.district or row.place.commune
         assert unit is not None
-        label = planner.units.label(unit)
+        label = planner.units.label(unit) if unit.new else Label(unit.name, unit.name)
         if official.pk is None or (official.pk, district_id, commune_id) not in areas:
             planner.plan.official_areas.create(OfficialArea(official=official, district_id=district_id,
                                                             commune_id=commune_id))
