@@ -5,14 +5,18 @@ ethnicity (optional headers, ``workbooks.md`` rules 3, 8 and 10), and annual tar
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.db.models import F
+from django.test import Client
 from django.utils import translation
 
 from elections.importing import import_workbook
 from elections.importing.rules import today
+from elections.importing.template import AREA_OFFICIALS, CHIEF_EVALUATIONS, CHIEF_PLANS, HAMLETS
 from elections.models import ChiefElection, Congress, Target
 from hamlets.models import Hamlet
 from tests.personas import make_user
@@ -227,3 +231,76 @@ def test_a_board_may_not_set_annual_targets_either(book, units):
     board = make_user("quephong", district=units["Huyện Quế Phong"])
     result = import_workbook(book(targets=[target_row(district="Quế Phong", year=2023)], headers=YEAR), user=board)
     assert problems(result) == ["Targets!A2: Chỉ Ban Tổ chức Tỉnh ủy được đặt mục tiêu, chỉ tiêu"]
+
+
+# --- the blank template and the pre-filled download ---------------------------------------
+
+def test_the_prefilled_download_carries_the_profiles_and_imports_back_unchanged(book, units, tmp_path):
+    board = make_user("quephong", district=units["Huyện Quế Phong"])
+    rows = [hamlet_row(**CHIEF_IS_SECRETARY, **CHIEF),
+            hamlet_row(hamlet="Bản 2", **CHIEF, **SECRETARY),
+            hamlet_row(hamlet="Bản 3", party_cell="no", congress_held_on=None, secretary="", deputy_secretary="",
+                       chief_party_role=None, chief_birth_year=1990)]
+    assert import_workbook(book(*rows), user=board).ok
+    client = Client()
+    client.force_login(board)
+    response = client.get("/import/prefill.xlsx", {"term": "2022-2025"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Hamlets"]
+    fields = [c.field for c in HAMLETS.columns]
+    assert [c.value for c in sheet[1]] == [c.header for c in HAMLETS.columns]
+    found = {r[3]: dict(zip(fields, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    profile = ("chief_birth_year", "chief_gender", "chief_ethnicity", "secretary_birth_year", "secretary_gender",
+               "secretary_ethnicity")
+    assert [found["Bản Đỉ"][f] for f in profile] == [1969, "Nữ", "Thái", 1969, "Nữ", "Thái"]
+    assert [found["Bản 2"][f] for f in profile] == [1969, "Nữ", "Thái", 1975, "Nam", "Kinh"]
+    assert [found["Bản 3"][f] for f in profile] == [1990, None, None, None, None, None]
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(response.content)
+    before = snapshot()
+    back = import_workbook(path, user=board)
+    assert back.ok, problems(back)
+    assert back.summary.written == 0 and snapshot() == before
+    sheet.cell(row=2, column=fields.index("chief_birth_year") + 1, value=1971)  # a change made in the download
+    sheet.parent.save(path)
+    changed = import_workbook(path, user=board)
+    assert changed.ok and changed.summary.elections_updated == 1
+
+
+def test_the_blank_template_holds_the_people_sheets_and_their_instructions(units, tmp_path):
+    client = Client()
+    client.force_login(make_user("quephong", district=units["Huyện Quế Phong"]))
+    template = openpyxl.load_workbook(io.BytesIO(client.get("/import/template.xlsx").content))
+    assert [c.value for c in template["Chief plans"][1]] == [
+        "Province", "District", "Commune", "Hamlet", "Former district", "Former commune", "Former commune code",
+        "Term", "Chief", "Mentor", "Plan started on", "Course completed on", "Application on"]
+    assert [c.value for c in template["Chief evaluations"][1]] == [
+        "Province", "District", "Commune", "Hamlet", "Former district", "Former commune", "Former commune code",
+        "Year", "Chief", "Rating"]
+    assert [c.value for c in template["Area officials"][1]] == [
+        "Province", "District", "Commune", "Official", "Position", "Phone"]
+    hamlets = [c.value for c in template["Hamlets"][1]]
+    assert hamlets[hamlets.index("Commune code") + 1:hamlets.index("Former district")] == [
+        "Chief birth year", "Chief gender", "Chief ethnicity", "Secretary birth year", "Secretary gender",
+        "Secretary ethnicity"]
+    words = "\n".join(str(v) for row in template["Hướng dẫn"].iter_rows(values_only=True) for v in row if v)
+    for needed in ("Chief plans", "Chief evaluations", "Area officials", "Năm sinh trưởng thôn", "Dân tộc bí thư",
+                   "Người giúp đỡ", "Xếp loại", "Cán bộ phụ trách", "chỉ Ban Tổ chức Tỉnh ủy được nhập",
+                   "Nam hoặc Nữ", "Không hoàn thành", "tối đa 20 ký tự", "Năm của mục tiêu (Targets) phải thuộc"):
+        assert needed in words, needed
+    # filled in and imported back: every sheet is read
+    for spec, row in ((HAMLETS, hamlet_row(chief_gender="Nữ")),
+                      (CHIEF_PLANS, {"province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ",
+                                     "hamlet": "Bản Đỉ", "term": "2022-2025", "chief": "Vi Thị Hạnh",
+                                     "mentor": "Lô Văn Xuân", "started_on": "01/07/2022"}),
+                      (CHIEF_EVALUATIONS, {"province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ",
+                                           "hamlet": "Bản Đỉ", "year": 2023, "chief": "Vi Thị Hạnh",
+                                           "rating": "Hoàn thành tốt"}),
+                      (AREA_OFFICIALS, {"province": "Nghệ An", "district": "Quế Phong", "official": "Hồ Thị Lan"})):
+        template[spec.name].append([row.get(c.field) for c in spec.columns])
+    path = tmp_path / "filled.xlsx"
+    template.save(path)
+    result = import_workbook(path)
+    assert result.ok, problems(result)
+    assert result.summary.chief_plans_created == result.summary.evaluations_created == 1
+    assert result.summary.officials_created == 1 and ChiefElection.objects.get().chief_gender == "female"
