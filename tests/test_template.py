@@ -95,8 +95,9 @@ def test_drop_downs_for_yes_no_kind_and_party_role(template):
         for check in sheet.data_validations.dataValidation:
             assert check.type == "list" and check.allow_blank
             start = str(check.sqref).split(":")[0]
-            assert start[1:] == "2" and str(check.sqref).endswith("100001")  # every data row, not the header
-            lists[(spec.name, letters[start[0]])] = check.formula1
+            column = start.rstrip("0123456789")  # AA2: column AA
+            assert start[len(column):] == "2" and str(check.sqref).endswith("100001")  # every data row
+            lists[(spec.name, letters[column])] = check.formula1
     assert lists[("Hamlets", "kind")] == '"thôn,xóm,bản,làng,khối,tổ dân phố,ấp"'
     for name in ("special_area", "project01", "party_cell"):
         assert lists[("Hamlets", name)] == '"Có,Không"'

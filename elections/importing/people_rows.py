@@ -13,11 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from elections.models import PartyRole
 from hamlets import bounds, text
 from hamlets.scoping import Scope
 
-from . import messages as msg
 from . import people_messages as people
 from . import rules
 from .places import Place, unit_place
@@ -27,10 +25,6 @@ from .units import Units
 
 CHIEF_FIELDS = tuple(c.field for c in CHIEF_PROFILE)
 SECRETARY_FIELDS = tuple(c.field for c in SECRETARY_PROFILE)
-
-
-def blank(value: Any) -> bool:
-    return value is None or value == ""
 
 
 # --- profiles on the Hamlets sheet ----------------------------------------------
@@ -45,39 +39,16 @@ def _profile_cell(ctx: RowContext, name: str) -> Any:
 
 def hamlet_profile(ctx: RowContext, values: dict[str, Any]) -> dict[str, Any]:
     """The profile cells under the headers the sheet has (field -> value; blank: None or ``""``), after
-    rules 3, 8 and 10: a profile given for a chief (secretary) the row does not name; where the chief is
-    the secretary, a given Secretary cell that differs from the Chief's (compared where both headers are
-    present; the planner compares with the stored chief otherwise)."""
+    rules 3, 8 and 10 (``rules.check_profiles``; where the Chief's headers are absent the planner compares a
+    chief also secretary with the stored chief)."""
     columns = ctx.sheet.columns
     profile = {name: _profile_cell(ctx, name) for name in (*CHIEF_FIELDS, *SECRETARY_FIELDS) if name in columns}
-    for person, fields in (("chief", CHIEF_FIELDS), ("secretary", SECRETARY_FIELDS)):
-        if values.get(person) or person in ctx.failed:
-            continue
-        for name in fields:
-            if name in profile and not blank(profile[name]):
-                ctx.problem((person, name), people.profile_without_person(ctx.label(name), ctx.label(person)))
-    if values.get("chief_party_role") == PartyRole.SECRETARY.value:
-        for chief, secretary in zip(CHIEF_FIELDS, SECRETARY_FIELDS, strict=True):
-            if chief not in profile or secretary not in profile or {chief, secretary} & ctx.failed:
-                continue
-            if not blank(profile[secretary]) and not same(profile[chief], profile[secretary]):
-                ctx.problem((chief, secretary, "chief_party_role"), people.profile_differs(
-                    ctx.label(secretary), ctx.label(chief), shown(profile[secretary], secretary),
-                    shown(profile[chief], chief)))
+    labels = {name: ctx.label(name) for name in (*profile, "chief", "secretary")}
+    for problem in rules.check_profiles(chief=values.get("chief") or "", secretary=values.get("secretary") or "",
+                                        chief_party_role=values.get("chief_party_role") or "", profile=profile,
+                                        skip=ctx.failed, labels=labels):
+        ctx.problem(problem.fields, problem.message)
     return profile
-
-
-def same(first: Any, second: Any) -> bool:
-    """Two profile values of one person: ethnicities folded as names are."""
-    if isinstance(first, str) and isinstance(second, str):
-        return text.match_key(first) == text.match_key(second)
-    return first == second
-
-
-def shown(value: Any, name: str) -> msg.Label:
-    if name.endswith("gender") and value:
-        return {"male": msg.Label("Nam", "male"), "female": msg.Label("Nữ", "female")}[value]
-    return msg.words(value)
 
 
 # --- Chief plans ----------------------------------------------------------------

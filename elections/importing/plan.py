@@ -54,12 +54,10 @@ from hamlets.scoping import Scope
 from . import messages as msg
 from .matching import HamletIndex, HamletKey, Match
 from .messages import Label, both
-from .people_messages import profile_differs
-from .people_rows import same as _same
-from .people_rows import shown as _shown
 from .places import Place
 from .result import Change, Problem, Summary
 from .rows import HamletNaming, HamletRow, SheetCheck
+from .rules import profile_differs, same_profile
 from .template import (
     ADMISSION_TARGETS,
     ADMISSIONS,
@@ -436,10 +434,10 @@ class Planner:
             present = secretary in row.profile
             given = present and row.profile[secretary] not in (None, "")
             if secretary_role and chief not in row.profile and given and (
-                    stored := getattr(election, chief)) not in (None, "") and not _same(stored, row.profile[secretary]):
+                    stored := getattr(election, chief)) not in (None, "") and not same_profile(
+                    stored, row.profile[secretary]):
                 self.plan.problems.append(self.checks["Hamlets"].at(secretary, row.row, profile_differs(
-                    HAMLETS.label(secretary), HAMLETS.label(chief), _shown(row.profile[secretary], secretary),
-                    _shown(stored, chief))))
+                    secretary, chief, row.profile[secretary], stored)))
             if given:
                 values[secretary] = row.profile[secretary]
             elif secretary_role and (present or chief in row.profile):

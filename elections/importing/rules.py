@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils import translation
 from openpyxl.utils.datetime import from_excel
@@ -395,4 +396,70 @@ def _role_problems(role: str, congress_held_on: dt.date | None, chief: str, chie
             f"({msg.day(congress_held_on)})",
             f"{lead_en} but Chief member since ({msg.day(chief_member_since)}) is later than Congress held on "
             f"({msg.day(congress_held_on)})")))
+    return problems
+
+
+# --- the people of a row (``domain.md`` item 8) -------------------------------------------------
+
+CHIEF_PROFILE = ("chief_birth_year", "chief_gender", "chief_ethnicity")
+SECRETARY_PROFILE = ("secretary_birth_year", "secretary_gender", "secretary_ethnicity")
+PROFILE_LABELS = {
+    "chief_birth_year": Label("Năm sinh trưởng thôn", "Chief birth year"),
+    "chief_gender": Label("Giới tính trưởng thôn", "Chief gender"),
+    "chief_ethnicity": Label("Dân tộc trưởng thôn", "Chief ethnicity"),
+    "secretary_birth_year": Label("Năm sinh bí thư", "Secretary birth year"),
+    "secretary_gender": Label("Giới tính bí thư", "Secretary gender"),
+    "secretary_ethnicity": Label("Dân tộc bí thư", "Secretary ethnicity"),
+}
+_GENDER_WORDS = {"male": Label("Nam", "male"), "female": Label("Nữ", "female")}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def same_profile(first: Any, second: Any) -> bool:
+    """Two profile values of one person: ethnicities folded as names are."""
+    if isinstance(first, str) and isinstance(second, str):
+        return text.match_key(first) == text.match_key(second)
+    return first == second
+
+
+def profile_words(name: str, value: Any) -> Label:
+    """A profile value as a message shows it (a gender by its word)."""
+    if name.endswith("gender") and value in _GENDER_WORDS:
+        return _GENDER_WORDS[value]
+    return msg.words(value)
+
+
+def profile_differs(secretary: str, chief: str, secretary_value: Any, chief_value: Any,
+                    labels: Mapping[str, Label] = PROFILE_LABELS) -> str:
+    return people.profile_differs(labels[secretary], labels[chief], profile_words(secretary, secretary_value),
+                                  profile_words(chief, chief_value))
+
+
+def check_profiles(*, chief: str, secretary: str, chief_party_role: str, profile: Mapping[str, Any],
+                   skip: Collection[str] = (), labels: Mapping[str, Label] | None = None) -> list[FieldProblem]:
+    """Rule 8 on the people's profiles: ``profile`` holds the parsed profile fields a row or form has (blank:
+    None or ``""``). A chief's (secretary's) profile given while the chief (secretary) is blank; where the
+    chief is the secretary, a given secretary value that differs from the chief's (when both are given or the
+    chief's is blank: compared where both fields are present). ``skip``: fields given but unreadable."""
+    labels = {**PROFILE_LABELS, **LABELS, **(labels or {})}
+    problems = []
+    for person, fields in (("chief", CHIEF_PROFILE), ("secretary", SECRETARY_PROFILE)):
+        if text.clean({"chief": chief, "secretary": secretary}[person]) or person in skip:
+            continue
+        for name in fields:
+            if name in profile and not _blank(profile[name]):
+                problems.append(FieldProblem((person, name), people.profile_without_person(labels[name],
+                                                                                           labels[person])))
+    if chief_party_role == PartyRole.SECRETARY.value:
+        for chief_field, secretary_field in zip(CHIEF_PROFILE, SECRETARY_PROFILE, strict=True):
+            if chief_field not in profile or secretary_field not in profile or {chief_field, secretary_field} & set(
+                    skip):
+                continue
+            if not _blank(profile[secretary_field]) and not same_profile(profile[chief_field],
+                                                                         profile[secretary_field]):
+                problems.append(FieldProblem((chief_field, secretary_field, "chief_party_role"), profile_differs(
+                    secretary_field, chief_field, profile[secretary_field], profile[chief_field], labels)))
     return problems

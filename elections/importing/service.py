@@ -38,11 +38,20 @@ Choices where the spec leaves room:
   corrects that latest election (moved to the row's date); stored elections
   after the row's date are deleted, each with a warning; so after an import
   the row's election is always the term's latest, and earlier ones are kept;
-* an unknown Kind or Gender is a warning (left blank), as are names that a
-  row gives but that cannot be stored (chief without an election date);
-* every header of the template must be present except District code and
-  Commune code: a missing Chief elected on column would otherwise read as
-  blank and delete the stored elections;
+* an unknown Kind, or an Admissions row's unknown Gender, is a warning (left
+  blank), as are names that a row gives but that cannot be stored (chief
+  without an election date, and the chief's profile with them); an
+  unreadable Chief or Secretary gender on Hamlets is wrong (rule 3);
+* every header of the template must be present except District code,
+  Commune code, the ``Former ...`` ones, Targets' Commune and Year, and the
+  six profile columns of Hamlets (without them the stored profiles stay):
+  a missing Chief elected on column would otherwise read as blank and
+  delete the stored elections;
+* a chief also secretary: blank Secretary profile cells take the chief's
+  values, and so do absent Secretary columns where the row gives the
+  chief's (one person, one profile); with neither, the stored profile stays;
+* Area officials: an official's Position and Phone are those of the last
+  row naming them (a warning where rows differ); assignments are only added.
 * a workbook holding a ``Placements`` sheet may lack ``Hamlets``: the sheet
   ``place_hamlets --out`` writes is imported back as it is.
 """

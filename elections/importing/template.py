@@ -113,8 +113,8 @@ HAMLETS = SheetSpec("Hamlets", (
            ("Chức vụ trong chi bộ", "Chức vụ Đảng")),
     Column("district_code", "District code", "Mã huyện", header_required=False),
     Column("commune_code", "Commune code", "Mã xã", header_required=False),
-    *CHIEF_PROFILE, *SECRETARY_PROFILE,
     *FORMER,
+    *CHIEF_PROFILE, *SECRETARY_PROFILE,
 ), required=True)
 
 TARGETS = SheetSpec("Targets", (
