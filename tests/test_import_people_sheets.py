@@ -13,7 +13,7 @@ from django.utils import translation
 from elections.importing import import_workbook
 from elections.importing.rules import today
 from elections.models import ChiefElection
-from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
+from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea, Rating
 from hamlets.models import Hamlet
 from tests.factories import ChiefElectionFactory, HamletFactory, TermFactory
 from tests.personas import make_user
@@ -359,3 +359,19 @@ def test_only_provincial_staff_and_the_command_line_import_area_officials(book, 
     assert not Official.objects.exists()
     assert import_workbook(book(area_officials=rows)).ok  # the command line
     assert OfficialArea.objects.count() == 2
+
+
+def test_the_preview_and_the_summary_of_the_people_sheets_speak_english_too(book, ban_di):
+    with translation.override("en"):
+        result = import_workbook(book(chief_plans=[plan_row(chief="Lương Văn Mới")],
+                                      chief_evaluations=[evaluation_row(rating="không hoàn thành")],
+                                      area_officials=[official_row()]), dry_run=True)
+        assert result.ok, problems(result)
+        assert [c.details for c in result.changes] == [
+            ("plan created (mentor Lô Văn Xuân, started 2022-07-01)",),
+            (f"evaluation created: {Rating.NOT_COMPLETED.label}",),  # the label as the English catalogue has it
+            ("official created", "responsible for Huyện Quế Phong")]
+        assert result.summary_line.endswith(
+            "chief plans 1 written; chief evaluations 1 written; officials 1 written, 1 areas assigned")
+        assert "Dry run, nothing written" in result.summary_line and "ghi" not in result.summary_line
+    assert not ChiefPlan.objects.exists() and not Official.objects.exists()  # a dry run writes nothing
