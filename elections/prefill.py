@@ -7,7 +7,8 @@ that the term counts (it has a record for the term or an earlier one), with
 what is recorded for that term: the record in force (``HamletTerm``), the
 term's congress (its cells left blank where the record says the hamlet has
 no cell, as the import ignores them there) and the term's latest chief
-election. Importing the file unchanged changes nothing.
+election, with the chief's and the secretary's birth year, gender and
+ethnicity. Importing the file unchanged changes nothing.
 
 Each row names its hamlet in the list the dashboard would use
 (``layout.choose_layout``: district boards the earlier list, commune boards
@@ -36,11 +37,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cadre_tracker.spreadsheets import cell, xlsx_row
-from hamlets.models import Hamlet, HamletKind
+from hamlets.models import Gender, Hamlet, HamletKind
 from hamlets.scoping import Scope
 
 from .hamlet_pages import chosen_term
-from .importing.template import DATE_FORMAT, HAMLETS, kinds, template_workbook, yes_no
+from .importing.template import DATE_FORMAT, HAMLETS, genders, kinds, template_workbook, yes_no
 from .layout import NEW, choose_layout, parse_units
 from .models import ChiefElection, Congress, HamletTerm, PartyRole, Term
 from .period import Period
@@ -48,6 +49,9 @@ from .reports.registry import XLSX_CONTENT_TYPE
 
 DATES = frozenset({"congress_held_on", "chief_elected_on", "chief_member_since"})
 ROLES = {PartyRole.SECRETARY.value: "Bí thư", PartyRole.DEPUTY.value: "Phó bí thư"}
+GENDERS = dict(zip(Gender.values, genders(), strict=True))  # as the template's drop-down offers them
+CONGRESS = ("congress_held_on", "secretary", "deputy_secretary", *Congress.PROFILE_FIELDS)
+ELECTION = ("chief_elected_on", "chief", "chief_member_since", "chief_party_role", *ChiefElection.PROFILE_FIELDS)
 
 
 @require_safe
@@ -96,10 +100,12 @@ def results_of(hamlets: QuerySet[Hamlet], term: Term) -> tuple[dict[int, tuple],
     correlated subquery per value took seconds for a province)."""
     ids = hamlets.order_by().values("pk")
     congresses = {hamlet: values for hamlet, *values in Congress.objects.filter(
-        term=term, cell__hamlet__in=ids).values_list("cell__hamlet_id", "held_on", "secretary", "deputy_secretary")}
+        term=term, cell__hamlet__in=ids).values_list("cell__hamlet_id", "held_on", "secretary", "deputy_secretary",
+                                                     *Congress.PROFILE_FIELDS)}
     elections = {hamlet: values for hamlet, *values in ChiefElection.objects.filter(
         term=term, hamlet__in=ids).order_by("hamlet_id", "held_on").values_list(
-        "hamlet_id", "held_on", "chief", "chief_member_since", "chief_party_role")}  # the latest wins
+        "hamlet_id", "held_on", "chief", "chief_member_since", "chief_party_role",
+        *ChiefElection.PROFILE_FIELDS)}  # the latest wins
     return congresses, elections
 
 
@@ -117,11 +123,15 @@ def prefill_rows(hamlets: QuerySet[Hamlet], term: Term, layout: str) -> Iterator
                                "party_cell": yes if hamlet.record_party_cell else no}
         congress = congresses.get(hamlet.pk)
         if hamlet.record_party_cell and congress:  # without a cell the import leaves the congress as it is
-            row.update(zip(("congress_held_on", "secretary", "deputy_secretary"), congress, strict=True))
+            row.update(zip(CONGRESS, congress, strict=True))
         if election := elections.get(hamlet.pk):
-            held_on, chief, member_since, role = election
-            row.update(chief_elected_on=held_on, chief=chief, chief_member_since=member_since,
-                       chief_party_role=ROLES.get(role, ""))
+            row.update(zip(ELECTION, election, strict=True))
+            row["chief_party_role"] = ROLES.get(row["chief_party_role"], "")
+        for person, fields in (("chief", ChiefElection.PROFILE_FIELDS), ("secretary", Congress.PROFILE_FIELDS)):
+            if not row.get(person):  # a profile without its person is refused by the import: left out
+                row.update(dict.fromkeys(fields))
+        for name in ("chief_gender", "secretary_gender"):
+            row[name] = GENDERS.get(row.get(name) or "", "")
         yield row
 
 

@@ -346,8 +346,8 @@ def test_the_example_workbooks_import_after_loading_the_official_lists(tmp_path)
     assert import_workbook(path, dry_run=True).ok
     result = import_workbook(path)
     assert result.ok, problems(result)
-    assert [str(w) for w in result.warnings] == [
-        "Targets!H3: Chưa lưu được mục tiêu theo năm: bỏ qua dòng này"]  # annual targets (Year): their own issue
+    assert [str(w) for w in result.warnings] == []
+    assert Target.objects.get(year=2026).commune.name == "Xã Hạnh Lâm"  # an annual plan (domain.md item 12)
     xom_1 = Hamlet.objects.filter(name="Xóm 1").order_by("commune__code")
     assert [(h.commune.name, h.commune.code, h.new_commune.name, h.new_commune.code) for h in xom_1] == [
         ("Xã Thanh Phong", 17731, "Xã Đại Đồng", 17713), ("Xã Thanh Ngọc", 17755, "Xã Đại Đồng", 17713)]

@@ -15,6 +15,7 @@ from django.test import Client
 from elections.importing.service import import_workbook
 from elections.importing.template import (
     ADMISSIONS,
+    CHIEF_EVALUATIONS,
     HAMLETS,
     SHEETS,
     TARGETS,
@@ -60,7 +61,7 @@ def texts(sheet) -> str:
 
 def test_the_instructions_come_first_and_the_contract_follows(template):
     assert template.sheetnames == ["Hướng dẫn", "Hamlets", "Targets", "Admissions", "Admission targets",
-                                   "Placements"]
+                                   "Placements", "Chief plans", "Chief evaluations", "Area officials"]
     for spec in SHEETS:  # the headers stay exactly the contract's, every column present
         assert [c.value for c in template[spec.name][1]] == [c.header for c in spec.columns]
         assert template[spec.name].max_row == 1
@@ -88,20 +89,23 @@ def test_every_column_has_a_meaning_in_the_instructions():
 
 def test_drop_downs_for_yes_no_kind_and_party_role(template):
     lists = {}
-    for spec in (HAMLETS, TARGETS, ADMISSIONS):
+    for spec in (HAMLETS, TARGETS, ADMISSIONS, CHIEF_EVALUATIONS):
         sheet = template[spec.name]
         letters = {openpyxl.utils.get_column_letter(i): c.field for i, c in enumerate(spec.columns, start=1)}
         for check in sheet.data_validations.dataValidation:
             assert check.type == "list" and check.allow_blank
             start = str(check.sqref).split(":")[0]
-            assert start[1:] == "2" and str(check.sqref).endswith("100001")  # every data row, not the header
-            lists[(spec.name, letters[start[0]])] = check.formula1
+            column = start.rstrip("0123456789")  # AA2: column AA
+            assert start[len(column):] == "2" and str(check.sqref).endswith("100001")  # every data row
+            lists[(spec.name, letters[column])] = check.formula1
     assert lists[("Hamlets", "kind")] == '"thôn,xóm,bản,làng,khối,tổ dân phố,ấp"'
     for name in ("special_area", "project01", "party_cell"):
         assert lists[("Hamlets", name)] == '"Có,Không"'
     assert lists[("Hamlets", "chief_party_role")] == '"Bí thư,Phó bí thư"'
     assert lists[("Targets", "special_area_only")] == '"Có,Không"'
     assert lists[("Admissions", "sitting_chief")] == '"Có,Không"' and lists[("Admissions", "gender")] == '"Nam,Nữ"'
+    assert lists[("Hamlets", "chief_gender")] == lists[("Hamlets", "secretary_gender")] == '"Nam,Nữ"'
+    assert lists[("Chief evaluations", "rating")] == '"Hoàn thành xuất sắc,Hoàn thành tốt,Hoàn thành,Không hoàn thành"'
     assert len(lists) == sum(len(v) for v in drop_downs().values())
 
 

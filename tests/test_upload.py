@@ -116,12 +116,15 @@ def test_blank_template_has_the_contract_sheets_and_headers(units):
     response = board.get("/import/template.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Hướng dẫn", *[s.name for s in SHEETS]]  # the instructions first
-    assert [s.name for s in SHEETS] == ["Hamlets", "Targets", "Admissions", "Admission targets", "Placements"]
+    assert [s.name for s in SHEETS] == ["Hamlets", "Targets", "Admissions", "Admission targets", "Placements",
+                                        "Chief plans", "Chief evaluations", "Area officials"]
     headers = [c.value for c in book["Hamlets"][1]]
     assert headers[:10] == ["Province", "District", "Commune", "Hamlet", "Kind", "Special area", "Project 01",
                             "Party members", "Party cell", "Term"]
-    assert headers[-5:] == ["District code", "Commune code", "Former district", "Former commune",
-                            "Former commune code"]
+    assert headers[-11:-6] == ["District code", "Commune code", "Former district", "Former commune",
+                               "Former commune code"]
+    assert headers[-6:] == ["Chief birth year", "Chief gender", "Chief ethnicity", "Secretary birth year",
+                            "Secretary gender", "Secretary ethnicity"]  # optional: the people (issue 12)
     assert [c.value for c in book["Admission targets"][1]] == ["Province", "District", "Commune", "Year", "Target"]
     assert [c.value for c in book["Placements"][1]] == ["Province", "Former district", "Former commune",
                                                         "Former commune code", "Hamlet", "Commune"]

@@ -23,13 +23,18 @@ from django.db import models
 from elections.importing.template import (
     ADMISSION_TARGETS,
     ADMISSIONS,
+    AREA_OFFICIALS,
+    CHIEF_EVALUATIONS,
+    CHIEF_PLANS,
     HAMLETS,
     PLACEMENTS,
+    PROFILE_FIELDS,
     SHEETS,
     TARGETS,
     SheetSpec,
 )
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
+from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
 from tests.factories import (
     CommuneFactory,
@@ -119,6 +124,11 @@ HEADERS_2025 = {"Hamlets": [*HEADERS["Hamlets"], *FORMER_HEADERS],
                                       *HEADERS["Admission targets"][2:]],
                 "Placements": [*HEADERS["Placements"][:3], "Former commune code", *HEADERS["Placements"][3:]]}
 
+# The Hamlets headers with the optional profile columns (``Chief birth year`` ...).
+PROFILE_HEADERS = [HAMLETS.column(f).header for f in PROFILE_FIELDS]
+HEADERS_PROFILES = {"Hamlets": [*HEADERS["Hamlets"], *PROFILE_HEADERS],
+                    "Targets": [*HEADERS["Targets"], "Year"]}
+
 DEFAULT_HAMLET: dict[str, Any] = {
     "province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ", "hamlet": "Bản Đỉ", "kind": "bản",
     "special_area": "no", "project01": "no", "party_members": 12, "party_cell": "yes", "term": "2022-2025",
@@ -143,6 +153,31 @@ DEFAULT_2025: dict[str, Any] = {
 DEFAULT_PLACEMENT: dict[str, Any] = {"province": "Hà Tĩnh", "former_district": "Thị xã Kỳ Anh",
                                      "former_commune": "Kỳ Lợi", "hamlet": "Thôn Hải Phong",
                                      "commune": "Phường Vũng Áng"}
+
+
+# The people sheets: a plan, an evaluation for the chief of ``hamlet_row()``; an official of Quế Phong.
+DEFAULT_PLAN: dict[str, Any] = {
+    "province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ", "hamlet": "Bản Đỉ", "term": "2022-2025",
+    "chief": "Vi Thị Hạnh", "mentor": "Lô Văn Xuân", "started_on": dt.date(2022, 7, 1),
+    "course_on": dt.date(2023, 3, 15), "application_on": None}
+DEFAULT_EVALUATION: dict[str, Any] = {
+    "province": "Nghệ An", "district": "Quế Phong", "commune": "Thông Thụ", "hamlet": "Bản Đỉ", "year": 2023,
+    "chief": "Vi Thị Hạnh", "rating": "good"}
+DEFAULT_OFFICIAL: dict[str, Any] = {
+    "province": "Nghệ An", "district": "Quế Phong", "commune": None, "official": "Nguyễn Văn Phụ Trách",
+    "position": "Ủy viên Ban Thường vụ Tỉnh ủy", "phone": "0912 345 678"}
+
+
+def plan_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_PLAN, **values}
+
+
+def evaluation_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_EVALUATION, **values}
+
+
+def official_row(**values: Any) -> dict[str, Any]:
+    return {**DEFAULT_OFFICIAL, **values}
 
 
 def hamlet_row(**values: Any) -> dict[str, Any]:
@@ -170,7 +205,8 @@ def admission_target_row(**values: Any) -> dict[str, Any]:
     return {**DEFAULT_ADMISSION_TARGET, **values}
 
 
-SPECS: dict[str, SheetSpec] = {s.name: s for s in (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS)}
+SPECS: dict[str, SheetSpec] = {s.name: s for s in (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS,
+                                                   CHIEF_PLANS, CHIEF_EVALUATIONS, AREA_OFFICIALS)}
 
 
 def write_workbook(path: Path, sheets: dict[str, Sequence[dict[str, Any] | Sequence[Any] | None]],
@@ -221,7 +257,7 @@ def set_cached_values(path: Path, values: dict[str, str]) -> None:
 
 IMPORTED_MODELS: tuple[type[models.Model], ...] = (
     Province, District, Commune, Hamlet, PartyCell, Term, Congress, ChiefElection, PartyMember, Target,
-    AdmissionTarget, HamletTerm)
+    AdmissionTarget, HamletTerm, ChiefPlan, ChiefEvaluation, Official, OfficialArea)
 
 
 def snapshot(models_: Iterable[type[models.Model]] = IMPORTED_MODELS) -> dict[str, list[dict[str, Any]]]:

@@ -213,10 +213,6 @@ _phrase("FORMER_IGNORED", "Dòng ghi Huyện nên thuộc danh mục trước 01
         "are ignored")
 
 
-_phrase("ANNUAL_TARGET_SKIPPED", "Chưa lưu được mục tiêu theo năm: bỏ qua dòng này",
-        "Targets for one year are not stored yet: the row is skipped")
-
-
 def text_of(vi: str, en: str) -> str:
     """One text (names), in the active language."""
     return both(vi, en)

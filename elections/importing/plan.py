@@ -46,7 +46,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import translation
 
-from elections.models import ChiefElection, Congress, HamletTerm, Term
+from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Term
+from hamlets import text
 from hamlets.models import Hamlet, PartyCell
 from hamlets.scoping import Scope
 
@@ -56,12 +57,26 @@ from .messages import Label, both
 from .places import Place
 from .result import Change, Problem, Summary
 from .rows import HamletNaming, HamletRow, SheetCheck
-from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, TARGETS, SheetSpec
+from .rules import profile_differs, same_profile
+from .template import (
+    ADMISSION_TARGETS,
+    ADMISSIONS,
+    AREA_OFFICIALS,
+    CHIEF_EVALUATIONS,
+    CHIEF_PLANS,
+    CHIEF_PROFILE,
+    HAMLETS,
+    SECRETARY_PROFILE,
+    TARGETS,
+    SheetSpec,
+)
 from .units import Units
 
 CHUNK = 2000
 Years = tuple[int, int]
 HAMLET_FIELDS = ("kind", "special_area", "project01", "party_members", "commune_id", "new_commune_id", "province_id")
+CHIEF_FIELDS = tuple(c.field for c in CHIEF_PROFILE)
+SECRETARY_FIELDS = tuple(c.field for c in SECRETARY_PROFILE)
 
 
 def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -80,8 +95,12 @@ def labels(spec: SheetSpec, *names: str, **columns: str) -> dict[str, Label]:
 # The labels of the fields each tracker's rows set, for the preview's details.
 HAMLET_LABELS = labels(HAMLETS, "kind", "special_area", "project01", "party_members")
 RECORD_LABELS = labels(HAMLETS, "kind", "special_area", "project01", "party_members", "party_cell")
-CONGRESS_LABELS = labels(HAMLETS, "secretary", "deputy_secretary", held_on="congress_held_on")
-ELECTION_LABELS = labels(HAMLETS, "chief", "chief_member_since", "chief_party_role", held_on="chief_elected_on")
+CONGRESS_LABELS = labels(HAMLETS, "secretary", "deputy_secretary", *SECRETARY_FIELDS, held_on="congress_held_on")
+ELECTION_LABELS = labels(HAMLETS, "chief", "chief_member_since", "chief_party_role", *CHIEF_FIELDS,
+                         held_on="chief_elected_on")
+PLAN_LABELS = labels(CHIEF_PLANS, "mentor", "started_on", "course_on", "application_on")
+EVALUATION_LABELS = labels(CHIEF_EVALUATIONS, "rating")
+OFFICIAL_LABELS = labels(AREA_OFFICIALS, "position", "phone")
 MEMBER_LABELS = labels(ADMISSIONS, "gender", "ethnicity", "admitted_on", "sitting_chief")
 TARGET_LABELS = labels(TARGETS, "percent")
 ADMISSION_TARGET_LABELS = labels(ADMISSION_TARGETS, "target")
@@ -124,6 +143,9 @@ class Tracker:
     def delete(self, obj: Any) -> None:
         self._deleted[id(obj)] = obj
 
+    def is_deleted(self, obj: Any) -> bool:
+        return id(obj) in self._deleted
+
     @property
     def deleted(self) -> list[Any]:
         return list(self._deleted.values())
@@ -158,24 +180,30 @@ class Plan:
     hamlets: Tracker = field(default_factory=lambda: Tracker(*HAMLET_FIELDS))
     records: Tracker = field(default_factory=lambda: Tracker(*HamletTerm.FIELDS))
     cells: Tracker = field(default_factory=lambda: Tracker("active"))
-    congresses: Tracker = field(default_factory=lambda: Tracker("held_on", "secretary", "deputy_secretary"))
+    congresses: Tracker = field(default_factory=lambda: Tracker(
+        "held_on", "secretary", "deputy_secretary", *SECRETARY_FIELDS))
     elections: Tracker = field(default_factory=lambda: Tracker(
-        "held_on", "chief", "chief_member_since", "chief_party_role"))
+        "held_on", "chief", "chief_member_since", "chief_party_role", *CHIEF_FIELDS))
     members: Tracker = field(default_factory=lambda: Tracker(
         "gender", "ethnicity", "admitted_on", "sitting_chief"))
     targets: Tracker = field(default_factory=lambda: Tracker("percent"))
     admission_targets: Tracker = field(default_factory=lambda: Tracker("target"))
+    chief_plans: Tracker = field(default_factory=lambda: Tracker(*PLAN_LABELS))
+    evaluations: Tracker = field(default_factory=lambda: Tracker(*EVALUATION_LABELS))
+    officials: Tracker = field(default_factory=lambda: Tracker(*OFFICIAL_LABELS))
+    official_areas: Tracker = field(default_factory=lambda: Tracker("official_id", "district_id", "commune_id"))
     changes: list[Change] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: dict[int, int] = field(default_factory=dict)  # stored hamlet pk -> its version when loaded
 
     def touched(self) -> set[int]:
-        """The stored hamlets whose own fields change, or whose records, cell, congresses, chief elections or
-        admissions are created, changed or deleted: the units of conflict (``writer.py``)."""
+        """The stored hamlets whose own fields change, or whose records, cell, congresses, chief elections,
+        admissions, chiefs' plans or evaluations are created, changed or deleted: the units of conflict
+        (``writer.py``)."""
         ids = {h.pk for h in self.hamlets.updated()}
         cells = {c.pk: c.hamlet_id for c in self.cells.loaded}
-        for tracker in (self.records, self.cells, self.elections, self.members):
+        for tracker in (self.records, self.cells, self.elections, self.members, self.chief_plans, self.evaluations):
             ids.update(o.hamlet_id for o in tracker.changed())
         for congress in self.congresses.changed():
             ids.add(cells[congress.cell_id] if congress.cell_id in cells else congress.cell.hamlet_id)
@@ -191,9 +219,12 @@ class Plan:
         for name, tracker in (("hamlets", self.hamlets), ("records", self.records), ("cells", self.cells),
                               ("congresses", self.congresses),
                               ("elections", self.elections), ("admissions", self.members),
-                              ("targets", self.targets), ("admission_targets", self.admission_targets)):
+                              ("targets", self.targets), ("admission_targets", self.admission_targets),
+                              ("chief_plans", self.chief_plans), ("evaluations", self.evaluations),
+                              ("officials", self.officials), ("official_areas", self.official_areas)):
             setattr(s, f"{name}_created", len(tracker.created))
-            setattr(s, f"{name}_updated", len(tracker.updated()))
+            if hasattr(s, f"{name}_updated"):
+                setattr(s, f"{name}_updated", len(tracker.updated()))
             if hasattr(s, f"{name}_deleted"):
                 setattr(s, f"{name}_deleted", len(tracker.deleted))
         return s
@@ -327,9 +358,10 @@ class Planner:
             self.latest[key] = row.term
         details += self._record(key, hamlet, term, row, {**values, "party_cell": row.party_cell})
         details += self._cell(key, hamlet, row, latest)
+        election_details, election = self._election(key, hamlet, term, row)
         if row.party_cell:
-            details += self._congress(key, term, row)
-        details += self._election(key, hamlet, term, row)
+            details += self._congress(key, term, row, election)
+        details += election_details
         action = "create" if created else "update" if details else "unchanged"
         subject = f"{row.name}, {row.place.commune.name}, {row.place.district.name} ({term.name})" if (
             row.place.district) else ""
@@ -377,7 +409,7 @@ class Planner:
             return [msg.CELL_ACTIVE_AGAIN if row.party_cell else msg.CELL_INACTIVE]
         return []
 
-    def _congress(self, key: HamletKey, term: Term, row: HamletRow) -> list[str]:
+    def _congress(self, key: HamletKey, term: Term, row: HamletRow, election: ChiefElection | None) -> list[str]:
         congress = self.congresses.get((key, row.term))
         if row.congress_held_on is None and not row.secretary and not row.deputy_secretary:
             if congress is not None and congress.pk is not None:
@@ -385,20 +417,44 @@ class Planner:
                 return [msg.congress_removed(term.name)]
             return []
         values = {"held_on": row.congress_held_on, "secretary": row.secretary,
-                  "deputy_secretary": row.deputy_secretary}
+                  "deputy_secretary": row.deputy_secretary, **self._secretary_profile(row, election)}
         if congress is None:
             congress = Congress(cell=self.cells[key], term=term, **values)
             self.congresses[(key, row.term)] = self.plan.congresses.create(congress)
             return [msg.congress_created(term.name, row.congress_held_on)]
         return Tracker.assign(congress, values, CONGRESS_LABELS)
 
-    def _election(self, key: HamletKey, hamlet: Hamlet, term: Term, row: HamletRow) -> list[str]:
+    def _secretary_profile(self, row: HamletRow, election: ChiefElection | None) -> dict[str, Any]:
+        """The secretary's profile the row sets: its cells under the headers present (absent: kept as stored).
+        Where the chief is the secretary, a given cell must equal the chief's value, and a blank cell takes it;
+        so does an absent one where the row sets the chief's (the same person: one value for both)."""
+        values = {}
+        secretary_role = row.chief_party_role == PartyRole.SECRETARY.value and election is not None
+        for chief, secretary in zip(CHIEF_FIELDS, SECRETARY_FIELDS, strict=True):
+            present = secretary in row.profile
+            given = present and row.profile[secretary] not in (None, "")
+            if secretary_role and chief not in row.profile and given and (
+                    stored := getattr(election, chief)) not in (None, "") and not same_profile(
+                    stored, row.profile[secretary]):
+                self.plan.problems.append(self.checks["Hamlets"].at(secretary, row.row, profile_differs(
+                    secretary, chief, row.profile[secretary], stored)))
+            if given:
+                values[secretary] = row.profile[secretary]
+            elif secretary_role and (present or chief in row.profile):
+                values[secretary] = getattr(election, chief)
+            elif present:
+                values[secretary] = row.profile[secretary]
+        return values
+
+    def _election(self, key: HamletKey, hamlet: Hamlet, term: Term,
+                  row: HamletRow) -> tuple[list[str], ChiefElection | None]:
+        """What the row does to the term's chief elections, and the row's election (None: blank date)."""
         stored = self.elections.get((key, row.term), [])
         day = row.chief_elected_on
         if day is None:
             for election in stored:
                 self.plan.elections.delete(election)
-            return [msg.election_removed(e.held_on) for e in stored]
+            return [msg.election_removed(e.held_on) for e in stored], None
         same = next((e for e in stored if e.held_on == day), None)
         later = [e for e in stored if e.held_on > day]
         if same is None and later:
@@ -413,8 +469,15 @@ class Planner:
                 f"The stored chief election of {msg.day(election.held_on)} ({election.chief}) is later than this "
                 "row's and is removed")))
         values = {"held_on": day, "chief": row.chief, "chief_member_since": row.chief_member_since,
-                  "chief_party_role": row.chief_party_role}
+                  "chief_party_role": row.chief_party_role,
+                  **{name: row.profile[name] for name in CHIEF_FIELDS if name in row.profile}}
         if same is None:
-            self.plan.elections.create(ChiefElection(hamlet=hamlet, term=term, **values))
-            return [*details, msg.election_created(day)]
-        return details + Tracker.assign(same, values, ELECTION_LABELS)
+            same = self.plan.elections.create(ChiefElection(hamlet=hamlet, term=term, **values))
+            self.elections[(key, row.term)].append(same)  # the plans' sheet looks for it
+            return [*details, msg.election_created(day)], same
+        return details + Tracker.assign(same, values, ELECTION_LABELS), same
+
+    def elected(self, key: HamletKey, years: Years, chief_key: str) -> bool:
+        """Whether an election of the term (after the Hamlets rows) elected that chief in the hamlet."""
+        return any(text.match_key(e.chief) == chief_key for e in self.elections.get((key, years), ())
+                   if not self.plan.elections.is_deleted(e))

@@ -90,13 +90,14 @@ def admissions(planner: Planner, rows: list[AdmissionRow]) -> None:
 
 
 def targets(planner: Planner, rows: list[TargetRow]) -> None:
-    """Targets of a 2025 province, a district (earlier list) or a commune (2025 list)."""
+    """Targets of a 2025 province, a district (earlier list) or a commune (2025 list), for the term or one
+    year of it (an annual plan, ``domain.md`` item 12)."""
     sheet = planner.checks["Targets"].columns.sheet if "Targets" in planner.checks else ""
     stored: dict[tuple, Target] = {}
     provinces = {r.place.region for r in rows}
     for target in Target.objects.filter(province_id__in=provinces).select_related("term"):
         key = (target.province_id, target.district_id, target.commune_id,
-               (target.term.start_year, target.term.end_year), target.metric, target.special_area_only)
+               (target.term.start_year, target.term.end_year), target.metric, target.special_area_only, target.year)
         stored[key] = planner.plan.targets.load(target)
     for row in rows:
         target = stored.get(row.key)
@@ -106,13 +107,13 @@ def targets(planner: Planner, rows: list[TargetRow]) -> None:
             name = (row.place.district or planner.units.province_unit(row.place.region)).name
             unit = msg.Label(name, name)
         what = (f": {Metric(row.metric).label}{f' ({msg.SPECIAL_AREAS_ONLY})' if row.special_area_only else ''}, "
-                f"{planner.plan.terms[row.term].name}")
+                f"{planner.plan.terms[row.term].name}{f', {row.year}' if row.year else ''}")
         subject = f"{unit}{what}"
         if target is None:
-            province, district, commune, _years, metric, special = row.key
+            province, district, commune, _years, metric, special, year = row.key
             planner.plan.targets.create(Target(province_id=province, district_id=district, commune_id=commune,
                                                metric=metric, term=planner.plan.terms[row.term],
-                                               special_area_only=special, percent=row.percent))
+                                               special_area_only=special, percent=row.percent, year=year))
             planner.plan.changes.append(Change(sheet, row.row, subject, "create", (msg.target_created(row.percent),)))
             continue
         details = Tracker.assign(target, {"percent": row.percent}, TARGET_LABELS)

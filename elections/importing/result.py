@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from .messages import summary
+from .people_messages import people_summary
+
+PEOPLE_SHEETS = frozenset({"Chief plans", "Chief evaluations", "Area officials"})
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,22 @@ class Summary:
     targets_updated: int = 0
     admission_targets_created: int = 0
     admission_targets_updated: int = 0
+    chief_plans_created: int = 0
+    chief_plans_updated: int = 0
+    evaluations_created: int = 0
+    evaluations_updated: int = 0
+    officials_created: int = 0
+    officials_updated: int = 0
+    official_areas_created: int = 0
 
     @property
     def written(self) -> int:
         return sum(getattr(self, f.name) for f in fields(self) if f.name != "rows")
 
     def line(self, name: str, dry_run: bool = False) -> str:
-        """One line in the active language: ``Đã nhập x.xlsx: 10 dòng; ...`` (``Imported x.xlsx: 10 rows; ...``)."""
-        return summary(
+        """One line in the active language: ``Đã nhập x.xlsx: 10 dòng; ...`` (``Imported x.xlsx: 10 rows; ...``);
+        the people sheets' counts where the workbook has one of those sheets or they write something."""
+        line = summary(
             name, sum(self.rows.values()), dry_run,
             hamlets=(self.hamlets_created, self.hamlets_updated),
             cells=(self.cells_created, self.cells_updated),
@@ -88,6 +99,12 @@ class Summary:
             admissions=self.admissions_created + self.admissions_updated,
             targets=self.targets_created + self.targets_updated,
             admission_targets=self.admission_targets_created + self.admission_targets_updated)
+        counts = {"plans": self.chief_plans_created + self.chief_plans_updated,
+                  "evaluations": self.evaluations_created + self.evaluations_updated,
+                  "officials": self.officials_created + self.officials_updated, "areas": self.official_areas_created}
+        if any(counts.values()) or PEOPLE_SHEETS & set(self.rows):
+            line += f"; {people_summary(**counts)}"
+        return line
 
 
 @dataclass

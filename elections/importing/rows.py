@@ -20,6 +20,7 @@ from hamlets.scoping import Scope
 from . import messages as msg
 from . import rules
 from .messages import Label
+from .people_messages import year_outside_term
 from .places import Place, earlier_place, ignore_former, names_earlier_list, new_place, unit_place
 from .result import Problem
 from .units import Units
@@ -121,6 +122,8 @@ class HamletRow:
     chief: str
     chief_member_since: dt.date | None
     chief_party_role: str
+    # the profile cells under the headers the sheet has (``people_rows.hamlet_profile``): model field -> value
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def naming(self) -> HamletNaming:
@@ -174,13 +177,16 @@ def check_hamlet(ctx: RowContext, units: Units, scope: Scope) -> tuple[HamletRow
                                   "chief_member_since", "chief_party_role")})
     for problem in between:
         ctx.problem(problem.fields, problem.message)
+    from .people_rows import hamlet_profile  # it reads rows' helpers
+
+    profile = hamlet_profile(ctx, values)
     _hamlet_warnings(ctx, values)
     key = text.match_key(name)
     commune = place.commune if place else None
     duplicate_key = (*naming(place, key), values["term"]) if place and commune and key and values["term"] else None
     if not ctx.ok or place is None or commune is None:
         return None, duplicate_key
-    return HamletRow(ctx.row, place, name, key, kind, **values), duplicate_key
+    return HamletRow(ctx.row, place, name, key, kind, **values, profile=profile), duplicate_key
 
 
 def _hamlet_warnings(ctx: RowContext, values: dict[str, Any]) -> None:
@@ -263,12 +269,13 @@ class TargetRow:
     metric: str
     special_area_only: bool
     percent: Decimal
+    year: int | None = None  # an annual plan (``domain.md`` item 12): a year of the term
 
     @property
     def key(self) -> tuple:
         district = self.place.district.id if self.place.district else None
         commune = self.place.commune.id if self.place.commune else None
-        return self.place.region, district, commune, self.term, self.metric, self.special_area_only
+        return self.place.region, district, commune, self.term, self.metric, self.special_area_only, self.year
 
 
 def check_target(ctx: RowContext, units: Units, scope: Scope) -> TargetRow | None:
@@ -279,12 +286,12 @@ def check_target(ctx: RowContext, units: Units, scope: Scope) -> TargetRow | Non
     metric = ctx.parse("metric", rules.parse_metric, required=True)
     special = ctx.parse("special_area_only", rules.parse_yes_no)
     percent = ctx.parse("percent", rules.parse_percent, required=True)
+    year = ctx.parse("year", rules.parse_plan_year) if "year" in ctx.sheet.columns else None
+    if year is not None and term is not None and not term[0] <= year <= term[1]:
+        ctx.problem(("term", "year"), year_outside_term(ctx.label("year"), year, term))
     if not ctx.ok or place is None:
         return None
-    if "year" in ctx.sheet.columns and not rules.is_blank(ctx.raw.values.get("year")):
-        ctx.warn("year", msg.ANNUAL_TARGET_SKIPPED)  # annual plans (domain.md item 12) are not stored yet
-        return None
-    return TargetRow(ctx.row, place, term, metric, bool(special), percent)
+    return TargetRow(ctx.row, place, term, metric, bool(special), percent, year)
 
 
 @dataclass(slots=True)

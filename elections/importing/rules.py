@@ -17,19 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils import translation
 from openpyxl.utils.datetime import from_excel
 
 from elections.models import Metric, PartyRole, Term
+from elections.people_models import Rating
 from hamlets import bounds, text
 from hamlets.bounds import EARLIEST, VIETNAM, today
 from hamlets.models import Gender, HamletKind
 
 from . import messages as msg
+from . import people_messages as people
 from .messages import Label, both
 
 __all__ = ["EARLIEST", "VIETNAM", "today"]  # re-exported: the bounds' home is ``hamlets.bounds``
@@ -245,6 +248,51 @@ def parse_gender(value: object) -> str | None:
     return gender.value if gender else None
 
 
+def parse_profile_gender(value: object, label: Label) -> str:
+    """A chief's or secretary's gender (Hamlets, rule 3): ``Nam``/``Nữ``/``male``/``female`` in any case, with
+    or without diacritics; ``""`` when blank."""
+    gender = parse_gender(value)
+    if gender is None:
+        raise CellError(people.not_gender(label, value))
+    return gender
+
+
+def parse_past_year(value: object, label: Label) -> int | None:
+    """A year already begun (an evaluation's): from 1930 to this year; None when blank."""
+    return parse_year(value, label, first=bounds.FIRST_YEAR)
+
+
+def parse_phone(value: object, label: Label) -> str:
+    """At most 20 characters of digits, spaces and ``+().-`` (a number typed as such gives its digits)."""
+    cleaned = parse_text(value)
+    if len(cleaned) > bounds.PHONE_LENGTH or not bounds.PHONE_PATTERN.match(cleaned):
+        raise CellError(people.not_phone(label, bounds.PHONE_LENGTH, value))
+    return cleaned
+
+
+def rating_spellings() -> dict[str, str]:
+    """Folded spelling (as names are: ``text.match_key``) -> Rating value: the English values and the
+    Vietnamese labels (``hoàn thành tốt``)."""
+    spellings = {}
+    with translation.override(None):
+        for rating in Rating:
+            spellings[text.match_key(rating.value)] = rating.value
+            spellings[text.match_key(str(rating.label))] = rating.value
+    return spellings
+
+
+def parse_rating(value: object, label: Label) -> str | None:
+    """``excellent``, ``good``, ``completed``, ``not completed`` or their Vietnamese spellings; None when blank."""
+    if is_blank(value):
+        return None
+    rating = rating_spellings().get(text.match_key(value))
+    if rating is None:
+        with translation.override(None):
+            vi = ", ".join(str(r.label) for r in Rating)
+        raise CellError(people.not_rating(label, Label(vi, ", ".join(Rating.values)), value))
+    return rating
+
+
 def metric_spellings() -> dict[str, str]:
     """search key -> Metric value, for the English values and the Vietnamese labels."""
     spellings = {}
@@ -348,4 +396,70 @@ def _role_problems(role: str, congress_held_on: dt.date | None, chief: str, chie
             f"({msg.day(congress_held_on)})",
             f"{lead_en} but Chief member since ({msg.day(chief_member_since)}) is later than Congress held on "
             f"({msg.day(congress_held_on)})")))
+    return problems
+
+
+# --- the people of a row (``domain.md`` item 8) -------------------------------------------------
+
+CHIEF_PROFILE = ("chief_birth_year", "chief_gender", "chief_ethnicity")
+SECRETARY_PROFILE = ("secretary_birth_year", "secretary_gender", "secretary_ethnicity")
+PROFILE_LABELS = {
+    "chief_birth_year": Label("Năm sinh trưởng thôn", "Chief birth year"),
+    "chief_gender": Label("Giới tính trưởng thôn", "Chief gender"),
+    "chief_ethnicity": Label("Dân tộc trưởng thôn", "Chief ethnicity"),
+    "secretary_birth_year": Label("Năm sinh bí thư", "Secretary birth year"),
+    "secretary_gender": Label("Giới tính bí thư", "Secretary gender"),
+    "secretary_ethnicity": Label("Dân tộc bí thư", "Secretary ethnicity"),
+}
+_GENDER_WORDS = {"male": Label("Nam", "male"), "female": Label("Nữ", "female")}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def same_profile(first: Any, second: Any) -> bool:
+    """Two profile values of one person: ethnicities folded as names are."""
+    if isinstance(first, str) and isinstance(second, str):
+        return text.match_key(first) == text.match_key(second)
+    return first == second
+
+
+def profile_words(name: str, value: Any) -> Label:
+    """A profile value as a message shows it (a gender by its word)."""
+    if name.endswith("gender") and value in _GENDER_WORDS:
+        return _GENDER_WORDS[value]
+    return msg.words(value)
+
+
+def profile_differs(secretary: str, chief: str, secretary_value: Any, chief_value: Any,
+                    labels: Mapping[str, Label] = PROFILE_LABELS) -> str:
+    return people.profile_differs(labels[secretary], labels[chief], profile_words(secretary, secretary_value),
+                                  profile_words(chief, chief_value))
+
+
+def check_profiles(*, chief: str, secretary: str, chief_party_role: str, profile: Mapping[str, Any],
+                   skip: Collection[str] = (), labels: Mapping[str, Label] | None = None) -> list[FieldProblem]:
+    """Rule 8 on the people's profiles: ``profile`` holds the parsed profile fields a row or form has (blank:
+    None or ``""``). A chief's (secretary's) profile given while the chief (secretary) is blank; where the
+    chief is the secretary, a given secretary value that differs from the chief's (when both are given or the
+    chief's is blank: compared where both fields are present). ``skip``: fields given but unreadable."""
+    labels = {**PROFILE_LABELS, **LABELS, **(labels or {})}
+    problems = []
+    for person, fields in (("chief", CHIEF_PROFILE), ("secretary", SECRETARY_PROFILE)):
+        if text.clean({"chief": chief, "secretary": secretary}[person]) or person in skip:
+            continue
+        for name in fields:
+            if name in profile and not _blank(profile[name]):
+                problems.append(FieldProblem((person, name), people.profile_without_person(labels[name],
+                                                                                           labels[person])))
+    if chief_party_role == PartyRole.SECRETARY.value:
+        for chief_field, secretary_field in zip(CHIEF_PROFILE, SECRETARY_PROFILE, strict=True):
+            if chief_field not in profile or secretary_field not in profile or {chief_field, secretary_field} & set(
+                    skip):
+                continue
+            if not _blank(profile[secretary_field]) and not same_profile(profile[chief_field],
+                                                                         profile[secretary_field]):
+                problems.append(FieldProblem((chief_field, secretary_field, "chief_party_role"), profile_differs(
+                    secretary_field, chief_field, profile[secretary_field], profile[chief_field], labels)))
     return problems

@@ -6,9 +6,10 @@ and the web upload alike.
 
 All or nothing: the file is checked as a whole (``workbook.py``), then every
 row of every sheet, in the order Hamlets, Targets, Admissions, Admission
-targets, Placements (``rows.py``, ``places.py``, ``rules.py``); the rows that
+targets, Placements, Chief plans, Chief evaluations, Area officials
+(``rows.py``, ``people_rows.py``, ``places.py``, ``rules.py``); the rows that
 pass find their hamlets (``matching.py``, either list) and are compared with
-the database (``plan.py``, ``plan_sheets.py``). Any problem anywhere and nothing is written;
+the database (``plan.py``, ``plan_sheets.py``, ``plan_people.py``). Any problem anywhere and nothing is written;
 otherwise everything is written in one transaction (``writer.py``). A dry
 run stops before writing and still reports what would be written. A hamlet
 changed by someone else between the reading and the writing (or between a
@@ -20,7 +21,9 @@ a row leaves it): with a user, the user's scope (a district board: hamlets
 whose earlier commune lies in its district; a commune board: hamlets that
 lie, or by the row come to lie, in its commune; provincial staff: their 2025
 province's targets and placements, and results only as editors); without a
-user (the command line), everything. The history records the user and
+user (the command line), everything. Chiefs' plans and evaluations are
+results (a board's, for the hamlets of its scope); area officials are
+provincial staff's (and the command line's) only. The history records the user and
 ``import <file name>``, or, without a user, ``import from command line by OS
 user <name>``.
 
@@ -35,11 +38,20 @@ Choices where the spec leaves room:
   corrects that latest election (moved to the row's date); stored elections
   after the row's date are deleted, each with a warning; so after an import
   the row's election is always the term's latest, and earlier ones are kept;
-* an unknown Kind or Gender is a warning (left blank), as are names that a
-  row gives but that cannot be stored (chief without an election date);
-* every header of the template must be present except District code and
-  Commune code: a missing Chief elected on column would otherwise read as
-  blank and delete the stored elections;
+* an unknown Kind, or an Admissions row's unknown Gender, is a warning (left
+  blank), as are names that a row gives but that cannot be stored (chief
+  without an election date, and the chief's profile with them); an
+  unreadable Chief or Secretary gender on Hamlets is wrong (rule 3);
+* every header of the template must be present except District code,
+  Commune code, the ``Former ...`` ones, Targets' Commune and Year, and the
+  six profile columns of Hamlets (without them the stored profiles stay):
+  a missing Chief elected on column would otherwise read as blank and
+  delete the stored elections;
+* a chief also secretary: blank Secretary profile cells take the chief's
+  values, and so do absent Secretary columns where the row gives the
+  chief's (one person, one profile); with neither, the stored profile stays;
+* Area officials: an official's Position and Phone are those of the last
+  row naming them (a warning where rows differ); assignments are only added.
 * a workbook holding a ``Placements`` sheet may lack ``Hamlets``: the sheet
   ``place_hamlets --out`` writes is imported back as it is.
 """
@@ -56,9 +68,18 @@ from hamlets.models import Hamlet
 from hamlets.scoping import FULL_SCOPE, Scope
 
 from . import messages as msg
-from . import plan_sheets
+from . import plan_people, plan_sheets
 from .matching import Match
 from .messages import Label
+from .people_messages import AREA_KEY, EVALUATION_KEY, PLAN_KEY, officials_changed_meanwhile
+from .people_rows import (
+    ChiefPlanRow,
+    EvaluationRow,
+    OfficialRow,
+    check_chief_plan,
+    check_evaluation,
+    check_official,
+)
 from .placements import PlacementRow, check_placement
 from .placements import duplicate_message as placement_duplicate
 from .plan import Planner, load_terms
@@ -76,7 +97,17 @@ from .rows import (
     check_target,
     duplicate,
 )
-from .template import ADMISSION_TARGETS, ADMISSIONS, HAMLETS, PLACEMENTS, SHEETS, TARGETS
+from .template import (
+    ADMISSION_TARGETS,
+    ADMISSIONS,
+    AREA_OFFICIALS,
+    CHIEF_EVALUATIONS,
+    CHIEF_PLANS,
+    HAMLETS,
+    PLACEMENTS,
+    SHEETS,
+    TARGETS,
+)
 from .units import Units
 from .workbook import Refused, Source, Workbook
 from .writer import Conflict, write
@@ -96,6 +127,9 @@ class Reading:
     admissions: list[AdmissionRow] = field(default_factory=list)
     admission_targets: list[AdmissionTargetRow] = field(default_factory=list)
     placements: list[PlacementRow] = field(default_factory=list)
+    chief_plans: list[ChiefPlanRow] = field(default_factory=list)
+    evaluations: list[EvaluationRow] = field(default_factory=list)
+    officials: list[OfficialRow] = field(default_factory=list)
     failed_hamlets: set[tuple] = field(default_factory=set)  # named by Hamlets rows with problems
     units: Units = field(default_factory=Units)
 
@@ -190,6 +224,8 @@ def _conflict_message(conflict: Conflict, planner: Planner) -> str:
         return msg.BUSY
     if conflict.targets:
         return msg.targets_changed_meanwhile(conflict.targets)
+    if conflict.officials:
+        return officials_changed_meanwhile(conflict.officials)
     if not conflict.hamlets:
         return msg.CONFLICT
     named = conflict.hamlets[:NAMED]
@@ -237,7 +273,7 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
                 reading: Reading) -> int:
     """Check every row of one sheet; returns the number of data rows."""
     spec = check.columns.spec
-    results_sheet = spec in (HAMLETS, ADMISSIONS)
+    results_sheet = spec in (HAMLETS, ADMISSIONS, CHIEF_PLANS, CHIEF_EVALUATIONS)
     seen: dict[tuple, int] = {}
     count = 0
     for raw in book.rows(check.columns, progress):
@@ -283,7 +319,30 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
                     ctx.problem("hamlet", placement_duplicate(first))
                 if ctx.ok:
                     reading.placements.append(placement)
+        else:
+            _read_people_row(ctx, units, scope, seen, reading)
     return count
+
+
+def _read_people_row(ctx: RowContext, units: Units, scope: Scope, seen: dict[tuple, int], reading: Reading) -> None:
+    """A row of Chief plans, Chief evaluations or Area officials (``people_rows.py``)."""
+    spec = ctx.sheet.columns.spec
+    if spec is CHIEF_PLANS:
+        plan, key = check_chief_plan(ctx, units, scope)
+        duplicate(ctx, seen, key, "chief", PLAN_KEY)
+        if plan is not None and ctx.ok:
+            reading.chief_plans.append(plan)
+    elif spec is CHIEF_EVALUATIONS:
+        evaluation, key = check_evaluation(ctx, units, scope)
+        duplicate(ctx, seen, key, "chief", EVALUATION_KEY)
+        if evaluation is not None and ctx.ok:
+            reading.evaluations.append(evaluation)
+    elif spec is AREA_OFFICIALS:
+        official = check_official(ctx, units, scope)
+        if official is not None:
+            duplicate(ctx, seen, official.key, "official", AREA_KEY)
+            if ctx.ok:
+                reading.officials.append(official)
 
 
 def _term(years: tuple[int, int]) -> str:
@@ -291,7 +350,8 @@ def _term(years: tuple[int, int]) -> str:
 
 
 def _plan(reading: Reading, scope: Scope) -> Planner:
-    years = [r.term for r in reading.hamlets] + [r.term for r in reading.targets]
+    years = [r.term for r in reading.hamlets] + [r.term for r in reading.targets] + [
+        r.term for r in reading.chief_plans]
     planner = Planner(reading.checks, load_terms(years), reading.units, scope)
     planner.failed.update(reading.failed_hamlets)
     planner.load(_communes(reading))
@@ -306,6 +366,12 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
         plan_sheets.admission_targets(planner, reading.admission_targets)
     if reading.placements:
         plan_sheets.placements(planner, reading.placements)
+    if reading.chief_plans:
+        plan_people.chief_plans(planner, reading.chief_plans)
+    if reading.evaluations:
+        plan_people.evaluations(planner, reading.evaluations)
+    if reading.officials:
+        plan_people.officials(planner, reading.officials)
     return planner
 
 
@@ -313,7 +379,7 @@ def _communes(reading: Reading) -> set[int]:
     """The communes of either list whose hamlets the rows may find: a row's own commune, the one the
     table places its old commune in (adoption), its former commune and the candidates of its 2025 one."""
     units, ids = reading.units, set()
-    for row in [*reading.hamlets, *reading.admissions]:
+    for row in [*reading.hamlets, *reading.admissions, *reading.chief_plans, *reading.evaluations]:
         place = row.place
         assert place.commune is not None
         ids.add(place.commune.id)

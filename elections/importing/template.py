@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -75,6 +75,25 @@ FORMER_COMMUNE = Column("former_commune", "Former commune", "Xã cũ", ("Xã tr�
                         header_required=False)
 FORMER_COMMUNE_CODE = Column("former_commune_code", "Former commune code", "Mã xã cũ", header_required=False)
 FORMER = (FORMER_DISTRICT, FORMER_COMMUNE, FORMER_COMMUNE_CODE)
+# The people of a Hamlets row's election and congress (``domain.md`` item 8): optional headers; where one is
+# absent the stored value stays as it is. The fields are the models' (``ChiefElection``, ``Congress``).
+CHIEF_PROFILE = (
+    Column("chief_birth_year", "Chief birth year", "Năm sinh trưởng thôn", ("Năm sinh của trưởng thôn",),
+           header_required=False),
+    Column("chief_gender", "Chief gender", "Giới tính trưởng thôn", ("Giới tính của trưởng thôn",),
+           header_required=False),
+    Column("chief_ethnicity", "Chief ethnicity", "Dân tộc trưởng thôn", ("Dân tộc của trưởng thôn",),
+           header_required=False),
+)
+SECRETARY_PROFILE = (
+    Column("secretary_birth_year", "Secretary birth year", "Năm sinh bí thư", ("Năm sinh của bí thư",),
+           header_required=False),
+    Column("secretary_gender", "Secretary gender", "Giới tính bí thư", ("Giới tính của bí thư",),
+           header_required=False),
+    Column("secretary_ethnicity", "Secretary ethnicity", "Dân tộc bí thư", ("Dân tộc của bí thư",),
+           header_required=False),
+)
+PROFILE_FIELDS = tuple(c.field for c in (*CHIEF_PROFILE, *SECRETARY_PROFILE))
 
 HAMLETS = SheetSpec("Hamlets", (
     PROVINCE, DISTRICT, COMMUNE, HAMLET,
@@ -95,6 +114,7 @@ HAMLETS = SheetSpec("Hamlets", (
     Column("district_code", "District code", "Mã huyện", header_required=False),
     Column("commune_code", "Commune code", "Mã xã", header_required=False),
     *FORMER,
+    *CHIEF_PROFILE, *SECRETARY_PROFILE,
 ), required=True)
 
 TARGETS = SheetSpec("Targets", (
@@ -133,8 +153,35 @@ PLACEMENTS = SheetSpec("Placements", (
     Column("commune", "Commune", "Xã, phường (từ 01/07/2025)", ("Xã mới", "Xã, phường", "Xã/Phường", "Xã")),
 ))
 
+# The people behind the numbers (``workbooks.md``, "Sheets Chief plans, Chief evaluations, Area officials"):
+# every header required but the ``Former ...`` ones.
+CHIEF = Column("chief", "Chief", "Trưởng thôn", ("Họ tên trưởng thôn",))
+CHIEF_PLANS = SheetSpec("Chief plans", (
+    PROVINCE, DISTRICT, COMMUNE, HAMLET, *FORMER, TERM, CHIEF,
+    Column("mentor", "Mentor", "Người giúp đỡ", ("Người được phân công giúp đỡ",)),
+    Column("started_on", "Plan started on", "Ngày bắt đầu", ("Ngày bắt đầu kế hoạch",)),
+    Column("course_on", "Course completed on", "Ngày học xong lớp nhận thức về Đảng",
+           ("Ngày học xong lớp cảm tình Đảng", "Ngày học xong lớp")),
+    Column("application_on", "Application on", "Ngày nộp đơn xin vào Đảng", ("Ngày nộp đơn",)),
+))
+
+CHIEF_EVALUATIONS = SheetSpec("Chief evaluations", (
+    PROVINCE, DISTRICT, COMMUNE, HAMLET, *FORMER,
+    Column("year", "Year", "Năm", ("Năm đánh giá",)),
+    CHIEF,
+    Column("rating", "Rating", "Xếp loại", ("Kết quả đánh giá", "Kết quả xếp loại", "Đánh giá")),
+))
+
+AREA_OFFICIALS = SheetSpec("Area officials", (
+    PROVINCE, DISTRICT, replace(NEW_COMMUNE, header_required=True),
+    Column("official", "Official", "Cán bộ phụ trách", ("Họ và tên", "Họ tên", "Cán bộ")),
+    Column("position", "Position", "Chức vụ"),
+    Column("phone", "Phone", "Điện thoại", ("Số điện thoại",)),
+))
+
 # In the order they are read.
-SHEETS: tuple[SheetSpec, ...] = (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS)
+SHEETS: tuple[SheetSpec, ...] = (HAMLETS, TARGETS, ADMISSIONS, ADMISSION_TARGETS, PLACEMENTS, CHIEF_PLANS,
+                                 CHIEF_EVALUATIONS, AREA_OFFICIALS)
 
 
 
@@ -146,6 +193,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Admissions": ("province", "commune", "hamlet", "full_name", "birth_year", "admitted_on"),
     "Admission targets": ("province", "year", "target"),
     "Placements": ("province", "former_commune", "hamlet"),
+    "Chief plans": ("province", "commune", "hamlet", "term", "chief", "mentor", "started_on"),
+    "Chief evaluations": ("province", "commune", "hamlet", "year", "chief", "rating"),
+    "Area officials": ("province", "official"),
 }
 
 COLUMN_NOTES: dict[str | tuple[str, str], Any] = {
@@ -195,6 +245,32 @@ COLUMN_NOTES: dict[str | tuple[str, str], Any] = {
     ("Placements", "former_district"): gettext_lazy("Huyện cũ của thôn."),
     ("Placements", "former_commune"): gettext_lazy("Xã cũ của thôn (trước 01/07/2025)."),
     ("Placements", "commune"): gettext_lazy("Xã, phường mới để xếp thôn vào; để trống: bỏ qua dòng."),
+    "chief_birth_year": gettext_lazy("Năm sinh của trưởng thôn (không bắt buộc; thiếu cột thì giữ nguyên, ô "
+                                     "trống thì xóa)."),
+    "chief_gender": gettext_lazy("Giới tính của trưởng thôn: Nam hoặc Nữ (không bắt buộc)."),
+    "chief_ethnicity": gettext_lazy("Dân tộc của trưởng thôn, ví dụ Kinh, Thái, Mông (không bắt buộc)."),
+    "secretary_birth_year": gettext_lazy("Năm sinh của bí thư chi bộ (không bắt buộc; trưởng thôn kiêm bí thư: "
+                                         "để trống thì lấy theo trưởng thôn)."),
+    "secretary_gender": gettext_lazy("Giới tính của bí thư: Nam hoặc Nữ (không bắt buộc)."),
+    "secretary_ethnicity": gettext_lazy("Dân tộc của bí thư (không bắt buộc)."),
+    ("Chief plans", "chief"): gettext_lazy("Họ tên trưởng thôn chưa là đảng viên được bồi dưỡng."),
+    "mentor": gettext_lazy("Họ tên người được phân công giúp đỡ (tối đa 120 ký tự)."),
+    "started_on": gettext_lazy("Ngày bắt đầu kế hoạch bồi dưỡng."),
+    "course_on": gettext_lazy("Ngày học xong lớp nhận thức về Đảng; để trống nếu chưa học (không trước ngày "
+                              "bắt đầu)."),
+    "application_on": gettext_lazy("Ngày nộp đơn xin vào Đảng; để trống nếu chưa nộp (không trước ngày bắt "
+                                   "đầu)."),
+    ("Chief evaluations", "year"): gettext_lazy("Năm được đánh giá (từ 1930 đến năm nay)."),
+    ("Chief evaluations", "chief"): gettext_lazy("Họ tên trưởng thôn được đánh giá."),
+    "rating": gettext_lazy("Hoàn thành xuất sắc, Hoàn thành tốt, Hoàn thành hoặc Không hoàn thành (hoặc "
+                           "excellent, good, completed, not completed)."),
+    ("Area officials", "district"): gettext_lazy("Huyện được phụ trách (danh mục trước 01/07/2025); để trống "
+                                                 "khi ghi Commune."),
+    ("Area officials", "commune"): gettext_lazy("Xã, phường được phụ trách (danh mục từ 01/07/2025); để trống "
+                                                "khi ghi District."),
+    "official": gettext_lazy("Họ tên cán bộ phụ trách địa bàn (một người được nhận ra theo tỉnh và họ tên)."),
+    "position": gettext_lazy("Chức vụ của cán bộ (lần nhập sau cùng được giữ)."),
+    "phone": gettext_lazy("Số điện thoại: chữ số, dấu cách và + ( ) . -, tối đa 20 ký tự."),
 }
 
 # --- writing the template ----------------------------------------------------
@@ -218,13 +294,29 @@ def kinds() -> tuple[str, ...]:
         return tuple(str(kind.label) for kind in HamletKind)
 
 
+def genders() -> tuple[str, ...]:
+    return ("Nam", "Nữ")
+
+
+def ratings() -> tuple[str, ...]:
+    """The ratings as the import reads them in any language: the Vietnamese spellings."""
+    from django.utils import translation
+
+    from elections.people_models import Rating
+
+    with translation.override("vi"):
+        return tuple(str(rating.label) for rating in Rating)
+
+
 # The drop-downs of each sheet: field -> the values offered (the import accepts other spellings too).
 def drop_downs() -> dict[str, dict[str, tuple[str, ...]]]:
     return {
         HAMLETS.name: {"kind": kinds(), "special_area": yes_no(), "project01": yes_no(), "party_cell": yes_no(),
-                       "chief_party_role": ("Bí thư", "Phó bí thư")},
+                       "chief_party_role": ("Bí thư", "Phó bí thư"), "chief_gender": genders(),
+                       "secretary_gender": genders()},
         TARGETS.name: {"special_area_only": yes_no()},
         ADMISSIONS.name: {"gender": ("Nam", "Nữ"), "sitting_chief": yes_no()},
+        CHIEF_EVALUATIONS.name: {"rating": ratings()},
     }
 
 
@@ -306,6 +398,12 @@ def instruction_rows() -> list[tuple[str, list[str]]]:
         ("text", ["Admissions", _("Mỗi dòng: một người mới được kết nạp vào Đảng"), _("không")]),
         ("text", ["Admission targets", _("Chỉ tiêu kết nạp đảng viên theo năm"), _("không")]),
         ("text", ["Placements", _("Xếp thôn của xã bị chia tách vào xã, phường mới"), _("không")]),
+        ("text", ["Chief plans", _("Mỗi dòng: kế hoạch bồi dưỡng một trưởng thôn chưa là đảng viên (dòng là toàn "
+                                    "bộ kế hoạch: ô ngày để trống sẽ xóa bước đã lưu)"), _("không")]),
+        ("text", ["Chief evaluations", _("Mỗi dòng: kết quả đánh giá, xếp loại một trưởng thôn trong một năm"),
+                  _("không")]),
+        ("text", ["Area officials", _("Mỗi dòng: một cán bộ phụ trách một huyện hoặc một xã, phường (chỉ Ban Tổ "
+                                       "chức Tỉnh ủy được nhập)"), _("không")]),
         ("heading", [_("Hai danh mục đơn vị hành chính")]),
         ("text", [_("Trước 01/07/2025"), _("Tỉnh – huyện – xã: ghi đủ Province, District, Commune.")]),
         ("text", [_("Từ 01/07/2025"), _("Tỉnh – xã, phường (không còn cấp huyện): để trống District (và "
@@ -324,18 +422,33 @@ def instruction_rows() -> list[tuple[str, list[str]]]:
         ("text", [_("Loại thôn"), ", ".join(kinds())]),
         ("text", [_("Chức vụ trong chi bộ của trưởng thôn"), _("Bí thư, Phó bí thư (hoặc Secretary, Deputy "
                                                                  "secretary), hoặc để trống.")]),
+        ("text", [_("Giới tính"), _("Nam hoặc Nữ (hoặc male, female), chữ hoa hay thường, có dấu hay không dấu "
+                                      "đều được.")]),
+        ("text", [_("Năm sinh, giới tính, dân tộc"), _("Các cột Chief ... và Secretary ... của trang Hamlets không "
+                                                        "bắt buộc: thiếu cột thì giữ nguyên thông tin đã lưu, ô "
+                                                        "trống thì xóa; chỉ ghi khi có tên trưởng thôn (bí thư). "
+                                                        "Trưởng thôn kiêm bí thư: ô của bí thư để trống thì lấy "
+                                                        "theo trưởng thôn, đã ghi thì phải trùng.")]),
+        ("text", [_("Thôn của các trang khác"), _("Các trang Admissions, Chief plans, Chief evaluations ghi thôn "
+                                                   "như trang Hamlets nhưng không tạo thôn mới: thôn phải có sẵn "
+                                                   "hoặc có trong trang Hamlets của cùng tệp.")]),
         ("text", [_("Một dòng là toàn bộ"), _("Mỗi dòng là toàn bộ kết quả của thôn trong nhiệm kỳ: ô ngày "
                                                 "để trống sẽ xóa kết quả đã lưu; ngày bầu trưởng thôn sau lần bầu "
                                                 "đã lưu là một lần bầu bổ sung.")]),
         ("heading", [_("Giới hạn")]),
         ("text", [_("Tên"), _("Tên thôn và tên người: tối đa %(n)s ký tự; dân tộc: tối đa %(e)s ký tự.")
                   % {"n": bounds.NAME_LENGTH, "e": bounds.ETHNICITY_LENGTH}]),
+        ("text", [_("Điện thoại"), _("Tối đa %(p)s ký tự, gồm chữ số, dấu cách và + ( ) . -.")
+                  % {"p": bounds.PHONE_LENGTH}]),
         ("text", [_("Số"), _("Số đảng viên: 0 đến %(m)s; mục tiêu %%: 0 đến 100; chỉ tiêu kết nạp: 0 đến "
                                "%(t)s.") % {"m": f"{bounds.MAX_PARTY_MEMBERS:,}".replace(",", "."),
                                             "t": f"{bounds.MAX_ADMISSION_TARGET:,}".replace(",", ".")}]),
         ("text", [_("Năm"), _("Năm sinh: %(b)s đến %(y)s; năm của mục tiêu, chỉ tiêu: %(f)s đến %(l)s.")
                   % {"b": bounds.FIRST_BIRTH_YEAR, "y": year, "f": bounds.FIRST_YEAR,
                      "l": year + bounds.YEARS_AHEAD}]),
+        ("text", [_("Năm của mục tiêu, năm đánh giá"), _("Năm của mục tiêu (Targets) phải thuộc nhiệm kỳ của dòng; "
+                                                          "năm đánh giá: %(f)s đến %(y)s.")
+                  % {"f": bounds.FIRST_YEAR, "y": year}]),
         ("text", [_("Ngày"), _("Mọi ngày từ 01/01/1930 đến hôm nay.")]),
     ]
     for spec in SHEETS:

@@ -9,7 +9,7 @@ carry the same user and reason.
 
 No lost update: the hamlet is the unit of conflict. Every write that changes
 a hamlet or anything of it (its records, cell, congresses, chief elections,
-admissions) bumps ``Hamlet.version``: this writer, the web forms
+admissions, chiefs' plans and evaluations) bumps ``Hamlet.version``: this writer, the web forms
 (``cadre_tracker.generic.save_form``) and placement. Inside its transaction
 the writer first locks the hamlets the plan touches (``SELECT ... FOR UPDATE``
 ordered by pk, so two imports wait for each other instead of deadlocking; on
@@ -36,6 +36,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cadre_tracker.db import analyze
 from elections.intervals import relink
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
+from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
 from .plan import Plan, Tracker, chunks
@@ -54,13 +55,14 @@ DEADLOCK, SERIALIZATION = "40P01", "40001"
 class Conflict(Exception):
     """Someone else changed what the plan was made against, or created the same thing meanwhile; nothing
     was written. ``hamlets``: the stored hamlets whose version moved on (empty for a clash of creations);
-    ``targets``: how many targets changed meanwhile; ``busy``: the database stayed locked by another
-    write longer than its timeout (SQLite)."""
+    ``targets``: how many targets changed meanwhile; ``officials``: how many area officials; ``busy``: the
+    database stayed locked by another write longer than its timeout (SQLite)."""
 
-    def __init__(self, hamlets: Sequence[int] = (), *, targets: int = 0, busy: bool = False):
-        super().__init__(list(hamlets), targets, busy)
+    def __init__(self, hamlets: Sequence[int] = (), *, targets: int = 0, officials: int = 0, busy: bool = False):
+        super().__init__(list(hamlets), targets, officials, busy)
         self.hamlets = list(hamlets)
         self.targets = targets  # targets and admission targets changed meanwhile (they have no version)
+        self.officials = officials  # officials (position, phone) changed meanwhile (no version either)
         self.busy = busy
 
 
@@ -72,7 +74,10 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
     try:
         with transaction.atomic():
             _check(plan, versions, expected)
-            _check_unversioned(((Target, plan.targets), (AdmissionTarget, plan.admission_targets)))
+            if changed := _unversioned(((Target, plan.targets), (AdmissionTarget, plan.admission_targets))):
+                raise Conflict(targets=changed)
+            if changed := _unversioned(((Official, plan.officials),)):
+                raise Conflict(officials=changed)
             _save_terms(plan)
             for tracker in (plan.elections, plan.congresses):
                 _delete(tracker, user, reason)
@@ -89,6 +94,15 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             _save(PartyMember, plan.members, user, reason)
             _save(Target, plan.targets, user, reason)
             _save(AdmissionTarget, plan.admission_targets, user, reason)
+            for tracker in (plan.chief_plans, plan.evaluations):
+                for obj in tracker.created:  # the hamlet (or term) may have been created just above
+                    obj.hamlet = obj.hamlet
+            _save(ChiefPlan, plan.chief_plans, user, reason)
+            _save(ChiefEvaluation, plan.evaluations, user, reason)
+            _save(Official, plan.officials, user, reason)
+            for area in plan.official_areas.created:  # the official may have been created just above
+                area.official = area.official
+            _save(OfficialArea, plan.official_areas, user, reason)
             _bump(set(versions) - {h.pk for h in plan.hamlets.updated()})
     except IntegrityError as clash:  # the same hamlet, record, election... created by someone else meanwhile
         raise Conflict() from clash
@@ -122,9 +136,9 @@ def _check(plan: Plan, versions: dict[int, int], expected: Mapping[int, int] | N
             hamlet.version = stored[hamlet.pk]
 
 
-def _check_unversioned(trackers: Iterable[tuple[type[models.Model], Tracker]]) -> None:
-    """Targets have no version: lock those the plan updates and compare their stored values with what the
-    plan read (a creation that clashes hits a unique constraint instead)."""
+def _unversioned(trackers: Iterable[tuple[type[models.Model], Tracker]]) -> int:
+    """Targets and officials have no version: lock those the plan updates and compare their stored values
+    with what the plan read (a creation that clashes hits a unique constraint instead); how many changed."""
     changed = 0
     for model, tracker in trackers:
         read = {obj.pk: tracker.before(obj) for obj in tracker.updated()}
@@ -132,8 +146,7 @@ def _check_unversioned(trackers: Iterable[tuple[type[models.Model], Tracker]]) -
             stored = {row[0]: row[1:] for row in model._default_manager.filter(pk__in=chunk).order_by("pk")
                       .select_for_update().values_list("pk", *tracker.fields)}
             changed += sum(stored.get(pk) != read[pk] for pk in chunk)
-    if changed:
-        raise Conflict(targets=changed)
+    return changed
 
 
 def _bump(hamlet_ids: Iterable[int]) -> None:
