@@ -83,7 +83,7 @@ def people_facts(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Query
     latest = elections_until(term, as_of)
     congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
     plans = ChiefPlan.objects.filter(hamlet=OuterRef("pk"), term=term, chief_key=OuterRef("p_chief_key"),
-                                     started_on__lte=as_of)
+                                     started_on__lte=as_of).order_by()  # one per chief: no ordering joins
     evaluations = ChiefEvaluation.objects.filter(hamlet=OuterRef("pk"), year=as_of.year - 1,
                                                  chief_key=OuterRef("p_chief_key"), rating=Rating.NOT_COMPLETED)
 
