@@ -168,7 +168,7 @@ class Dashboard:
 
     @cached_property
     def targets(self) -> TargetTable:
-        return Target.objects.for_province(self.province, self.term)
+        return Target.objects.for_province(self.province, self.term, self.as_of.year)
 
     def _target(self, code: str, unit: tuple[int | None, int | None], special: bool = False) -> Decimal | None:
         district_id, commune_id = unit

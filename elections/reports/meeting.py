@@ -326,7 +326,7 @@ class MeetingReport(Report):
 
     @cached_property
     def _targets(self) -> TargetTable:
-        return Target.objects.restrict(self.scope).for_province(self.province, self.term)
+        return Target.objects.restrict(self.scope).for_province(self.province, self.term, self.as_of.year)
 
     def _target(self, district_id: int | None = None, commune_id: int | None = None) -> Decimal | None:
         return self._targets.get(TARGET_METRIC, district_id, commune_id=commune_id)
