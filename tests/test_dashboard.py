@@ -117,7 +117,7 @@ def test_report_download_for_the_same_period_and_scope(nghe_an, province):
     response = staff.get("/report.xlsx", {**PERIOD, "province": nghe_an.code})
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Districts", "Communes", "Admissions"]
+    assert book.sheetnames == ["Districts", "Communes", "Admissions", "People"]
     rows = list(book["Districts"].iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "District")
     by_name = {r[0]: r for r in rows[header + 1:]}
