@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..figures import Ratio
-from ..people_figures import PEOPLE_CODES, PEOPLE_ZERO
+from ..people_figures import PEOPLE_ZERO, add_up
 from .xlsx import Column
 
 SHEET = "People"
@@ -59,16 +59,6 @@ def columns(first: str) -> tuple[Column, ...]:
     """The sheet's columns: ``District`` or ``Commune``, then the counts."""
     return (Column(first, "text", lambda row: row.name),
             *(Column(header, "count", _count(code)) for header, code in HEADERS))
-
-
-def add_up(groups: Iterable[Mapping[str, Ratio]]) -> dict[str, Ratio]:
-    """The figures of the union of disjoint groups of hamlets (each part is a count of hamlets)."""
-    numerators, denominators = dict.fromkeys(PEOPLE_CODES, 0), dict.fromkeys(PEOPLE_CODES, 0)
-    for group in groups:
-        for code in PEOPLE_CODES:
-            numerators[code] += group[code].numerator
-            denominators[code] += group[code].denominator
-    return {code: Ratio(numerators[code], denominators[code]) for code in PEOPLE_CODES}
 
 
 def rows(units: Iterable[tuple[int, str]], by_unit: Mapping[int | None, Mapping[str, Ratio]],
