@@ -80,7 +80,5 @@ def build_district(district: District, term: Term, as_of: dt.date, p: Published,
         held = (elections_held or as_of - 20 * DAY) if i < p.elected else as_of + 5 * DAY
         elections.append(ChiefElection(hamlet=h, term=term, held_on=held, chief=f"Trưởng thôn {i}",
                                        chief_member_since=since, chief_party_role=role))
-    for election in elections:  # as save() and the import's bulk writer do: the folded name for plans
-        election.derive()
     ChiefElection.objects.bulk_create(elections)
     return hamlets
