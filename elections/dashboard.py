@@ -10,7 +10,8 @@ targets, with charts, in the layout of the as-of date (``layout.py``):
 Everything comes from the figures engine in a fixed number of queries,
 whatever the number of hamlets and units: figures by unit and in total, the
 same for the special-area hamlets, the units' names, the targets, the
-admissions (two) and the weekly progress (two).
+admissions (two), the weekly progress (two), and the people tables (two:
+``dashboard_people``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyMember
 from hamlets.scoping import Scope
 
 from . import charts
+from .dashboard_people import PATH_CODES, PEOPLE_LABELS, PEOPLE_SHORT, PROFILE_CODES, PeopleBoard
 from .figures import (
     FIGURES_BY_CODE,
     AdmissionRow,
@@ -168,7 +170,7 @@ class Dashboard:
 
     @cached_property
     def targets(self) -> TargetTable:
-        return Target.objects.for_province(self.province, self.term)
+        return Target.objects.for_province(self.province, self.term, self.as_of.year)
 
     def _target(self, code: str, unit: tuple[int | None, int | None], special: bool = False) -> Decimal | None:
         district_id, commune_id = unit
@@ -258,6 +260,11 @@ class Dashboard:
         if self.district:
             return {self.district.pk: self.district.name}
         return {None: str(UNPLACED_LABEL), **dict(self.units)}
+
+    @cached_property
+    def people(self) -> PeopleBoard:
+        """The people tables (``dashboard_people``): two more queries."""
+        return PeopleBoard(self)
 
     @cached_property
     def progress(self) -> Progress:
@@ -400,5 +407,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         can_regroup=not scope.is_board and period.as_of < NEW_LIST_FROM,
         unit_word=_("Xã") if board.is_new or district else _("Huyện"),
         admission_unit_word=_("Xã") if board.is_new else _("Huyện"),
+        people=board.people.lines(rows), people_total=board.people.total_line(board.total),
+        profile_codes=PROFILE_CODES, path_codes=PATH_CODES, people_labels=PEOPLE_LABELS, people_short=PEOPLE_SHORT,
     )
     return render(request, "elections/dashboard.html", context)

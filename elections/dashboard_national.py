@@ -91,7 +91,8 @@ class NationalDashboard(Dashboard):
     @cached_property
     def province_targets(self) -> dict[int, TargetTable]:
         metrics = [FIGURES_BY_CODE[code].metric for code in RATIO_CODES]
-        return province_target_tables(self.scope, self.term, metrics=metrics, province_wide=True)
+        return province_target_tables(self.scope, self.term, metrics=metrics, province_wide=True,
+                                      year=self.as_of.year)
 
     def _target_unit(self, unit_id: int | None, total: bool) -> tuple[int | None, int | None]:
         """(the 2025 province whose targets the row is measured against, None); the country has none."""

@@ -286,28 +286,55 @@ class TargetQuerySet(ScopedQuerySet):
             return self.filter(province_id=scope.province_id)
         return self.none()
 
-    def for_province(self, province: Province, term: Term) -> TargetTable:
-        """All targets of a (2025) province and term, in one query, with the fallback."""
-        rows = self.filter(province_id=province.current_id, term=term).values_list(
-            "district_id", "commune_id", "metric", "special_area_only", "percent")
-        table: dict[tuple[str | None, int | None, str, bool], Any] = {}
-        for district_id, commune_id, metric, special, percent in rows:
-            unit = ("district", district_id) if district_id else ("commune", commune_id) if commune_id else (None, None)
-            table[(*unit, metric, special)] = percent
-        return TargetTable(table)
+    def for_year(self, year: int | None) -> TargetQuerySet:
+        """The term's targets and, for ``year``, the annual plans (None: the term's targets only)."""
+        return self.filter(Q(year__isnull=True) | Q(year=year)) if year is not None else self.filter(year__isnull=True)
+
+    def for_province(self, province: Province, term: Term, year: int | None = None) -> TargetTable:
+        """All targets of a (2025) province and term that hold in ``year`` (the as-of date's), in one
+        query, looked up in the order of ``domain.md`` item 12 (``TargetTable``)."""
+        rows = self.filter(province_id=province.current_id, term=term).for_year(year).values_list(
+            "district_id", "commune_id", "metric", "special_area_only", "year", "percent")
+        table = TargetTable(year=year)
+        for row in rows:
+            table.add(*row)
+        return table
+
+
+TargetKey = tuple[str | None, int | None, str, bool, int | None]
 
 
 class TargetTable:
-    """Looks targets up; a district or commune without its own falls back to its 2025 province's."""
+    """Looks targets up for one calendar year (``domain.md`` item 12): the unit's target for the year,
+    the unit's term target, its (2025) province's target for the year, the province's term target.
+    Without a year, the term targets only."""
 
-    def __init__(self, table: dict[tuple[str | None, int | None, str, bool], Any]):
-        self._table = table
+    def __init__(self, table: dict[TargetKey, Any] | None = None, year: int | None = None):
+        self._table: dict[TargetKey, Any] = dict(table or {})
+        self.year = year
+
+    @staticmethod
+    def _unit(district_id: int | None, commune_id: int | None) -> tuple[str | None, int | None]:
+        return ("district", district_id) if district_id else ("commune", commune_id) if commune_id else (None, None)
+
+    def add(self, district_id: int | None, commune_id: int | None, metric: str, special_area_only: bool,
+            year: int | None, percent: Any) -> None:
+        """Keep one target row; a row of another year than the table's is left out."""
+        if year is not None and year != self.year:
+            return
+        self._table[(*self._unit(district_id, commune_id), metric, special_area_only, year)] = percent
 
     def get(self, metric: str, district_id: int | None = None, special_area_only: bool = False,
             commune_id: int | None = None) -> Any:
-        unit = ("district", district_id) if district_id else ("commune", commune_id) if commune_id else None
-        own = self._table.get((*unit, metric, special_area_only)) if unit else None
-        return own if own is not None else self._table.get((None, None, metric, special_area_only))
+        unit = self._unit(district_id, commune_id)
+        units = [unit, (None, None)] if unit != (None, None) else [(None, None)]
+        years = [self.year, None] if self.year is not None else [None]
+        for kind, pk in units:
+            for year in years:
+                found = self._table.get((kind, pk, metric, special_area_only, year))
+                if found is not None:
+                    return found
+        return None
 
 
 class Target(models.Model):

@@ -113,7 +113,7 @@ def test_provincial_user_drills_down_to_missing_hamlets_and_downloads_the_report
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     book = openpyxl.load_workbook(saved)
-    assert book.sheetnames == ["Districts", "Communes", "Admissions"]
+    assert book.sheetnames == ["Districts", "Communes", "Admissions", "People"]
 
 
 def test_district_user_uploads_fixes_and_confirms(page, tmp_path, settings):  # noqa: ANN001

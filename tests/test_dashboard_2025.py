@@ -95,7 +95,7 @@ def test_units_2025_regroups_an_earlier_date(lao_cai):
     assert "units=2025" in html and 'name="units" value="2025" checked' in html
     download = client.get("/report.xlsx", {**EARLY, "units": "2025"})
     assert download.status_code == 200 and "units-2025" in download["Content-Disposition"]
-    assert openpyxl.load_workbook(io.BytesIO(download.content)).sheetnames == ["Communes", "Admissions"]
+    assert openpyxl.load_workbook(io.BytesIO(download.content)).sheetnames == ["Communes", "Admissions", "People"]
     bad = client.get("/", {**EARLY, "units": "2026"})
     assert bad.status_code == 200 and names(bad)[0] == "Thành phố Lào Cai" and len(bad.context["period"].errors) == 1
     refused = client.get("/report.xlsx", {**EARLY, "units": "2026"})
@@ -105,9 +105,9 @@ def test_units_2025_regroups_an_earlier_date(lao_cai):
 def test_report_download_follows_the_date(lao_cai):
     client = client_for(lao_cai.user("tinh"))
     later = openpyxl.load_workbook(io.BytesIO(client.get("/report.xlsx", LATER).content))
-    assert later.sheetnames == ["Communes", "Admissions"]
+    assert later.sheetnames == ["Communes", "Admissions", "People"]
     early = openpyxl.load_workbook(io.BytesIO(client.get("/report.xlsx", EARLY).content))
-    assert early.sheetnames == ["Districts", "Communes", "Admissions"]
+    assert early.sheetnames == ["Districts", "Communes", "Admissions", "People"]
 
 
 def test_commune_board_sees_its_commune_only_in_the_2025_layout(lao_cai):

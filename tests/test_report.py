@@ -90,7 +90,7 @@ def nghe_an_2022(term, nghe_an, district_of):
 
 def test_districts_sheet_of_nghe_an(tmp_path, nghe_an_2022):
     wb, stdout = export(tmp_path, "--province", "Nghệ An")
-    assert wb.sheetnames == ["Districts", "Communes", "Admissions"]
+    assert wb.sheetnames == ["Districts", "Communes", "Admissions", "People"]
     assert stdout.strip().endswith("Tỉnh Nghệ An, nhiệm kỳ 2022-2025, tính đến ngày 15/07/2022, 3 huyện")
     assert "report.xlsx" in stdout and stdout.count("\n") == 1
     ws = wb["Districts"]
@@ -257,7 +257,7 @@ def test_query_count_is_fixed_whatever_the_size(term, django_assert_num_queries)
             assert len(report.districts_rows()) == expected_rows  # cached: no more queries
             report.communes_rows()
             report.admissions_rows()
-    assert QUERIES == 8
+    assert QUERIES == 9
 
 
 def test_rows_for_the_dashboard_hold_ratios(term, nghe_an, nghe_an_2022):
@@ -272,7 +272,7 @@ def test_rows_for_the_dashboard_hold_ratios(term, nghe_an, nghe_an_2022):
     assert report.filename() == "meeting-40-2022-2025-2022-07-15.xlsx"
     response = HttpResponse(content_type=report.content_type)  # what the dashboard's download will do
     report.write_xlsx(response)
-    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Districts", "Communes", "Admissions"]
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Districts", "Communes", "Admissions", "People"]
 
 
 def test_a_user_may_stand_for_the_scope(term, nghe_an_2022):

@@ -53,7 +53,7 @@ def named(data: list, header: list[str]) -> dict[str, dict[str, object]]:
 
 def test_communes_sheet_of_a_2025_date(tmp_path, lao_cai):
     wb, stdout = export(tmp_path, "--province", "Lào Cai")
-    assert wb.sheetnames == ["Communes", "Admissions"]  # no Districts sheet
+    assert wb.sheetnames == ["Communes", "Admissions", "People"]  # no Districts sheet
     header, data, titles = sheet(wb["Communes"])
     assert header == COMMUNE_HEADERS
     assert [row[0].value for row in data] == ["Phường Cam Đường", "Xã Mậu A", "Xã Đông Cuông", "Xã Châu Quế",
@@ -108,11 +108,11 @@ def test_no_formula_and_no_merged_cell(tmp_path, lao_cai):
 
 def test_units_2025_regroups_an_earlier_date(tmp_path, lao_cai):
     earlier, _stdout = export(tmp_path, "--province", "Lào Cai", as_of=JULY_15)
-    assert earlier.sheetnames == ["Districts", "Communes", "Admissions"]
+    assert earlier.sheetnames == ["Districts", "Communes", "Admissions", "People"]
     header, data, _titles = sheet(earlier["Districts"], "District")
     districts = named(data, header)
     wb, stdout = export(tmp_path, "--province", "Lào Cai", "--units", "2025", as_of=JULY_15)
-    assert wb.sheetnames == ["Communes", "Admissions"]
+    assert wb.sheetnames == ["Communes", "Admissions", "People"]
     header, data, titles = sheet(wb["Communes"])
     rows = named(data, header)
     assert {name: row["Hamlets"] for name, row in rows.items()} == {
@@ -158,7 +158,7 @@ def test_commune_board_report_covers_its_commune_in_the_2025_layout(tmp_path, la
     lao_cai.user("dongcuong", commune=lao_cai.new["dong_cuong"])
     for day, hamlets in ((JULY_15, 1), (AUGUST, 2)):  # its hamlets' 2022 results, grouped by its commune
         wb, stdout = export(tmp_path, "--user", "dongcuong", as_of=day)
-        assert wb.sheetnames == ["Communes", "Admissions"]
+        assert wb.sheetnames == ["Communes", "Admissions", "People"]
         header, data, titles = sheet(wb["Communes"])
         rows = named(data, header)
         assert list(rows) == ["Xã Đông Cuông", "Total"]
@@ -176,7 +176,7 @@ def test_commune_board_report_covers_its_commune_in_the_2025_layout(tmp_path, la
 def test_district_board_keeps_the_earlier_layout(tmp_path, lao_cai):
     lao_cai.user("vanyen", district=lao_cai.districts["van_yen"])
     wb, _stdout = export(tmp_path, "--user", "vanyen", "--units", "2025")
-    assert wb.sheetnames == ["Districts", "Communes", "Admissions"]
+    assert wb.sheetnames == ["Districts", "Communes", "Admissions", "People"]
     header, data, _titles = sheet(wb["Districts"], "District")
     assert [row[0].value for row in data] == ["Huyện Văn Yên", "Total"]
     assert named(data, header)["Total"]["Hamlets"] == 3  # by earlier commune: not Thôn Mới
@@ -188,7 +188,7 @@ def test_provincial_user_and_the_province_left_out(tmp_path, lao_cai):
     header, data, _titles = sheet(wb["Communes"])
     assert named(data, header)["Total"]["Hamlets"] == 7
     wb, _stdout = export(tmp_path)  # the command line: two earlier provinces, one 2025 province
-    assert wb.sheetnames == ["Communes", "Admissions"]
+    assert wb.sheetnames == ["Communes", "Admissions", "People"]
     wb, _stdout = export(tmp_path, "--user", "tinh", "--province", "Yên Bái", as_of=JULY_15)
     assert [row[0].value for row in sheet(wb["Districts"], "District")[1]] == ["Huyện Văn Yên", "Total"]
 
@@ -222,7 +222,7 @@ def test_query_count_is_fixed_for_10_and_100_hamlets(term, django_assert_num_que
             assert rows[-1].hamlets == sum(r.hamlets for r in rows[:-1])
         else:
             assert len(report.districts_rows()) == 2
-    assert (QUERIES, QUERIES_2025) == (8, 6)
+    assert (QUERIES, QUERIES_2025) == (9, 7)
 
 
 def test_query_count_as_of_a_2025_date(term, django_assert_num_queries):

@@ -97,8 +97,8 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             for tracker in (plan.chief_plans, plan.evaluations):
                 for obj in tracker.created:  # the hamlet (or term) may have been created just above
                     obj.hamlet = obj.hamlet
-            _save(ChiefPlan, plan.chief_plans, user, reason)
-            _save(ChiefEvaluation, plan.evaluations, user, reason)
+            _save(ChiefPlan, plan.chief_plans, user, reason, extra=("updated_at",))
+            _save(ChiefEvaluation, plan.evaluations, user, reason, extra=("updated_at",))
             _save(Official, plan.officials, user, reason)
             for area in plan.official_areas.created:  # the official may have been created just above
                 area.official = area.official

@@ -11,15 +11,17 @@ Every count comes from the figures engine (``elections.figures``), i.e.
 from database aggregates, and the whole report costs a fixed number of
 queries whatever the province's size: ``QUERIES`` in the earlier layout
 (the districts, the figures by district, the province total, the figures
-by commune, the communes' names, the targets, and the admissions: members,
-targets), ``QUERIES_2025`` in the 2025 layout (the communes, the figures by
-commune, the total, the targets, the admissions).
+by commune, the communes' names, the targets, the admissions: members,
+targets, and the people figures by district), ``QUERIES_2025`` in the 2025
+layout (the communes, the figures by commune, the total, the targets, the
+admissions, the people figures by commune).
 
     report = MeetingReport(province, term, as_of, scope=Scope.of(user), units=None)
     report.districts_rows()    # [UnitRow, ..., UnitRow(is_total=True)]   (earlier layout)
     report.communes_rows()     # communes with hamlets, then the total    (earlier layout)
     report.new_communes_rows() # every 2025 commune, Unplaced, the total  (2025 layout)
     report.admissions_rows()   # [AdmissionLine] of the report's layout
+    report.people_rows()       # the People sheet's rows (workbooks.md section 5), either layout
     report.write_xlsx(path_or_binary_stream)
 
 The rows hold ``Ratio`` objects (``row["chief_members"]`` is ``214/218``),
@@ -46,6 +48,8 @@ from hamlets.scoping import FULL_SCOPE, Scope
 from ..figures import AdmissionRow, Figures, Ratio, admissions, admissions_by_commune
 from ..layout import NEW, choose_layout, districts_of, new_communes_of
 from ..models import Metric, Target, TargetTable, Term
+from ..people_figures import PeopleFigures
+from . import people_sheet
 from .registry import Report, register
 from .xlsx import Column, Table, write_workbook
 
@@ -56,8 +60,8 @@ CODES: tuple[str, ...] = ("elections", "chief_members", "congresses", "chief_sec
                           "without_cell", "without_members", "one_two_members", "cells_at_risk")
 ZERO: Mapping[str, Ratio] = {code: Ratio(0, 0) for code in CODES}
 TARGET_METRIC = Metric.CHIEF_MEMBERS
-QUERIES = 8  # the whole report, whatever the province's size (asserted by the tests)
-QUERIES_2025 = 6  # the same in the 2025 layout
+QUERIES = 9  # the whole report, whatever the province's size (asserted by the tests)
+QUERIES_2025 = 7  # the same in the 2025 layout
 
 
 @dataclass(frozen=True)
@@ -173,10 +177,12 @@ SHEET_TITLES = {
     "Districts": "Theo huyện / By district",
     "Communes": "Theo xã / By commune (communes with hamlets)",
     "Admissions": "Kết nạp đảng viên theo năm / Party admissions by year",
+    "People": people_sheet.TITLES[False],
 }
 NEW_SHEET_TITLES = {
     "Communes": "Theo xã, phường (danh mục từ 01/07/2025) / By commune (2025 list)",
     "Admissions": "Kết nạp đảng viên theo năm và xã, phường / Party admissions by year and commune (2025 list)",
+    "People": people_sheet.TITLES[True],
 }
 REGROUPED = "Nhóm theo xã, phường từ 01/07/2025 / Grouped by the 2025 communes"
 
@@ -249,6 +255,13 @@ class MeetingReport(Report):
                                commune_id=r.unit_id) for r in self._admissions if r.unit_id in names]
         return sorted(lines, key=lambda line: (order[line.commune_id], line.year))
 
+    def people_rows(self) -> list[people_sheet.PeopleRow]:
+        """The ``People`` sheet: per district (earlier layout) or per 2025 commune with ``Unplaced``
+        (2025 layout), as the layout's first sheet lists them, then ``Total``."""
+        if self.is_new:
+            return people_sheet.rows(self._new_communes, self._people, unplaced=UNPLACED, total=TOTAL)
+        return people_sheet.rows(self._districts, self._people, total=TOTAL)
+
     # --- the workbook ----------------------------------------------------
 
     def titles(self, sheet: str) -> list[str]:
@@ -271,11 +284,13 @@ class MeetingReport(Report):
             return [
                 Table("Communes", self.titles("Communes"), NEW_COMMUNE_COLUMNS, self.new_communes_rows()),
                 Table("Admissions", self.titles("Admissions"), NEW_ADMISSION_COLUMNS, self.admissions_rows()),
+                Table(people_sheet.SHEET, self.titles("People"), people_sheet.columns("Commune"), self.people_rows()),
             ]
         return [
             Table("Districts", self.titles("Districts"), DISTRICT_COLUMNS, self.districts_rows()),
             Table("Communes", self.titles("Communes"), COMMUNE_COLUMNS, self.communes_rows(), frozen_columns=2),
             Table("Admissions", self.titles("Admissions"), ADMISSION_COLUMNS, self.admissions_rows()),
+            Table(people_sheet.SHEET, self.titles("People"), people_sheet.columns("District"), self.people_rows()),
         ]
 
     def write_xlsx(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
@@ -320,13 +335,18 @@ class MeetingReport(Report):
         return self.figures.by("commune", CODES)
 
     @cached_property
+    def _people(self) -> dict[int | None, dict[str, Ratio]]:
+        """The people figures per unit of the layout (district, or 2025 commune with None: unplaced)."""
+        return PeopleFigures(self.hamlets, self.term, self.as_of).by("new_commune" if self.is_new else "district")
+
+    @cached_property
     def _communes(self) -> list[tuple[int, str, int]]:
         communes = Commune.objects.filter(pk__in=self.hamlets.order_by().values("commune_id"))
         return list(communes.order_by("district__code", "code").values_list("pk", "name", "district_id"))
 
     @cached_property
     def _targets(self) -> TargetTable:
-        return Target.objects.restrict(self.scope).for_province(self.province, self.term)
+        return Target.objects.restrict(self.scope).for_province(self.province, self.term, self.as_of.year)
 
     def _target(self, district_id: int | None = None, commune_id: int | None = None) -> Decimal | None:
         return self._targets.get(TARGET_METRIC, district_id, commune_id=commune_id)

@@ -90,24 +90,23 @@ def national_provinces(scope: Scope, layout: str) -> list[ProvinceUnit]:
 
 
 def province_target_tables(scope: Scope, term: Term, *, metrics: Iterable[str] | None = None,
-                           special_area_only: bool | None = None,
-                           province_wide: bool = False) -> dict[int, TargetTable]:
-    """Every (2025) province's targets of the term, each a ``TargetTable`` with its own fallback, in one
-    query; ``metrics``/``special_area_only`` narrow the query, ``province_wide`` leaves the communes' and
-    districts' own targets out."""
-    targets = Target.objects.restrict(scope).filter(term=term)
+                           special_area_only: bool | None = None, province_wide: bool = False,
+                           year: int | None = None) -> dict[int, TargetTable]:
+    """Every (2025) province's targets of the term that hold in ``year`` (the as-of date's), each a
+    ``TargetTable`` with its own lookup order, in one query; ``metrics``/``special_area_only`` narrow
+    the query, ``province_wide`` leaves the communes' and districts' own targets out."""
+    targets = Target.objects.restrict(scope).filter(term=term).for_year(year)
     if metrics is not None:
         targets = targets.filter(metric__in=list(metrics))
     if special_area_only is not None:
         targets = targets.filter(special_area_only=special_area_only)
     if province_wide:
         targets = targets.filter(district__isnull=True, commune__isnull=True)
-    tables: dict[int, dict[tuple[str | None, int | None, str, bool], Any]] = defaultdict(dict)
-    for province_id, district_id, commune_id, metric, special, percent in targets.values_list(
-            "province_id", "district_id", "commune_id", "metric", "special_area_only", "percent"):
-        unit = ("district", district_id) if district_id else ("commune", commune_id) if commune_id else (None, None)
-        tables[province_id][(*unit, metric, special)] = percent
-    return {province_id: TargetTable(table) for province_id, table in tables.items()}
+    tables: dict[int, TargetTable] = {}
+    for province_id, *row in targets.values_list(
+            "province_id", "district_id", "commune_id", "metric", "special_area_only", "year", "percent"):
+        tables.setdefault(province_id, TargetTable(year=year)).add(*row)
+    return tables
 
 
 NO_TARGETS = TargetTable({})
@@ -276,7 +275,8 @@ class NationalReport(Report):
 
     @cached_property
     def _targets(self) -> dict[int, TargetTable]:
-        return province_target_tables(self.scope, self.term, metrics=[TARGET_METRIC], special_area_only=False)
+        return province_target_tables(self.scope, self.term, metrics=[TARGET_METRIC], special_area_only=False,
+                                      year=self.as_of.year)
 
     def _target(self, province_id: int, commune_id: int | None = None) -> Decimal | None:
         return self._targets.get(province_id, NO_TARGETS).get(TARGET_METRIC, commune_id=commune_id)
