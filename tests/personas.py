@@ -35,8 +35,6 @@ from elections.models import AdmissionTarget, ChiefElection, Congress, Term
 from hamlets.models import Commune, District, Hamlet, Province, UserScope
 from tests.factories import (
     ChiefElectionFactory,
-    ChiefEvaluationFactory,
-    ChiefPlanFactory,
     CommuneFactory,
     CongressFactory,
     DistrictFactory,
@@ -152,8 +150,6 @@ def build_new_world(world: World) -> None:
         world.elections[key] = ChiefElectionFactory(hamlet=hamlet, term=world.term, held_on=dt.date(2022, 6, 15),
                                                     chief=f"Trưởng {label}", chief_member_since=dt.date(2010, 1, 1))
         PartyMemberFactory(hamlet=hamlet, full_name=f"Đảng viên {label}", admitted_on=dt.date(2024, 3, 3))
-        ChiefPlanFactory(hamlet=hamlet, term=world.term, chief=f"Trưởng {label}", mentor=f"Người giúp {label}")
-        ChiefEvaluationFactory(hamlet=hamlet, year=2023, chief=f"Trưởng {label}", rating="not completed")
         AdmissionTarget.objects.create(commune=commune, year=2024, target=7)
         TargetFactory(province=new, commune=commune, term=world.term, metric="Chiefs who are Party members",
                       percent=90)

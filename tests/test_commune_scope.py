@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from elections.models import AdmissionTarget, ChiefElection, ChiefEvaluation, ChiefPlan, Congress, HamletTerm, Target
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
 from hamlets.scoping import ScopedQuerySet
+from tests.factories import ChiefEvaluationFactory, ChiefPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,16 @@ def leaks(response) -> list[str]:
 def visible_to(user, value: int) -> bool:
     """Whether ``value`` is the id of anything ``user`` may see (ids of different tables coincide)."""
     return any(scoped_models_of(model).restrict(user).filter(pk=value).exists() for model in scoped_models())
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, with a plan and an evaluation for each chief of the 2025 communes."""
+    for key in ("nam_son", "ha_tan"):
+        election = world.elections[key]
+        ChiefPlanFactory(hamlet=election.hamlet, term=world.term, chief=election.chief, mentor=f"Người giúp {key}")
+        ChiefEvaluationFactory(hamlet=election.hamlet, year=2023, chief=election.chief, rating="not completed")
+    return world
 
 
 def scoped_models() -> list[type[models.Model]]:
