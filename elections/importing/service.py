@@ -57,6 +57,7 @@ from hamlets.scoping import FULL_SCOPE, Scope
 
 from . import messages as msg
 from . import plan_sheets
+from .chiefs import repeated_chiefs
 from .matching import Match
 from .messages import Label
 from .placements import PlacementRow, check_placement
@@ -298,6 +299,7 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
     for row in reading.hamlets:
         planner.hamlet_row(row)
     planner.finish()
+    planner.plan.warnings += repeated_chiefs(planner, reading.hamlets)
     if reading.admissions:
         plan_sheets.admissions(planner, reading.admissions)
     if reading.targets:
