@@ -145,6 +145,31 @@ def test_district_user_uploads_fixes_and_confirms(page, tmp_path, settings):  # 
     assert ImportJob.objects.filter(kind="write").count() == 1
 
 
+def test_the_preview_asks_about_one_chief_of_two_hamlets_and_the_user_confirms(page, tmp_path,  # noqa: ANN001
+                                                                               settings):
+    """The grid's warning in the preview (issue 10, item 2): both Chief cells named, in Vietnamese only;
+    a warning refuses nothing, the user confirms."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    units = make_units()
+    make_user("qp", district=units["Huyện Quế Phong"])
+    book = write_workbook(tmp_path / "truong-thon.xlsx", {"Hamlets": [
+        hamlet_row(hamlet="Bản Đỉ", chief="Lương Văn Bảy", chief_party_role=None, chief_member_since=None),
+        hamlet_row(hamlet="Bản Pà Cọ", chief="LƯƠNG VĂN BẢY", chief_party_role=None, chief_member_since=None)]})
+    log_in(page, "qp")
+    page.goto(page.base + "/import/")
+    page.set_input_files("input[type=file]", str(book))
+    page.click("text=Kiểm tra và xem trước")
+    page.wait_for_selector("#confirm")
+    warnings = page.locator("#warnings").inner_text()
+    assert "Hamlets!O2" in warnings and "Hamlets!O3" in warnings, warnings
+    assert "Bản Pà Cọ (ô O3)" in warnings and "Bản Đỉ (ô O2)" in warnings
+    assert "một người làm trưởng hai thôn?" in warnings
+    assert not any(word in warnings for word in ("also", "cell ", "term "))
+    page.click("#confirm")
+    page.wait_for_selector("#done")
+    assert sorted(ChiefElection.objects.values_list("chief", flat=True)) == ["LƯƠNG VĂN BẢY", "Lương Văn Bảy"]
+
+
 def test_upload_job_page_follows_the_progress_then_shows_the_outcome(page, tmp_path):  # noqa: ANN001
     units = make_units()
     user = make_user("qp", district=units["Huyện Quế Phong"])
