@@ -171,3 +171,21 @@ def test_the_chief_warning_follows_the_interface_language(db, tmp_path):
                                      _chief(hamlet="Xóm 2", chief="Hà Văn Na")])
     [first, _second] = [w.message for w in result.warnings if w.field == "chief"]
     assert "Xóm 2 (cell O3)" in first and "ô" not in first and "cũng" not in first, first
+
+
+def test_namesakes_of_one_2025_commune_are_told_apart_in_the_chief_warning(db, tmp_path):
+    """Two hamlets "Xóm 1" of two former communes now lying in Xã Đại Đồng, with one chief."""
+    from elections.importing import import_workbook
+    from tests.workbooks import HEADERS_2025, make_both_lists, new_row, write_workbook
+
+    make_both_lists()
+    rows = [new_row(hamlet="Xóm 1", former_commune="Thanh Ngọc", chief="Hồ Văn Tư", chief_party_role=None),
+            new_row(hamlet="Xóm 1", former_commune="Thanh Phong", chief="Hồ văn Tư", chief_party_role=None),
+            new_row(hamlet="Xóm 2", commune="Hạnh Lâm", former_commune="Thanh Đức", chief="Hồ Văn Tư",
+                    chief_party_role=None)]
+    path = write_workbook(tmp_path / "w.xlsx", {"Hamlets": rows}, headers=HEADERS_2025)
+    result = import_workbook(path, dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    chief = {w.row: w.message for w in result.warnings if w.field == "chief"}
+    assert set(chief) == {2, 3}, [str(w) for w in result.warnings]  # Xã Hạnh Lâm is another commune
+    assert "Xóm 1 (Thanh Phong cũ) (ô" in chief[2] and "Xóm 1 (Thanh Ngọc cũ) (ô" in chief[3]
