@@ -151,6 +151,7 @@ def test_a_stored_chief_of_the_commune_counts_and_what_is_stored_is_not_asked_ag
     term = TermFactory(start_year=2022, end_year=2025)
     stored = HamletFactory(commune=units["Xã Thông Thụ"], name="Bản Na")
     ChiefElection.objects.create(hamlet=stored, term=term, held_on=dt.date(2022, 5, 1), chief="Lương Văn Bảy")
+    ChiefElection.objects.create(hamlet=stored, term=term, held_on=dt.date(2021, 12, 1), chief="Lò Văn Trước")
     result = _preview(tmp_path, [_chief(hamlet="Bản Na", chief="Lương Văn Bảy", chief_elected_on=dt.date(2022, 5, 1)),
                                  _chief(hamlet="Xóm 9", chief="lương văn bảy")])
     chief = {w.cell: w.message for w in result.warnings if w.field == "chief"}
@@ -160,6 +161,9 @@ def test_a_stored_chief_of_the_commune_counts_and_what_is_stored_is_not_asked_ag
     result = _preview(tmp_path, [_chief(hamlet="Xóm 9", chief="Lương Văn Bảy")])
     [warning] = [w for w in result.warnings if w.field == "chief"]
     assert warning.cell == "O2" and "Bản Na" in warning.message and "(ô" not in warning.message
+
+    result = _preview(tmp_path, [_chief(hamlet="Xóm 9", chief="Lò Văn Trước")])  # the term's latest counts only
+    assert not [w for w in result.warnings if w.field == "chief"], [str(w) for w in result.warnings]
 
 
 def test_the_chief_warning_follows_the_interface_language(db, tmp_path):

@@ -36,11 +36,13 @@ def repeated_chiefs(planner: Planner, rows: Iterable[HamletRow]) -> list[Problem
     rows = [r for r in rows if r.row in planned]
     if not rows:
         return []
-    chief_at = planner.plan.elections.fields.index("chief")
+    tracker = planner.plan.elections
+    held_at, chief_at = tracker.fields.index("held_on"), tracker.fields.index("chief")
     stored: dict[Years, dict[HamletKey, str]] = defaultdict(dict)  # the term's latest election, as read
     for (key, years), elections in planner.elections.items():
-        if elections:
-            stored[years][key] = planner.plan.elections.before(elections[-1])[chief_at]
+        read = [tracker.before(e) for e in elections if e.pk is not None]  # not those the rows create
+        if read:
+            stored[years][key] = max(read, key=lambda values: values[held_at])[chief_at]
     after = {years: dict(chiefs) for years, chiefs in stored.items()}
     named: dict[tuple[HamletKey, Years], int] = {}  # hamlets the workbook names: their row
     asked = []
