@@ -7,6 +7,7 @@ Skipped only when no Chromium is installed; ``scripts/test`` installs it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -26,6 +27,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 JULY_15 = dt.date(2022, 7, 15)
+# English words an import's page would show in English (the sheet names, ``Hamlets!H3``, are the template's)
+ENGLISH = re.compile(r"\b(the|is|are|must|got|row|rows|cell|not|and|of|Party|Hamlet|Chief|Congress|Kind|"
+                     r"Secretary|members|blank|unknown|warnings?|problems?|errors?|saved|nothing|upload|preview)\b",
+                     re.IGNORECASE)
 
 
 @pytest.fixture
@@ -121,16 +126,18 @@ def test_district_user_uploads_fixes_and_confirms(page, tmp_path, settings):  # 
     units = make_units()
     make_user("qp", district=units["Huyện Quế Phong"])
     bad = write_workbook(tmp_path / "ket-qua.xlsx", {"Hamlets": [
-        hamlet_row(hamlet="Bản Đỉ"), hamlet_row(hamlet="Bản Pà Cọ", party_members="ba")]})
+        hamlet_row(hamlet="Bản Đỉ", kind="bản lớn"), hamlet_row(hamlet="Bản Pà Cọ", party_members="ba")]})
     log_in(page, "qp")
     page.goto(page.base + "/import/")
     page.set_input_files("input[type=file]", str(bad))
     page.click("text=Kiểm tra và xem trước")
     problems = page.locator("#problems").inner_text()
     assert "Hamlets!H3" in problems and "ba" in problems
-    # the Vietnamese interface: the problem in Vietnamese only (issue 10, item 6)
+    # the Vietnamese interface: problems, warnings and the page around them in Vietnamese only (issue 10, item 6)
     assert 'Số đảng viên phải là số nguyên ≥ 0, nhận được "ba"' in problems
-    assert not any(word in page.locator("main").inner_text() for word in ("must be", "got ", "Party members"))
+    assert "Hamlets!E2: Loại không rõ" in page.locator("#warnings").inner_text()
+    english = re.findall(ENGLISH, page.locator("main").inner_text())
+    assert english == [], english
     assert page.locator("#confirm").count() == 0
     good = write_workbook(tmp_path / "ket-qua.xlsx", {"Hamlets": [
         hamlet_row(hamlet="Bản Đỉ"), hamlet_row(hamlet="Bản Pà Cọ", party_members=3)]})
@@ -143,6 +150,31 @@ def test_district_user_uploads_fixes_and_confirms(page, tmp_path, settings):  # 
     page.wait_for_selector("#done")
     assert set(Hamlet.objects.values_list("name", flat=True)) == {"Bản Đỉ", "Bản Pà Cọ"}
     assert ImportJob.objects.filter(kind="write").count() == 1
+
+
+def test_the_preview_asks_about_one_chief_of_two_hamlets_and_the_user_confirms(page, tmp_path,  # noqa: ANN001
+                                                                               settings):
+    """The grid's warning in the preview (issue 10, item 2): both Chief cells named, in Vietnamese only;
+    a warning refuses nothing, the user confirms."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    units = make_units()
+    make_user("qp", district=units["Huyện Quế Phong"])
+    book = write_workbook(tmp_path / "truong-thon.xlsx", {"Hamlets": [
+        hamlet_row(hamlet="Bản Đỉ", chief="Lương Văn Bảy", chief_party_role=None, chief_member_since=None),
+        hamlet_row(hamlet="Bản Pà Cọ", chief="LƯƠNG VĂN BẢY", chief_party_role=None, chief_member_since=None)]})
+    log_in(page, "qp")
+    page.goto(page.base + "/import/")
+    page.set_input_files("input[type=file]", str(book))
+    page.click("text=Kiểm tra và xem trước")
+    page.wait_for_selector("#confirm")
+    warnings = page.locator("#warnings").inner_text()
+    assert "Hamlets!O2" in warnings and "Hamlets!O3" in warnings, warnings
+    assert "Bản Pà Cọ (ô O3)" in warnings and "Bản Đỉ (ô O2)" in warnings
+    assert "một người làm trưởng hai thôn?" in warnings
+    assert not any(word in warnings for word in ("also", "cell ", "term "))
+    page.click("#confirm")
+    page.wait_for_selector("#done")
+    assert sorted(ChiefElection.objects.values_list("chief", flat=True)) == ["LƯƠNG VĂN BẢY", "Lương Văn Bảy"]
 
 
 def test_upload_job_page_follows_the_progress_then_shows_the_outcome(page, tmp_path):  # noqa: ANN001

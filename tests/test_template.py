@@ -29,6 +29,7 @@ from tests.workbooks import (
     HEADERS,
     admission_row,
     admission_target_row,
+    chief_of,
     hamlet_row,
     make_units,
     snapshot,
@@ -114,7 +115,7 @@ def test_every_drop_down_value_is_read_by_the_import(units, tmp_path):
     kinds = drop_downs()["Hamlets"]["kind"]
     roles = [drop_downs()["Hamlets"]["chief_party_role"][i % 2] for i in range(len(kinds))]
     rows = [hamlet_row(hamlet=f"Bản {i}", kind=kind, special_area="Có", project01="Không", party_cell="Có",
-                       chief_party_role=role, chief="Vi Thị Hạnh" if role == "Phó bí thư" else "Lô Văn Xuân")
+                       chief_party_role=role, chief=chief_of(f"Bản {i}") if role == "Phó bí thư" else "Lô Văn Xuân")
             for i, (kind, role) in enumerate(zip(kinds, roles, strict=True))]
     result = import_workbook(write_workbook(tmp_path / "lists.xlsx", {"Hamlets": rows}), dry_run=True)
     assert result.ok, [str(p) for p in result.problems]

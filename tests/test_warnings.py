@@ -94,3 +94,102 @@ def test_the_import_preview_shows_the_grids_warnings(db, tmp_path):
     assert result.ok, [str(p) for p in result.problems]
     cells = {w.cell for w in result.warnings}
     assert {"K2", "L2"} <= cells, [str(w) for w in result.warnings]
+
+
+# --- one chief of two hamlets, in the import preview ----------------------------------------------
+
+def _preview(tmp_path, rows):
+    from elections.importing import import_workbook
+    from tests.workbooks import write_workbook
+
+    result = import_workbook(write_workbook(tmp_path / "w.xlsx", {"Hamlets": rows}), dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def _chief(**values):
+    from tests.workbooks import hamlet_row
+
+    return hamlet_row(chief_party_role=None, chief_member_since=None, **values)
+
+
+def test_the_import_preview_asks_about_one_chief_of_two_hamlets(db, tmp_path):
+    """Names folded (case, tone placement): each row's Chief cell is asked about, naming the other row's cell."""
+    from tests.workbooks import make_units
+
+    make_units()
+    result = _preview(tmp_path, [_chief(hamlet="Xóm 1", chief="Nguyễn Văn Hoà"),
+                                 _chief(hamlet="Xóm 2", chief="NGUYỄN VĂN HÒA"),
+                                 _chief(hamlet="Xóm 3", chief="Nguyễn Văn Hòa Bình")])
+    chief = {w.cell: w.message for w in result.warnings if w.field == "chief"}
+    assert set(chief) == {"O2", "O3"}, [str(w) for w in result.warnings]
+    assert "Xóm 2 (ô O3)" in chief["O2"] and "2022-2025" in chief["O2"]
+    assert "Xóm 1 (ô O2)" in chief["O3"] and "Xóm 3" not in chief["O3"]
+    assert result.summary.written  # a warning asks; it refuses nothing
+
+
+def test_one_chief_in_two_communes_or_two_terms_is_not_asked_about(db, tmp_path):
+    from tests.workbooks import make_units
+
+    make_units()
+    result = _preview(tmp_path, [
+        _chief(hamlet="Xóm 1", chief="Lê Văn Tám"),
+        _chief(hamlet="Xóm 1", district="Tương Dương", commune="Mai Sơn", chief="Lê Văn Tám"),
+        _chief(hamlet="Xóm 2", term="2017-2020", congress_held_on=dt.date(2017, 5, 2),
+               chief_elected_on=dt.date(2017, 6, 1), chief="lê văn tám")])
+    assert not [w for w in result.warnings if w.field == "chief"], [str(w) for w in result.warnings]
+
+
+def test_a_stored_chief_of_the_commune_counts_and_what_is_stored_is_not_asked_again(db, tmp_path):
+    """As in the grid: the commune's chiefs already stored for the term count; a row that keeps its
+    hamlet's stored chief is not asked about again."""
+    from elections.models import ChiefElection
+    from tests.factories import HamletFactory, TermFactory
+    from tests.workbooks import make_units
+
+    units = make_units()
+    term = TermFactory(start_year=2022, end_year=2025)
+    stored = HamletFactory(commune=units["Xã Thông Thụ"], name="Bản Na")
+    ChiefElection.objects.create(hamlet=stored, term=term, held_on=dt.date(2022, 5, 1), chief="Lương Văn Bảy")
+    ChiefElection.objects.create(hamlet=stored, term=term, held_on=dt.date(2021, 12, 1), chief="Lò Văn Trước")
+    result = _preview(tmp_path, [_chief(hamlet="Bản Na", chief="Lương Văn Bảy", chief_elected_on=dt.date(2022, 5, 1)),
+                                 _chief(hamlet="Xóm 9", chief="lương văn bảy")])
+    chief = {w.cell: w.message for w in result.warnings if w.field == "chief"}
+    assert set(chief) == {"O3"}, [str(w) for w in result.warnings]
+    assert "Bản Na (ô O2)" in chief["O3"]
+
+    result = _preview(tmp_path, [_chief(hamlet="Xóm 9", chief="Lương Văn Bảy")])
+    [warning] = [w for w in result.warnings if w.field == "chief"]
+    assert warning.cell == "O2" and "Bản Na" in warning.message and "(ô" not in warning.message
+
+    result = _preview(tmp_path, [_chief(hamlet="Xóm 9", chief="Lò Văn Trước")])  # the term's latest counts only
+    assert not [w for w in result.warnings if w.field == "chief"], [str(w) for w in result.warnings]
+
+
+def test_the_chief_warning_follows_the_interface_language(db, tmp_path):
+    from tests.workbooks import make_units
+
+    make_units()
+    with translation.override("en"):
+        result = _preview(tmp_path, [_chief(hamlet="Xóm 1", chief="Hà Văn Na"),
+                                     _chief(hamlet="Xóm 2", chief="Hà Văn Na")])
+    [first, _second] = [w.message for w in result.warnings if w.field == "chief"]
+    assert "Xóm 2 (cell O3)" in first and "ô" not in first and "cũng" not in first, first
+
+
+def test_namesakes_of_one_2025_commune_are_told_apart_in_the_chief_warning(db, tmp_path):
+    """Two hamlets "Xóm 1" of two former communes now lying in Xã Đại Đồng, with one chief."""
+    from elections.importing import import_workbook
+    from tests.workbooks import HEADERS_2025, make_both_lists, new_row, write_workbook
+
+    make_both_lists()
+    rows = [new_row(hamlet="Xóm 1", former_commune="Thanh Ngọc", chief="Hồ Văn Tư", chief_party_role=None),
+            new_row(hamlet="Xóm 1", former_commune="Thanh Phong", chief="Hồ văn Tư", chief_party_role=None),
+            new_row(hamlet="Xóm 2", commune="Hạnh Lâm", former_commune="Thanh Đức", chief="Hồ Văn Tư",
+                    chief_party_role=None)]
+    path = write_workbook(tmp_path / "w.xlsx", {"Hamlets": rows}, headers=HEADERS_2025)
+    result = import_workbook(path, dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    chief = {w.row: w.message for w in result.warnings if w.field == "chief"}
+    assert set(chief) == {2, 3}, [str(w) for w in result.warnings]  # Xã Hạnh Lâm is another commune
+    assert "Xóm 1 (Thanh Phong cũ) (ô" in chief[2] and "Xóm 1 (Thanh Ngọc cũ) (ô" in chief[3]

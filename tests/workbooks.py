@@ -35,6 +35,7 @@ from elections.importing.template import (
 )
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
+from hamlets.bounds import NAME_LENGTH
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province
 from tests.factories import (
     CommuneFactory,
@@ -180,13 +181,35 @@ def official_row(**values: Any) -> dict[str, Any]:
     return {**DEFAULT_OFFICIAL, **values}
 
 
+def chief_of(hamlet: Any, former_commune: Any = None) -> str:
+    """The default chief (and deputy secretary) of a row: a person of the hamlet's own, so that a
+    workbook's rows do not name one person as chief of two hamlets of a commune (which the preview
+    asks about); the default hamlets keep ``Vi Thị Hạnh``. Namesakes of one 2025 commune differ by
+    their former commune."""
+    if not isinstance(hamlet, str) or not hamlet.strip() or hamlet in (DEFAULT_HAMLET["hamlet"],
+                                                                       DEFAULT_2025["hamlet"]):
+        return DEFAULT_HAMLET["chief"]
+    where = f", {former_commune}" if isinstance(former_commune, str) and former_commune.strip() else ""
+    return f"{DEFAULT_HAMLET['chief']} ({hamlet.strip()}{where})"[:NAME_LENGTH]
+
+
+def _person(defaults: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    row = {**defaults, **values}
+    person = chief_of(row.get("hamlet"), row.get("former_commune"))
+    for name in ("chief", "deputy_secretary"):
+        if name not in values:
+            row[name] = person
+    return row
+
+
 def hamlet_row(**values: Any) -> dict[str, Any]:
-    return {**DEFAULT_HAMLET, **values}
+    """``DEFAULT_HAMLET`` with ``values``; Chief and Deputy secretary default to ``chief_of(hamlet)``."""
+    return _person(DEFAULT_HAMLET, values)
 
 
 def new_row(**values: Any) -> dict[str, Any]:
     """A Hamlets row of the 2025 list (District blank): a hamlet of Xã Đại Đồng, term 2025-2027."""
-    return {**DEFAULT_2025, **values}
+    return _person(DEFAULT_2025, values)
 
 
 def placement_row(**values: Any) -> dict[str, Any]:

@@ -69,6 +69,7 @@ from hamlets.scoping import FULL_SCOPE, Scope
 
 from . import messages as msg
 from . import plan_people, plan_sheets
+from .chiefs import repeated_chiefs
 from .matching import Match
 from .messages import Label
 from .people_messages import AREA_KEY, EVALUATION_KEY, PLAN_KEY, officials_changed_meanwhile
@@ -358,6 +359,7 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
     for row in reading.hamlets:
         planner.hamlet_row(row)
     planner.finish()
+    planner.plan.warnings += repeated_chiefs(planner, reading.hamlets)
     if reading.admissions:
         plan_sheets.admissions(planner, reading.admissions)
     if reading.targets:
