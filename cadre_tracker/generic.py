@@ -20,7 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -120,7 +120,8 @@ def export_table(table: Table, fmt: str, name: str) -> HttpResponseBase:
     response: HttpResponseBase
     if fmt == "csv":
         header = next(rows)
-        response = StreamingHttpResponse(csv_chunks(rows, header=header), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_in_language(translation.get_language(), csv_chunks(rows, header=header)),
+                                         content_type="text/csv; charset=utf-8")
     else:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=(name or "Export")[:31])
@@ -134,6 +135,13 @@ def export_table(table: Table, fmt: str, name: str) -> HttpResponseBase:
         response = FileResponse(stored, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _in_language(language: str | None, chunks: Iterator[str]) -> Iterator[str]:
+    """``chunks`` produced in ``language``: a streamed body is read after the view has returned, when the
+    request's language (labels, yes/no, DD/MM/YYYY dates) is no longer active."""
+    with translation.override(language):
+        yield from chunks
 
 
 class ObjectListView(SingleTableMixin, FilterView):

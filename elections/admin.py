@@ -3,31 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hamlets import text
 from hamlets.admin_tools import DiacriticSearchMixin, unit_filters
-from hamlets.models import Hamlet, Province
+from hamlets.models import Province
 
 from .models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from .records import sync_hamlets
-
-
-class VersionedAdmin(SimpleHistoryAdmin):
-    """An administrator's change moves the record's version and its hamlet's on, as a form's does, so a
-    board's form or grid opened before it is refused instead of overwriting it (optimistic locking)."""
-
-    hamlet_path = "hamlet_id"
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-        hamlet_id = obj.cell.hamlet_id if self.hamlet_path == "cell" else obj.hamlet_id
-        Hamlet.objects.filter(pk=hamlet_id).update(version=F("version") + 1)
+from .versioned_admin import VersionedAdmin
 
 
 @admin.register(Term)

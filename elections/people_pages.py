@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from hamlets.models import Hamlet
 from hamlets.scoping import Scope
@@ -98,6 +99,7 @@ def section_rows(facts: QuerySet[Hamlet], key: str, condition: Q, layout_2025: b
     return list(rows[:MAX_ROWS])
 
 
+@require_safe
 def chiefs(request: HttpRequest) -> HttpResponse:
     check_units(request)
     period = Period.from_query(request.GET)

@@ -107,7 +107,7 @@ class CountField(forms.Field):
             return None
         if _THOUSANDS.match(raw):
             raw = raw.replace(".", "").replace(",", "")
-        if not raw.isdigit() or int(raw) > MAX_ADMISSIONS:
+        if not raw.isdecimal() or int(raw) > MAX_ADMISSIONS:
             raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": text.clean(value)})
         return int(raw)
 
@@ -217,13 +217,14 @@ class TargetYearForm(forms.Form):
         if raw == "":
             return None
         term = self.term
-        if not (raw.isdigit() and term.start_year <= int(raw) <= term.end_year):
+        year = text.whole_number(raw)  # ASCII digits only ("²" is a digit to str.isdigit, not to int())
+        if year is None or not term.start_year <= year <= term.end_year:
             raise ValidationError(
                 _("Năm phải là một năm của nhiệm kỳ %(term)s (từ %(first)s đến %(last)s), đã nhập “%(value)s”; "
                   "để trống để đặt mục tiêu cả nhiệm kỳ."),
                 code="year", params={"term": term.name, "first": term.start_year, "last": term.end_year,
                                      "value": raw[:20]})
-        return int(raw)
+        return year
 
 
 def last_year() -> int:

@@ -342,7 +342,7 @@ def own_urls(world, who: str) -> list[str]:
     """Every URL of the app, filled with the ids of the persona's own hamlet and its results."""
     key = "nam_son" if who in ("commune_board", "ht_editor") else "mine"
     hamlet = world.hamlets[key]
-    ids = {"hamlet": hamlet.pk, "term": world.term.pk, "pk": hamlet.pk}
+    ids = {"hamlet": hamlet.pk, "term": world.term.pk, "pk": hamlet.pk, "code": "elections"}
     return [*(fill(route, ids) for route, _params in ROUTES),
             reverse("elections:election_edit", args=[world.elections[key].pk])]
 

@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import F
 
-from elections.models import ChiefElection, HamletTerm
+from elections import intervals
+from elections.models import ChiefElection, ChiefEvaluation, ChiefPlan, HamletTerm, OfficialArea
 from hamlets.models import Hamlet, HamletKind
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,13 @@ def test_demo_data_fills_once_and_documents_accounts(capsys):
                                      hamlet__commune__division_type="xã").exists()
     assert Hamlet.objects.filter(commune__isnull=True).count() == 3
     assert ChiefElection.objects.filter(term__start_year=2025, held_on__year=2026).exists()
+    # the people behind the numbers: profiles, plans of non-member chiefs only, last year's ratings, officials
+    assert ChiefElection.objects.filter(chief_birth_year__isnull=False, chief_minority=True).exists()
+    assert ChiefPlan.objects.exists() and not ChiefPlan.objects.filter(
+        hamlet__chief_elections__term=F("term"), hamlet__chief_elections__chief_key=F("chief_key"),
+        hamlet__chief_elections__chief_member_since__isnull=False).exists()
+    assert ChiefEvaluation.objects.filter(year=2025, rating="not completed").exists()
+    assert OfficialArea.objects.filter(commune__isnull=False).exists() and intervals.mismatches() == []
     commune_board = User.objects.get(username="xa.hanhlam")
     assert commune_board.scope.commune.name == "Xã Hạnh Lâm" and commune_board.scope.commune.unit_list == "2025"
     call_command("demo_data")

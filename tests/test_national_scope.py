@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 # Pages that only show or send something: a POST to them changes nothing (and takes no form).
 READ_ONLY = {"hamlets/", "hamlets/<int:pk>/", "import/template.xlsx"}
 SAFE_ONLY = {"", "report.xlsx", "import/prefill.xlsx",  # GET only: a POST is 405
-             "officials/", "officials/<int:pk>/hamlets/<slug:code>/"}
+             "officials/", "officials/<int:pk>/hamlets/<slug:code>/", "people/chiefs/"}
 QUERIES = [{}, {"term": "2022-2025", "as_of": "2022-07-15"}, {"term": "2022-2025", "as_of": "2025-08-01"},
            {"term": "2022-2025", "as_of": "2022-07-15", "units": "2025"}, {"national": "1"},
            {"_export": "csv"}, {"_export": "xlsx"}]

@@ -179,7 +179,7 @@ def test_the_list_downloads_as_xlsx(ha_tinh):
     response = ha_tinh.client("ht_staff").get(url, {**QUERY, "_export": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:2] == ["Thôn, xóm", "Xã, phường"]
     assert len(rows) == 2
@@ -188,7 +188,7 @@ def test_the_list_downloads_as_xlsx(ha_tinh):
     assert any(str(value).startswith("Hoàng Văn Giúp") for value in rows[1])  # the mentor
     assert (D - dt.date(2024, 6, 1)).days in rows[1]
     csv = ha_tinh.client("ht_staff").get(url.replace("stalled", "elections"), {**QUERY, "_export": "csv"})
-    assert "Thôn Chưa Bầu" in csv.content.decode("utf-8-sig")
+    assert "Thôn Chưa Bầu" in csv.getvalue().decode("utf-8-sig")
 
 
 def grow(world, n: int, first: int = 0) -> None:
@@ -248,5 +248,5 @@ def test_a_name_an_xlsx_sheet_may_not_hold_still_downloads(ha_tinh):
     url = f"/officials/{official.pk}/hamlets/elections/"
     response = ha_tinh.client("ht_staff").get(url, {**QUERY, "_export": "xlsx"})
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert [c.value for c in sheet[2]][0] == "Thôn Chưa Bầu"

@@ -343,7 +343,7 @@ def _counted_marks(archive: zipfile.ZipFile, path: str, percent: set[bytes], dea
             values = {name: a or b for name, a, b in _ATTRS.findall(attributes)}
             if kind == b"row":
                 number = values.get(b"r", b"")
-                row, column = (int(number) if number.isdigit() else row + 1), 0
+                row, column = (int(number) if number.isdecimal() else row + 1), 0
                 continue
             cell_end = None if closed else _CELL_END.search(data, match.end(), len(data) - 1)
             if not closed and cell_end is None:  # the cell goes on in the next chunk: read it whole then
@@ -423,13 +423,13 @@ def percent_styles(archive: zipfile.ZipFile, path: str | None) -> frozenset[int]
     codes = {}
     for raw in _NUMBER_FORMAT.findall(data):
         found = _attributes(raw)
-        if found.get("numFmtId", "").isdigit():
+        if found.get("numFmtId", "").isdecimal():
             codes[int(found["numFmtId"])] = found.get("formatCode", "")
     formats = _CELL_XFS.search(data)
     styles = set()
     for index, raw in enumerate(_XF.findall(formats.group(1)) if formats else []):
         number = _attributes(raw).get("numFmtId", "0")
-        number_id = int(number) if number.isdigit() else 0
+        number_id = int(number) if number.isdecimal() else 0
         if number_id in _PERCENT_BUILT_IN or "%" in codes.get(number_id, ""):
             styles.add(index)
     return frozenset(styles)

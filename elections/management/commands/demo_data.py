@@ -24,6 +24,7 @@ from django.db import transaction
 from cadre_tracker.db import analyze
 from cadre_tracker.language import Label, LanguageCommand, both
 from elections.demo2025 import NewTerm
+from elections.demo_people import People
 from elections.intervals import relink
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
 from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList, UserScope
@@ -53,7 +54,11 @@ COUNTED = {"hamlets": Label("thôn, xóm", "hamlets"), "congresses": Label("đ�
            "2025-2027 records": Label("bản ghi nhiệm kỳ 2025-2027", "2025-2027 records"),
            "2025-2027 congresses": Label("đại hội nhiệm kỳ 2025-2027", "2025-2027 congresses"),
            "2026 chief elections": Label("cuộc bầu trưởng thôn năm 2026", "2026 chief elections"),
-           "2025-2026 admissions": Label("đảng viên kết nạp 2025-2026", "2025-2026 admissions")}
+           "2025-2026 admissions": Label("đảng viên kết nạp 2025-2026", "2025-2026 admissions"),
+           "profiles": Label("hồ sơ trưởng thôn và bí thư", "profiles of chiefs and secretaries"),
+           "development plans": Label("kế hoạch bồi dưỡng trưởng thôn", "development plans"),
+           "evaluations": Label("đánh giá trưởng thôn năm 2025", "2025 evaluations of chiefs"),
+           "officials": Label("cán bộ phụ trách địa bàn", "officials responsible for areas")}
 
 
 class Command(LanguageCommand):
@@ -222,5 +227,8 @@ class Demo:
             counts["admissions"] += self.admissions(district, hamlets)
         self.targets()
         counts.update(NewTerm(self.province, self.rng, self.person, self.day).build())
+        relink()  # the people's facts below read the chiefs in office
+        counts.update(People(self.province, self.rng, self.person,
+                             lambda district: district is not None and district.name in MOUNTAIN).build())
         self.accounts()
         return counts
