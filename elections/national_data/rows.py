@@ -61,7 +61,7 @@ class RowWriter:
                                 "chief_gender", "chief_ethnicity", "chief_minority"], self.elections(),
                 "chief elections", 2 * n)
         w.write(ChiefPlan, ["id", "hamlet_id", "term_id", "chief", "chief_key", "mentor", "started_on", "course_on",
-                            "application_on"], self.chief_plans(), "chief plans", n // 10)
+                            "application_on"], self.chief_plans(), "chief plans")
         w.write(ChiefEvaluation, ["id", "hamlet_id", "year", "chief", "chief_key", "rating"], self.evaluations(),
                 "evaluations", 4 * n)
         total = sum(h.rows + len(self.sitting(h)) for h in self.plans)
