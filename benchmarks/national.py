@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -331,6 +332,7 @@ def main() -> None:
     from hamlets.models import Hamlet, Province, UnitList
 
     setup_test_environment()  # the test client's response.context
+    load_start = os.getloadavg()
     print(ensure_data(args.hamlets, args.members if args.members is not None else 55 * args.hamlets), flush=True)
     periods = {}
     for key, (term_name, as_of, table) in (("early", EARLY), ("late", LATE)):
@@ -358,12 +360,15 @@ def main() -> None:
         outcomes += run_cases(national_files.report_cases(periods, provinces), args.file_runs)
     if "import" in sections:
         outcomes += national_files.import_outcomes(args.file_runs)
+    load = os.getloadavg()
     print(f"\n{Hamlet.objects.count():,} hamlets; medians of {args.runs} interleaved rounds "
-          f"({args.file_runs} for files)")
+          f"({args.file_runs} for files); load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+          f"on {os.cpu_count()} CPUs (at the start {load_start[0]:.1f})")
     print_table(outcomes)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump({"hamlets": Hamlet.objects.count(), "runs": args.runs, "file_runs": args.file_runs,
+                       "load_average_start": load_start, "load_average_end": load,
                        "outcomes": [asdict(o) for o in outcomes]}, out, ensure_ascii=False, indent=1, default=str)
 
 
