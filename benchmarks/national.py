@@ -6,7 +6,7 @@
 Generates the data with ``generate_national`` when the database does not
 hold exactly ``--hamlets`` generated hamlets (never over hamlets it did not
 generate). Then builds, outside any timing, one flat per-hamlet table per
-period (``bench_flat_early``: 2022-2025 as of 2022-12-31; ``bench_flat_late``:
+period, a temporary table of the connection (``bench_flat_early``: 2022-2025 as of 2022-12-31; ``bench_flat_late``:
 2025-2027 as of 2026-06-30) from the figures engine's own facts (chief in
 office and whether a member, cell, congress, members, special area,
 Project 01, each unit of both lists, the chief's election day), with indexes
@@ -165,7 +165,7 @@ def build_flat(term_name: str, as_of: dt.date, table: str) -> int:
     sql, params = facts.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(f"CREATE UNLOGGED TABLE {table} AS {sql}", params)
+        cursor.execute(f"CREATE TEMP TABLE {table} AS {sql}", params)
         for column in ("hid", *GROUPS.values()):
             cursor.execute(f"CREATE INDEX ON {table} ({column})")
         cursor.execute(f"ANALYZE {table}")
