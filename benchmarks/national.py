@@ -185,12 +185,8 @@ def build_flat(term_name: str, as_of: dt.date, table: str) -> int:
     sql, params = facts.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        # at 100,000 hamlets the planner takes the record join for one row and nests a loop over it:
-        # the floor's facts are the same whatever the plan, so it is built with hash joins
-        cursor.execute("SET enable_nestloop = off")
         cursor.execute("SET statement_timeout = 0")
         cursor.execute(f"CREATE TEMP TABLE {table} AS {sql}", params)
-        cursor.execute("RESET enable_nestloop")
         for column in ("hid", *GROUPS.values()):
             cursor.execute(f"CREATE INDEX ON {table} ({column})")
         cursor.execute(f"ANALYZE {table}")
@@ -372,6 +368,7 @@ def main() -> None:
 
         child(args.child)
         return
+    from django.db import connection
     from django.test.utils import setup_test_environment
 
     from elections.models import Term
@@ -380,6 +377,9 @@ def main() -> None:
     setup_test_environment()  # the test client's response.context
     load_start = os.getloadavg()
     print(ensure_data(args.hamlets, args.members if args.members is not None else 55 * args.hamlets), flush=True)
+    with connection.cursor() as cursor:  # what autovacuum does after a bulk load (the units' tables too)
+        cursor.execute("SET statement_timeout = 0")
+        cursor.execute("ANALYZE")
     periods = {}
     for key, (term_name, as_of, table) in (("early", EARLY), ("late", LATE)):
         started = time.perf_counter()

@@ -150,7 +150,7 @@ class BulkWriter:
         return len(rows)
 
     def finish(self) -> None:
-        """Sequences past the explicit ids; planner statistics for the new rows."""
+        """Sequences past the explicit ids; planner statistics for the new rows and the units."""
         if not self.postgres:
             return
         with connection.cursor() as cursor:
@@ -158,5 +158,5 @@ class BulkWriter:
                 table, pk = model._meta.db_table, model._meta.pk.column
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), "
                                f"(SELECT COALESCE(MAX({pk}), 0) + 1 FROM {table}), false)", [table, pk])
-            for model in self._touched:
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+            cursor.execute("ANALYZE")  # every table: the units' too, loaded just before (else the planner
+            # guesses their sizes and picks nested loops over 100,000 hamlets)
