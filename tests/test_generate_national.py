@@ -123,10 +123,11 @@ def test_force_replaces_them_and_a_second_run_needs_no_force(term):
     HamletFactory(name="Xóm Chợ")
     old = CommuneFactory()
     succeed(old, NewCommuneFactory())
-    call_command("generate_national", hamlets=30, members=300, force=True, quiet=True, stdout=io.StringIO())
+    call_command("generate_national", hamlets=300, members=3000, force=True, quiet=True, stdout=io.StringIO())
     assert not Hamlet.objects.filter(name="Xóm Chợ").exists()
-    assert Hamlet.objects.count() == 30 and not Hamlet.objects.exclude(updated_at=MARK).exists()
-    assert PartyMember.objects.count() == 300
+    assert Hamlet.objects.count() == 300 and not Hamlet.objects.exclude(updated_at=MARK).exists()
+    assert PartyMember.objects.count() == 3000
+    assert Hamlet.objects.filter(commune=old).exists()  # the factory's units are used as well as any loaded
+    assert not Hamlet.objects.filter(commune=old, new_commune__isnull=True).exists()
     call_command("generate_national", hamlets=20, members=100, quiet=True, stdout=io.StringIO())  # its own data
     assert Hamlet.objects.count() == 20 and PartyMember.objects.count() == 100
-    assert Hamlet.objects.filter(commune=old, new_commune__isnull=False).exists()
