@@ -51,10 +51,6 @@ KIND_LABELS = {"thon": "Thôn", "xom": "Xóm", "ban": "Bản", "lang": "Làng", 
 HAMLET_TABLES = (ChiefEvaluation, ChiefPlan, PartyMember, ChiefElection, Congress, PartyCell, HamletTerm, Hamlet)
 
 
-class ForeignData(Exception):
-    """The database holds hamlets this generator did not write."""
-
-
 def foreign_hamlets() -> int:
     return Hamlet.objects.exclude(updated_at=MARK).count()
 
