@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import random
 import statistics
 import sys
@@ -35,19 +34,16 @@ LAYOUTS = ((dt.date(2022, 7, 15), None), (dt.date(2025, 8, 1), None), (dt.date(2
 
 def setup_django(workdir: str) -> str:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_tracker.settings")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/benchmark.sqlite3"
-    import django
+    from benchmarks._setup import setup_django as setup
 
-    django.setup()
+    vendor = setup(workdir)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command("load_admin_units", stdout=io.StringIO())
     print(f"both official lists loaded in {time.perf_counter() - started:.1f} s")
-    return os.environ["DATABASE_URL"].split("://", 1)[0]
+    return vendor
 
 
 def generate(hamlet_count: int, rng: random.Random) -> dict[str, int]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import random
 import statistics
 import sys
@@ -36,17 +35,14 @@ AS_OF = dt.date(2022, 7, 15)
 
 def setup_django(workdir: str) -> str:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_tracker.settings")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/benchmark.sqlite3"
-    import django
+    from benchmarks._setup import setup_django as setup
 
-    django.setup()
+    vendor = setup(workdir)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     call_command("load_admin_units", province=["Nghệ An"], stdout=io.StringIO())
-    return os.environ["DATABASE_URL"].split("://", 1)[0]
+    return vendor
 
 
 def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dict[str, int]:
@@ -152,17 +148,9 @@ def time_figures(as_of: dt.date, runs: int) -> None:
 
 
 def postgres_settings(analyze: bool) -> str:
-    """ANALYZE the new rows (what autovacuum does shortly after a bulk load) and
-    say whether JIT is on: with JIT, each figures query pays about a second of
-    compilation (``PGOPTIONS="-c jit=off"`` to compare)."""
-    from django.db import connection
+    from benchmarks._setup import postgres_settings as settings
 
-    with connection.cursor() as cursor:
-        if analyze:
-            cursor.execute("ANALYZE")
-        cursor.execute("SHOW jit")
-        jit = cursor.fetchone()[0]
-    return f"PostgreSQL: statistics {'analysed' if analyze else 'NOT analysed'}, jit={jit}"
+    return settings(analyze)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Generated national-size data for benchmarks (issue 11): ``generate_national``."""
