@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from elections.intervals import relink
 from hamlets.models import Commune, CommuneSuccession, Hamlet, PartyCell, PartyMember, UnitList
 
 from ..models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
@@ -229,6 +230,7 @@ class NationalData:
             from .rows import RowWriter
 
             RowWriter(self, writer).write_all()
+            relink()  # the interval columns the figures join on (COPY and bulk_create skip the upkeep)
             if connection.vendor != "postgresql":  # bulk_create let auto_now write the present
                 Hamlet.objects.update(updated_at=MARK)
             writer.finish()
