@@ -79,15 +79,17 @@ class HamletFilterSet(FilterSet):
         district = text.whole_number(self.data.get("district")) if self.data else None
         earlier = list(communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk"))))
                        .order_by("name_sort", "district__name_sort", "pk")
-                       .values_list("pk", "name", "district_id", "district__name", "district__name_sort"))
-        districts = sorted({(sort, pk, name) for _c, _n, pk, name, sort in earlier if pk is not None})
-        self.filters["district"].extra["choices"] = unit_choices((pk, name, "") for _sort, pk, name in districts)
-        self.filters["commune"].extra["choices"] = unit_choices(
-            (pk, name, where) for pk, name, district_id, where, _sort in earlier
-            if district is None or district_id == district)
-        new_communes = unit_choices(communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk"))))
-                                    .order_by("name_sort", "pk").values_list("pk", "name", "province__name")
-                                    ) if new_layout else []
+                       .values_list("pk", "name", "name_key", "district_id", "district__name", "district__name_sort"))
+        districts = sorted({(sort, pk, name) for _c, _n, _k, pk, name, sort in earlier if pk is not None})
+        self.filters["district"].extra["choices"] = unit_choices((pk, name, name, "") for _sort, pk, name in districts)
+        chosen = {self.data.get("commune"), self.data.get("new_commune")} if self.data else set()
+        self.filters["commune"].extra["choices"] = unit_choices(limited(
+            [(pk, name, key, where) for pk, name, key, district_id, where, _sort in earlier
+             if district is None or district_id == district], chosen))
+        new_communes = unit_choices(limited(list(
+            communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk"))))
+            .order_by("name_sort", "pk").values_list("pk", "name", "name_key", "province__name")), chosen)
+        ) if new_layout else []
         unplaced = [] if scope.is_commune else [(UNPLACED, _("Chưa xếp vào xã mới"))]
         self.filters["new_commune"].extra["choices"] = [*new_communes, *unplaced]
         self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]
@@ -129,15 +131,26 @@ class HamletFilterSet(FilterSet):
         return queryset.filter(Q(chief_elected_on__isnull=False) & Q(chief_is_member=False))
 
 
-def unit_choices(units: Iterable[tuple[int, str, str | None]]) -> list[tuple[str, str]]:
-    """(pk, name, where it lies) → choices; ``where`` is shown only beside a name two choices share
-    (``Xã Hưng Lộc (Thành phố Vinh)``), never beside a unique one."""
+MAX_CHOICES = 1_000  # a drop-down longer than this (the whole country's communes) is no use to anyone
+
+
+def limited(rows: list[tuple[int, str, str, str | None]], chosen: set[str | None]) -> list[tuple[int, str, str,
+                                                                                              str | None]]:
+    """The units of a drop-down, or, past ``MAX_CHOICES`` (the national view before a district or province is
+    chosen), only the one chosen (a drill-down's link), which keeps the page light: choose a district first."""
+    if len(rows) <= MAX_CHOICES:
+        return rows
+    return [row for row in rows if str(row[0]) in chosen]
+
+
+def unit_choices(units: Iterable[tuple[int, str, str, str | None]]) -> list[tuple[str, str]]:
+    """(pk, name, name key, where it lies) → choices; ``where`` is shown only beside a name two choices
+    share (``Xã Hưng Lộc (Thành phố Vinh)``), never beside a unique one."""
     rows = list(units)
     counts: dict[str, int] = {}
-    for _pk, name, _where in rows:
-        counts[text.match_key(name)] = counts.get(text.match_key(name), 0) + 1
-    return [(str(pk), f"{name} ({where})" if where and counts[text.match_key(name)] > 1 else name)
-            for pk, name, where in rows]
+    for _pk, _name, key, _where in rows:
+        counts[key] = counts.get(key, 0) + 1
+    return [(str(pk), f"{name} ({where})" if where and counts[key] > 1 else name) for pk, name, key, where in rows]
 
 
 class Folded(Func):

@@ -216,6 +216,16 @@ def test_the_commune_filter_narrows_to_the_chosen_district(town):
     assert listed(elsewhere) == []  # a commune of another district is not a choice: nothing, not everything
 
 
+def test_a_country_of_communes_waits_for_a_district_but_keeps_a_drill_downs_commune(town, monkeypatch):
+    monkeypatch.setattr("elections.hamlet_filters.MAX_CHOICES", 2)  # three communes: "too many" for the drop-down
+    client = town.client("staff")
+    assert choices(client.get(LIST, P2022), "commune") == []
+    chosen = client.get(LIST, {**P2022, "commune": town.kim_son.pk})
+    assert choices(chosen, "commune") == ["Thị trấn Kim Sơn"] and listed(chosen) and listed(chosen) == listed(
+        client.get(LIST, {**P2022, "district": town.kim_son.district_id, "commune": town.kim_son.pk}))
+    assert choices(client.get(LIST, {**P2022, "district": town.hung_nguyen.pk}), "commune") == ["Xã Hưng Lộc"]
+
+
 def test_the_2025_layout_offers_the_2025_communes_of_the_scope(town):
     staff = town.client("staff").get(LIST, P2026)
     assert choices(staff, "new_commune") == ["Phường Vinh Hưng", "Xã Hưng Nguyên", "Xã Quế Phong",
