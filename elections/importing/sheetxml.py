@@ -343,7 +343,7 @@ def _counted_marks(archive: zipfile.ZipFile, path: str, percent: set[bytes], dea
             values = {name: a or b for name, a, b in _ATTRS.findall(attributes)}
             if kind == b"row":
                 number = values.get(b"r", b"")
-                row, column = (int(number) if number.isdecimal() else row + 1), 0
+                row, column = (int(number) if number.isdigit() else row + 1), 0
                 continue
             cell_end = None if closed else _CELL_END.search(data, match.end(), len(data) - 1)
             if not closed and cell_end is None:  # the cell goes on in the next chunk: read it whole then
