@@ -14,7 +14,7 @@ from elections import intervals
 from elections.figures import Figures
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from elections.national_data.generate import MARK, wipe
-from elections.people_models import ChiefEvaluation, ChiefPlan
+from elections.people_models import ChiefEvaluation, ChiefPlan, Official
 from hamlets import text
 from hamlets.models import Commune, CommuneSuccession, District, Hamlet, PartyCell, PartyMember, Province, UnitList
 
@@ -31,7 +31,9 @@ def generated(django_db_setup, django_db_blocker):
         out = io.StringIO()
         call_command("generate_national", hamlets=HAMLETS, members=MEMBERS, seed=5, quiet=True, stdout=out)
         yield out.getvalue()
-        wipe()
+        wipe()  # and everything else it wrote outside the tests' transactions, so later tests start empty
+        for model in (Official, Term):
+            model.objects.all().delete()
         for model in (CommuneSuccession, Commune, District):
             model.objects.all().delete()
         Province.objects.filter(successor__isnull=False).delete()
