@@ -60,10 +60,12 @@ class RowWriter:
                                 "chief_member_since", "chief_party_role", "chief_key", "chief_birth_year",
                                 "chief_gender", "chief_ethnicity", "chief_minority"], self.elections(),
                 "chief elections", 2 * n)
+        versioned = ("version", "updated_at")  # plans and evaluations lock on a version like the results
         w.write(ChiefPlan, ["id", "hamlet_id", "term_id", "chief", "chief_key", "mentor", "started_on", "course_on",
-                            "application_on"], self.chief_plans(), "chief plans")
-        w.write(ChiefEvaluation, ["id", "hamlet_id", "year", "chief", "chief_key", "rating"], self.evaluations(),
-                "evaluations", 4 * n)
+                            "application_on", *versioned],
+                ((*row, 1, self.mark) for row in self.chief_plans()), "chief plans")
+        w.write(ChiefEvaluation, ["id", "hamlet_id", "year", "chief", "chief_key", "rating", *versioned],
+                ((*row, 1, self.mark) for row in self.evaluations()), "evaluations", 4 * n)
         total = sum(h.rows + len(self.sitting(h)) for h in self.plans)
         w.write(PartyMember, ["id", "hamlet_id", "full_name", "name_key", "search", "birth_year", "gender",
                               "ethnicity", "admitted_on", "official_on", "left_on", "sitting_chief"], self.members(),
