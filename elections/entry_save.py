@@ -280,7 +280,7 @@ def _write_evaluation(stored: Stored, values: dict[str, Any], year: int) -> None
     chief = text.clean(values["chief"])
     key = text.match_key(chief)
     shown = stored.evaluation
-    evaluations = ChiefEvaluation.objects.select_for_update()
+    evaluations = ChiefEvaluation.objects.select_for_update(of=("self",)).order_by("pk")  # no outer-joined units
     if shown is not None and shown.chief_key == key:
         evaluation = evaluations.filter(pk=shown.pk, rating=shown.rating).first()
         if evaluation is None:

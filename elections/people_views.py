@@ -140,7 +140,8 @@ def _delete(request: HttpRequest, obj: Model, hamlet: Hamlet, question: str, des
     """GET: the question; POST: delete (with its history row) and bump the hamlet's version, in one transaction."""
     if request.method == "POST":
         with transaction.atomic():
-            Hamlet.objects.select_for_update().filter(pk=hamlet.pk).values_list("pk").first()  # the import's order
+            locked = Hamlet.objects.select_for_update(of=("self",)).filter(pk=hamlet.pk).order_by("pk")
+            locked.values_list("pk").first()  # the import's order: the hamlet first
             obj.delete()
             Hamlet.objects.filter(pk=hamlet.pk).update(version=F("version") + 1)
         messages.success(request, _("Đã xóa."))

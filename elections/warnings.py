@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hamlets import text
 
@@ -120,14 +121,25 @@ def repeated_chiefs[K: Hashable](chiefs: Mapping[K, str]) -> dict[K, list[K]]:
             for group in by_person.values() if len(group) > 1 for hamlet in group}
 
 
+NAMED_AT_MOST = 5  # a chief repeated in 400 hamlets names 5 of them and counts the rest
+
+
+def chief_caution[K](chief: str, others: Sequence[K], term: TermLike, hamlet_name: Callable[[K], str]) -> Caution:
+    """The caution at the Chief column of a hamlet whose chief also heads the ``others`` in the term;
+    ``hamlet_name`` shows one as the page does (``Xóm 1 (Thanh Lâm cũ)``). Past ``NAMED_AT_MOST``
+    the rest are counted, not named."""
+    shown = ", ".join(hamlet_name(other) for other in others[:NAMED_AT_MOST])
+    if (rest := len(others) - NAMED_AT_MOST) > 0:
+        shown = ngettext("%(named)s và %(rest)d thôn khác", "%(named)s và %(rest)d thôn khác", rest) % {
+            "named": shown, "rest": rest}
+    return Caution("chief", _("%(chief)s cũng là trưởng thôn của %(others)s trong nhiệm kỳ %(term)s: "
+                              "một người làm trưởng hai thôn?") % {
+        "chief": text.clean(chief), "others": shown, "term": term_name(term)})
+
+
 def chief_cautions[K: Hashable](chiefs: Mapping[K, str], term: TermLike,
                                 hamlet_name: Callable[[K], str]) -> dict[K, Caution]:
     """A caution at the Chief column of every hamlet whose chief also heads another hamlet of the
-    commune in the term; ``hamlet_name`` shows a hamlet as the page does (``Xóm 1 (Thanh Lâm cũ)``)."""
-    cautions = {}
-    for hamlet, others in repeated_chiefs(chiefs).items():
-        cautions[hamlet] = Caution("chief", _("%(chief)s cũng là trưởng thôn của %(others)s trong nhiệm kỳ %(term)s: "
-                                              "một người làm trưởng hai thôn?") % {
-            "chief": text.clean(chiefs[hamlet]), "others": ", ".join(hamlet_name(o) for o in others),
-            "term": term_name(term)})
-    return cautions
+    commune in the term."""
+    return {hamlet: chief_caution(chiefs[hamlet], others, term, hamlet_name)
+            for hamlet, others in repeated_chiefs(chiefs).items()}

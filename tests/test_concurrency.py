@@ -287,7 +287,7 @@ def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=True)  # a stuck one does not keep pytest from exiting
     thread.start()
     return thread, out
 
@@ -331,8 +331,9 @@ def test_two_imports_of_the_same_400_hamlets_at_once_one_wins_whole(tmp_path, mo
     assert set(HamletTerm.objects.values_list("party_members", flat=True)) == {values["party_members"]}
     assert set(Hamlet.objects.values_list("party_members", "version")) == {(values["party_members"], 2)}
     assert set(Congress.objects.values_list("secretary", flat=True)) == {values["secretary"]}
-    elections = Counter(ChiefElection.objects.values_list("held_on", "chief"))
-    assert elections == {(MAY_20, "Vi Thị Hạnh"): 400, (values["chief_elected_on"], values["chief"]): 400}
+    elections = Counter(ChiefElection.objects.values_list("held_on", flat=True))
+    assert elections == {MAY_20: 400, values["chief_elected_on"]: 400}  # the stored ones kept, one by-election each
+    assert set(ChiefElection.objects.exclude(held_on=MAY_20).values_list("chief", flat=True)) == {values["chief"]}
     for model in VERSIONED:
         assert not model.history.filter(history_change_reason=f"import {loser}").exists()
     assert_history_versions_increase()

@@ -193,3 +193,23 @@ def test_namesakes_of_one_2025_commune_are_told_apart_in_the_chief_warning(db, t
     chief = {w.row: w.message for w in result.warnings if w.field == "chief"}
     assert set(chief) == {2, 3}, [str(w) for w in result.warnings]  # Xã Hạnh Lâm is another commune
     assert "Xóm 1 (Thanh Phong cũ) (ô" in chief[2] and "Xóm 1 (Thanh Ngọc cũ) (ô" in chief[3]
+
+
+def test_one_chief_of_many_hamlets_names_five_and_counts_the_rest(db, tmp_path, django_assert_max_num_queries):
+    """A workbook giving 60 hamlets of one commune the same chief (a column filled down by mistake):
+    every row is asked about, each message names 5 other hamlets and counts the other 54."""
+    from tests.workbooks import make_units
+
+    make_units()
+    result = _preview(tmp_path, [_chief(hamlet=f"Xóm {n}", chief="Vi Thị Hạnh") for n in range(1, 61)])
+    chief = {w.row: w.message for w in result.warnings if w.field == "chief"}
+    assert set(chief) == set(range(2, 62))
+    assert "Xóm 2 (ô O3)" in chief[2] and "Xóm 6 (ô O7)" in chief[2] and "Xóm 7 (ô" not in chief[2]
+    assert "và 54 thôn khác" in chief[2] and "Xóm 1 (ô O2)" in chief[61]
+    with translation.override("en"):
+        assert "and 54 other hamlets" in warnings.chief_caution("A", list(range(59)), TERM, str).message
+
+
+def test_chief_caution_names_all_when_few():
+    message = warnings.chief_caution("Lê Văn C", ["Xóm 2", "Xóm 3"], TERM, str).message
+    assert "Xóm 2, Xóm 3 trong" in message and "khác" not in message

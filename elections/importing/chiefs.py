@@ -27,7 +27,7 @@ from .rows import HamletRow
 def repeated_chiefs(planner: Planner, rows: Iterable[HamletRow]) -> list[Problem]:
     """A warning at the Chief cell of each planned row whose new chief also heads another hamlet of
     its commune in its term."""
-    from elections.warnings import chief_cautions  # elections.warnings reads the import's labels
+    from elections.warnings import chief_caution  # elections.warnings reads the import's labels
 
     check = planner.checks.get("Hamlets")
     if check is None:
@@ -55,10 +55,13 @@ def repeated_chiefs(planner: Planner, rows: Iterable[HamletRow]) -> list[Problem
             asked.append((row, key))
     if not asked:
         return []
-    lying: dict[int, list[HamletKey]] = defaultdict(list)  # commune (either list) -> hamlets lying in it
+    folded = {years: {key: text.match_key(chief) for key, chief in chiefs.items()} for years, chiefs in after.items()}
+    holding: dict[tuple[Years, int, str], set[HamletKey]] = defaultdict(set)  # (term, commune, person) -> hamlets
     for key, hamlet in planner.index.objects.items():
         for commune_id in {hamlet.commune_id, hamlet.new_commune_id} - {None}:
-            lying[commune_id].append(key)
+            for years, people in folded.items():
+                if person := people.get(key):
+                    holding[(years, commune_id, person)].add(key)
 
     def name(key: HamletKey, years: Years) -> str:
         shown = str(planner.index.display(key))
@@ -69,15 +72,13 @@ def repeated_chiefs(planner: Planner, rows: Iterable[HamletRow]) -> list[Problem
 
     warnings = []
     for row, key in asked:
-        chiefs, hamlet = after[row.term], planner.index.objects[key]
-        person = text.match_key(chiefs[key])
-        others = sorted({other for commune_id in {hamlet.commune_id, hamlet.new_commune_id} - {None}
-                         for other in lying[commune_id]
-                         if other != key and text.match_key(chiefs.get(other, "")) == person},
-                        key=lambda k: (named.get((k, row.term), 0), planner.index.objects[k].name))
+        hamlet, person = planner.index.objects[key], folded[row.term][key]
+        others = set().union(*(holding[(row.term, commune_id, person)]
+                               for commune_id in {hamlet.commune_id, hamlet.new_commune_id} - {None})) - {key}
         if not others:
             continue
-        group = {key: chiefs[key], **{other: chiefs[other] for other in others}}
-        caution = chief_cautions(group, planner.plan.terms[row.term], lambda k, y=row.term: name(k, y))[key]
+        ordered = sorted(others, key=lambda k: (named.get((k, row.term), 0), planner.index.objects[k].name))
+        caution = chief_caution(after[row.term][key], ordered, planner.plan.terms[row.term],
+                                lambda k, y=row.term: name(k, y))
         warnings.append(check.at("chief", row.row, caution.message))
     return warnings
