@@ -359,6 +359,11 @@ SHORT_LABELS = {**LABELS, "elections": gettext_lazy("Bầu trưởng thôn"), "c
 TITLE = gettext_lazy("Tổng hợp tiến độ")
 
 
+def texts(labels: dict[str, Any]) -> dict[str, str]:
+    """Lazy labels turned into the request language's text once, not once per table cell."""
+    return {code: str(label) for code, label in labels.items()}
+
+
 def sort_choices(current: str = "") -> list[tuple[str, str]]:
     """The orders the "Xếp theo" list offers (on a phone the only way to sort), and ``current``
     where a column header chose another."""
@@ -397,7 +402,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         board=board, district=district, commune=Commune.objects.filter(pk=scope.commune_id).first()
         if scope.is_commune else None, rows=rows, total=board.total, sort=sort, q=query, gap_sort=GAP_SORT,
-        ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=LABELS, short_labels=SHORT_LABELS,
+        ratio_codes=RATIO_CODES, count_codes=COUNT_CODES, labels=texts(LABELS), short_labels=texts(SHORT_LABELS),
         sort_choices=sort_choices(sort), charts=board.charts(rows),
         admissions=board.admissions, unit_names=board.unit_names(), province_key=key,
         province_query=period.query(province=key), report_query=period.query(province=key),
@@ -408,6 +413,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         unit_word=_("Xã") if board.is_new or district else _("Huyện"),
         admission_unit_word=_("Xã") if board.is_new else _("Huyện"),
         people=board.people.lines(rows), people_total=board.people.total_line(board.total),
-        profile_codes=PROFILE_CODES, path_codes=PATH_CODES, people_labels=PEOPLE_LABELS, people_short=PEOPLE_SHORT,
+        profile_codes=PROFILE_CODES, path_codes=PATH_CODES, people_labels=texts(PEOPLE_LABELS),
+        people_short=texts(PEOPLE_SHORT),
     )
     return render(request, "elections/dashboard.html", context)

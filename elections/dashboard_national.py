@@ -47,6 +47,7 @@ from .dashboard import (
     Row,
     province_choices,
     sort_choices,
+    texts,
 )
 from .figures import FIGURES_BY_CODE, AdmissionRow, Figures, Ratio
 from .layout import NEW, choose_layout
@@ -180,7 +181,8 @@ def national_dashboard(request: HttpRequest, scope: Scope, period: Period) -> Ht
     rows = board.sorted_rows(sort, query)
     context.update(
         board=board, rows=rows, total=board.total, sort=sort, q=query, gap_sort=GAP_SORT, ratio_codes=RATIO_CODES,
-        count_codes=COUNT_CODES, labels=LABELS, short_labels=SHORT_LABELS, sort_choices=sort_choices(sort),
+        count_codes=COUNT_CODES, labels=texts(LABELS), short_labels=texts(SHORT_LABELS),
+        sort_choices=sort_choices(sort),
         charts=board.charts(rows), admissions=board.admissions, unit_names=board.unit_names(),
         province_query=period.query(), report_query=period.query(national=1), here=period.query(q=query),
         provinces=province_choices(scope), can_regroup=period.as_of < NEW_LIST_FROM,

@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -17,10 +18,12 @@ def percent(value: Decimal | None) -> str:
     """``94,39 %`` in Vietnamese, ``94.39%`` in English; ``—`` for none."""
     if value is None:
         return "—"
-    from django.utils.translation import get_language
-
-    shown = number_format(value, decimal_pos=2)
-    return f"{shown}\u00a0%" if (get_language() or "vi").startswith("vi") else f"{shown}%"
+    vietnamese = (get_language() or "vi").startswith("vi")
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2 and abs(value) < 1000:
+        shown = str(value).replace(".", get_format("DECIMAL_SEPARATOR"))  # what number_format writes, faster
+    else:
+        shown = number_format(value, decimal_pos=2)
+    return f"{shown}\u00a0%" if vietnamese else f"{shown}%"
 
 
 @register.filter
