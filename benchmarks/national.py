@@ -213,12 +213,12 @@ def flat_counts(table: str, group: str | None, where: str = "", params: tuple = 
 
 
 def ratios_of(rows: list[dict[str, Any]], grouped: bool) -> Any:
-    from elections.figures import FIGURES, Figures
+    from elections.figures import FIGURES, Counts, Figures
 
-    convert = lambda row: Figures._ratios(None, row, list(FIGURES), True)  # type: ignore[arg-type]  # noqa: E731
-    if grouped:
-        return {row["f_group"]: convert(row) for row in rows}
-    return convert(rows[0] if rows else {})
+    names = list(rows[0]) if rows else []
+    counts = Counts(names, [tuple(row.values()) for row in rows])
+    pairs = Figures._pairs(list(FIGURES), True)
+    return counts.by_group(pairs) if grouped else counts.total(pairs)
 
 
 def same_ratios(engine: dict[int, Any], rows: list[dict[str, Any]]) -> bool:

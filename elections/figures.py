@@ -17,7 +17,7 @@ cell present) are correlated subqueries, so nothing multiplies rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -83,6 +83,77 @@ class Ratio:
     def __str__(self) -> str:
         percent = self.percent
         return f"{self.numerator}/{self.denominator}" + (f" ({percent}%)" if percent is not None else "")
+
+
+class Ratios(Mapping[str, Ratio]):
+    """One unit's figures by code, each ``Ratio`` made from the unit's row of counts when read: a
+    whole country by commune is 10,000 rows of some 20 figures, and making them all up front cost
+    several times the query itself (issue 11)."""
+
+    __slots__ = ("_columns", "_row")
+
+    def __init__(self, row: Sequence[int | None], columns: Mapping[str, tuple[int, int]]):
+        self._row, self._columns = row, columns
+
+    def __getitem__(self, code: str) -> Ratio:
+        numerator, denominator = self._columns[code]
+        return Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return f"Ratios({dict(self)!r})"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The rows of an aggregate over facts: ``f_group`` first when grouped, then one count per column."""
+
+    names: list[str]
+    rows: list[tuple]
+
+    def ratios(self, pairs: Mapping[str, tuple[str, str]]) -> tuple[dict[str, tuple[int, int]], Callable]:
+        """For figures given as code -> (numerator column, denominator column): the columns' positions,
+        and a function from a row to its ``Ratios``."""
+        index = {name: i for i, name in enumerate(self.names)}
+        blank = len(self.names)  # a column the query lacks reads as 0 (the row is padded with None)
+        columns = {code: (index.get(n, blank), index.get(d, blank)) for code, (n, d) in pairs.items()}
+        return columns, lambda row: Ratios((*row, None), columns)
+
+    def by_group(self, pairs: Mapping[str, tuple[str, str]]) -> dict[int | None, Ratios]:
+        _columns, make = self.ratios(pairs)
+        return {row[0]: make(row) for row in self.rows}
+
+    def total(self, pairs: Mapping[str, tuple[str, str]]) -> Ratios:
+        _columns, make = self.ratios(pairs)
+        return make(self.rows[0] if self.rows else (None,) * len(self.names))
+
+
+def count_facts(facts: QuerySet, columns: Mapping[str, str | None], grouped: bool,
+                params: Sequence[object] = ()) -> Counts:
+    """One aggregate query over ``facts`` (a values() queryset with ``f_group`` when ``grouped``): per
+    output column, ``COUNT(*)`` (condition None) or the number of facts rows meeting its SQL condition
+    (its ``params`` come before the inner query's)."""
+    try:
+        inner, inner_params = facts.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can see nothing
+        return Counts(["f_group", *columns] if grouped else list(columns), [])
+    connection = connections[facts.db]
+    quote = connection.ops.quote_name
+    select = ", ".join(f"COUNT(*) AS {quote(name)}" if condition is None
+                       else f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(name)}"
+                       for name, condition in columns.items())
+    if grouped:
+        outer = f"SELECT f_group, {select} FROM ({inner}) facts GROUP BY f_group"
+    else:
+        outer = f"SELECT {select} FROM ({inner}) facts"
+    with connection.cursor() as cursor:
+        cursor.execute(outer, [*params, *inner_params])
+        return Counts([c[0] for c in cursor.description], cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -205,56 +276,37 @@ class Figures:
                     counts[f"n_{numerator}__{flag}"] = f"({CONDITIONS[numerator]}) AND {CONDITIONS[flag]}"
         return counts
 
-    def _query(self, group: str | None, figures: Iterable[Figure], splits: bool) -> list[dict[str, int]]:
-        facts = self._facts(group)
-        try:
-            sql, params = facts.query.sql_with_params()
-        except EmptyResultSet:  # a scope that can see nothing
-            return []
-        connection = connections[facts.db]
-        quote = connection.ops.quote_name
-        counts = self._counts(figures, splits)
-        columns = [f"COUNT(*) AS {quote(name)}" if condition is None
-                   else f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(name)}"
-                   for name, condition in counts.items()]
-        if group:
-            outer = f"SELECT f_group, {', '.join(columns)} FROM ({sql}) facts GROUP BY f_group"
-        else:
-            outer = f"SELECT {', '.join(columns)} FROM ({sql}) facts"
-        with connection.cursor() as cursor:
-            cursor.execute(outer, params)
-            names = [c[0] for c in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    def _query(self, group: str | None, figures: Iterable[Figure], splits: bool) -> Counts:
+        return count_facts(self._facts(group), self._counts(figures, splits), grouped=group is not None)
 
-    def _ratios(self, row: dict[str, int], figures: Sequence[Figure], splits: bool) -> dict[str, Ratio]:
-        result = {f.code: Ratio(row.get(f"n_{f.numerator}") or 0, row.get(f"n_{f.denominator}") or 0)
-                  for f in figures}
+    @staticmethod
+    def _pairs(figures: Sequence[Figure], splits: bool) -> dict[str, tuple[str, str]]:
+        """Figure code -> (numerator column, denominator column) of the aggregate."""
+        pairs = {f.code: (f"n_{f.numerator}", f"n_{f.denominator}") for f in figures}
         if splits:
             for code in SPLIT_CODES:
                 figure = FIGURES_BY_CODE[code]
                 for flag in ("special_area", "project01"):
-                    result[f"{code}__{flag}"] = Ratio(row.get(f"n_{figure.numerator}__{flag}") or 0,
-                                                      row.get(f"n_{flag}") or 0)
-        return result
+                    pairs[f"{code}__{flag}"] = (f"n_{figure.numerator}__{flag}", f"n_{flag}")
+        return pairs
 
     def _select(self, codes: Sequence[str] | None) -> tuple[list[Figure], bool]:
         figures = list(FIGURES) if codes is None else [FIGURES_BY_CODE[c] for c in codes]
         return figures, codes is None
 
-    def by(self, level: Level, codes: Sequence[str] | None = None) -> dict[int, dict[str, Ratio]]:
+    def by(self, level: Level, codes: Sequence[str] | None = None) -> dict[int | None, Ratios]:
         """{unit id: {figure code: Ratio}} for every unit that has hamlets; one query.
 
         Without ``codes`` all figures come back, with the four hamlet counts
         of item 5 split by special area and Project 01 (``"cells_at_risk__project01"``).
         """
         figures, splits = self._select(codes)
-        return {row["f_group"]: self._ratios(row, figures, splits) for row in self._query(level, figures, splits)}
+        return self._query(level, figures, splits).by_group(self._pairs(figures, splits))
 
-    def total(self, codes: Sequence[str] | None = None) -> dict[str, Ratio]:
+    def total(self, codes: Sequence[str] | None = None) -> Ratios:
         """The same figures over the whole set of hamlets; one query."""
         figures, splits = self._select(codes)
-        rows = self._query(None, figures, splits)
-        return self._ratios(rows[0] if rows else {}, figures, splits)
+        return self._query(None, figures, splits).total(self._pairs(figures, splits))
 
     def ratio(self, code: str, by: Level) -> dict[int, Ratio]:
         """One figure per unit: {unit id: Ratio}; one query."""

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import FullResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Q, QuerySet, Value
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import Gender, Hamlet
 
-from .figures import GROUP_FIELDS, Level, Ratio
+from .figures import GROUP_FIELDS, Counts, Level, Ratio, Ratios, count_facts
 from .models import Term
 from .people import CONGRESS, IN_OFFICE, NON_MEMBER, NOT_COMPLETED, WITH_PLAN, aged, people_facts, stalled
 
@@ -85,6 +85,7 @@ PEOPLE_FIGURES: tuple[PeopleFigure, ...] = (
 )
 PEOPLE_FIGURES_BY_CODE = {f.code: f for f in PEOPLE_FIGURES}
 PEOPLE_CODES = tuple(f.code for f in PEOPLE_FIGURES)
+PAIRS = {f.code: (f"n_{f.numerator}", f"n_{f.denominator}") for f in PEOPLE_FIGURES}
 PEOPLE_ZERO = {code: Ratio(0, 0) for code in PEOPLE_CODES}
 
 
@@ -112,16 +113,11 @@ class PeopleFigures:
         sql, params = query.where.as_sql(compiler, connection)
         return sql, list(params)
 
-    def _query(self, group: str | None) -> list[dict[str, int]]:
+    def _query(self, group: str | None) -> Counts:
         facts = self._facts(group)
-        try:
-            inner, inner_params = facts.query.sql_with_params()
-        except EmptyResultSet:  # a scope that can see nothing
-            return []
         connection = connections[facts.db]
-        quote = connection.ops.quote_name
         names = sorted({name for f in PEOPLE_FIGURES for name in (f.numerator, f.denominator)})
-        columns: list[str] = []
+        columns: dict[str, str | None] = {}
         params: list[object] = []
         for name in names:
             condition = CONDITIONS[name](self.as_of)
@@ -129,36 +125,21 @@ class PeopleFigures:
             if condition is not None:
                 try:
                     sql, condition_params = self._condition_sql(facts, connection, condition)
-                except FullResultSet:
+                except FullResultSet:  # a condition every hamlet meets
                     sql = None
                 else:
                     params.extend(condition_params)
-            columns.append(f"COUNT(*) AS {quote('n_' + name)}" if sql is None
-                           else f"SUM(CASE WHEN {sql} THEN 1 ELSE 0 END) AS {quote('n_' + name)}")
-        select = ", ".join(columns)
-        if group:
-            outer = f"SELECT f_group, {select} FROM ({inner}) facts GROUP BY f_group"
-        else:
-            outer = f"SELECT {select} FROM ({inner}) facts"
-        with connection.cursor() as cursor:
-            cursor.execute(outer, [*params, *inner_params])
-            described = [c[0] for c in cursor.description]
-            return [dict(zip(described, row, strict=True)) for row in cursor.fetchall()]
+            columns[f"n_{name}"] = sql
+        return count_facts(facts, columns, grouped=group is not None, params=params)
 
-    @staticmethod
-    def _ratios(row: dict[str, int]) -> dict[str, Ratio]:
-        return {f.code: Ratio(row.get(f"n_{f.numerator}") or 0, row.get(f"n_{f.denominator}") or 0)
-                for f in PEOPLE_FIGURES}
-
-    def by(self, level: Level) -> dict[int | None, dict[str, Ratio]]:
+    def by(self, level: Level) -> dict[int | None, Ratios]:
         """{unit id: {code: Ratio}} for every unit that has counted hamlets; one query
         (``new_commune``: None holds the unplaced hamlets)."""
-        return {row["f_group"]: self._ratios(row) for row in self._query(level)}
+        return self._query(level).by_group(PAIRS)
 
-    def total(self) -> dict[str, Ratio]:
+    def total(self) -> Ratios:
         """The same figures over the whole set of hamlets; one query."""
-        rows = self._query(None)
-        return self._ratios(rows[0] if rows else {})
+        return self._query(None).total(PAIRS)
 
 
 def add_up(groups: Iterable[Mapping[str, Ratio]]) -> dict[str, Ratio]:
