@@ -144,8 +144,9 @@ def count_facts(facts: QuerySet, columns: Mapping[str, str | None], grouped: boo
         return Counts(["f_group", *columns] if grouped else list(columns), [])
     connection = connections[facts.db]
     quote = connection.ops.quote_name
+    # FILTER (PostgreSQL; SQLite 3.30+, which Django 5.2 requires) is cheaper than SUM(CASE ...)
     select = ", ".join(f"COUNT(*) AS {quote(name)}" if condition is None
-                       else f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(name)}"
+                       else f"COUNT(*) FILTER (WHERE {condition}) AS {quote(name)}"
                        for name, condition in columns.items())
     if grouped:
         outer = f"SELECT f_group, {select} FROM ({inner}) facts GROUP BY f_group"
