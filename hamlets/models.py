@@ -11,6 +11,7 @@ names (``Khối 2`` before ``Khối 10``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -46,11 +47,20 @@ class HamletKind(models.TextChoices):
     @classmethod
     def parse(cls, value: object) -> HamletKind | None:
         """The kind a user typed (``Xóm``, ``xom``, ``tổ dân phố``), or None."""
-        key = text.search_key(value)
-        for kind in cls:
-            if key in {kind.value.replace("_", " "), text.search_key(kind.label)}:
-                return kind
-        return None
+        from django.utils.translation import get_language
+
+        return _kinds_by_key(get_language()).get(text.search_key(value))
+
+
+@functools.lru_cache(maxsize=8)
+def _kinds_by_key(language: str | None) -> dict[str, HamletKind]:
+    """Each kind by its value (``to dan pho``) and its name in ``language``, folded; once per language,
+    not per row (the values are the Vietnamese names folded already)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return {key: kind for kind in HamletKind
+                for key in (kind.value.replace("_", " "), text.search_key(kind.label))}
 
 
 class HamletQuerySet(ScopedQuerySet):

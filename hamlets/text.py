@@ -37,7 +37,14 @@ def clean(value: object) -> str:
     """NFC-normalised text without invisible characters, white space folded; what the database stores."""
     if value is None:
         return ""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", str(value)))).strip()
+    return _clean(value if isinstance(value, str) else str(value))
+
+
+# The folding functions are pure and an import meets the same names thousands of times (units, kinds,
+# chiefs of two terms): each remembers its last 65,536 texts (a few MB at most).
+@functools.lru_cache(maxsize=1 << 16)
+def _clean(value: str) -> str:
+    return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", value))).strip()
 
 
 def _canonical_tone(word: str) -> str:
@@ -49,7 +56,12 @@ def _canonical_tone(word: str) -> str:
 
 def match_key(value: object) -> str:
     """Key for comparing names: NFC, spaces, case and tone placement folded."""
-    text = clean(value).casefold()
+    return _match_key(clean(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _match_key(text: str) -> str:
+    text = text.casefold()
     return " ".join(_canonical_tone(word) for word in text.split(" ")) if text else ""
 
 
@@ -82,8 +94,12 @@ def bare_name(value: object) -> str:
 
 def search_key(value: object) -> str:
     """Lower-case text without any diacritic, for searches users type loosely."""
-    text = clean(value).casefold().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
+    return _search_key(clean(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _search_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -54,10 +55,18 @@ class SheetSpec:
                 self.by_key.setdefault(header_key(spelling), column.field)
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.field == name)
+        return self._by_field[name]
 
     def label(self, name: str) -> Label:
-        return self.column(name).label
+        return self._labels[name]  # asked for every cell an import reads
+
+    @cached_property
+    def _by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in reversed(self.columns)}  # the first column of a field wins, as next() did
+
+    @cached_property
+    def _labels(self) -> dict[str, Label]:
+        return {name: column.label for name, column in self._by_field.items()}
 
 
 PROVINCE = Column("province", "Province", "Tỉnh", ("Tỉnh/Thành phố", "Tỉnh, thành phố"))
