@@ -31,10 +31,9 @@ from django.db.models import (
     Count,
     DateField,
     F,
-    OuterRef,
+    Min,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -387,19 +386,15 @@ class Progress:
 def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Progress:
     """Cumulative weekly counts: one grouped query per table (elections,
     congresses), then a running sum over the weeks (never over hamlets)."""
-    first_election = ChiefElection.objects.filter(hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
-    first_congress = Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
-    with_cell = counted_hamlets(hamlets, term, as_of, party_cell=True)
-    hamlets = counted_hamlets(hamlets, term, as_of)
-
-    def per_week(events: QuerySet, hamlets: QuerySet[Hamlet]) -> dict[dt.date, int]:
-        day = Subquery(events.order_by("held_on").values("held_on")[:1], output_field=DateField())
-        rows = (hamlets.order_by().annotate(day=day).filter(day__isnull=False)
-                .annotate(week=TruncWeek("day", output_field=DateField())).values("week")
-                .annotate(n=Count("pk")).values_list("week", "n"))
-        return {_as_date(week): n for week, n in rows}
-
-    elections, congresses = per_week(first_election, hamlets), per_week(first_congress, with_cell)
+    counted = counted_hamlets(hamlets, term, as_of).values("pk")
+    with_cell = counted_hamlets(hamlets, term, as_of, party_cell=True).values("pk")
+    # each hamlet's first election of the term (by-elections follow it), grouped by the hamlet first
+    first_elections = (ChiefElection.objects.filter(term=term, held_on__lte=as_of, hamlet__in=counted)
+                       .order_by().values("hamlet").annotate(day=Min("held_on")))
+    # a cell holds at most one congress a term, and a hamlet at most one cell: no grouping by hamlet
+    congresses = (Congress.objects.filter(term=term, held_on__lte=as_of, cell__hamlet__in=with_cell)
+                  .order_by().annotate(day=F("held_on")).values("day"))
+    elections, congresses = _per_week(first_elections), _per_week(congresses)
     last = as_of - dt.timedelta(days=as_of.weekday())
     # the chart starts at the first event, but never more than a year before the term starts
     # (a one-digit typo in a year must not stretch it over centuries) nor after the as-of date
@@ -420,5 +415,21 @@ def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Pr
     return Progress(weeks, e_series, c_series)
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
+def _per_week(days: QuerySet) -> dict[dt.date, int]:
+    """How many rows of ``days`` (a values() query with a ``day`` column) fall in each week (Monday):
+    one query, the rows counted by the database."""
+    inner = days.annotate(week=TruncWeek("day", output_field=DateField())).values("week")
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(f"SELECT week, COUNT(*) FROM ({sql}) days GROUP BY week", params)
+        return {_as_date(week): n for week, n in cursor.fetchall()}
+
+
+def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    """A week as the cursor gives it: a date, a timestamp, or (SQLite, raw SQL) ISO text."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
     return value.date() if isinstance(value, dt.datetime) else value

@@ -194,3 +194,28 @@ def test_a_typo_in_a_year_does_not_stretch_the_weekly_chart():
     progress = weekly_progress(Hamlet.objects.all(), term, dt.date(2022, 7, 15))
     assert progress.weeks[0] >= dt.date(2020, 12, 28) and len(progress.weeks) < 90
     assert progress.elections[0] == 1 and progress.elections[-1] == 2
+
+
+def test_weekly_progress_counts_each_hamlet_once_at_its_first_event(django_assert_num_queries):
+    """A by-election does not count the hamlet again; a hamlet without a record for the term, an
+    election after the date and a congress of a hamlet whose record has no cell count nowhere."""
+    import datetime as dt
+
+    from elections.figures import weekly_progress
+    from tests.factories import ChiefElectionFactory, CongressFactory, HamletFactory, PartyCellFactory, TermFactory
+
+    term = TermFactory()
+    first, second, unrecorded = HamletFactory(term=term), HamletFactory(term=term), HamletFactory(term=False)
+    ChiefElectionFactory(hamlet=first, term=term, held_on=dt.date(2022, 5, 2))  # Monday, week 1
+    ChiefElectionFactory(hamlet=first, term=term, held_on=dt.date(2022, 5, 18))  # a by-election, week 3
+    ChiefElectionFactory(hamlet=second, term=term, held_on=dt.date(2022, 5, 11))  # week 2
+    ChiefElectionFactory(hamlet=second, term=term, held_on=dt.date(2022, 8, 1))  # after the date
+    ChiefElectionFactory(hamlet=unrecorded, term=term, held_on=dt.date(2022, 5, 3))
+    CongressFactory(cell=PartyCellFactory(hamlet=first), term=term, held_on=dt.date(2022, 5, 4))
+    CongressFactory(cell=PartyCellFactory(hamlet=second, records=False), term=term, held_on=dt.date(2022, 5, 4))
+    with django_assert_num_queries(2):
+        progress = weekly_progress(Hamlet.objects.all(), term, dt.date(2022, 5, 25))
+    at = {week: (e, c) for week, e, c in zip(progress.weeks, progress.elections, progress.congresses, strict=True)}
+    assert at[dt.date(2022, 5, 2)] == (1, 1)
+    assert at[dt.date(2022, 5, 9)] == (2, 1)
+    assert at[dt.date(2022, 5, 16)] == (2, 1) and progress.weeks[-1] == dt.date(2022, 5, 23)
