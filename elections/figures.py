@@ -364,7 +364,8 @@ def _admissions(members: QuerySet[PartyMember], member_group: str, targets: Quer
     counted = (members.filter(admitted_on__lte=as_of)
                .annotate(year=ExtractYear("admitted_on")).order_by()
                .values(member_group, "year")
-               .annotate(admitted=Count("pk"), sitting=Count("pk", filter=Q(sitting_chief=True))))
+               .annotate(admitted=Count("hamlet"), sitting=Count("hamlet", filter=Q(sitting_chief=True))))  # hamlet:
+               # never null, and read from the covering index with admitted_on and sitting_chief
     table: dict[tuple[int | None, int], list[int | None]] = {
         (r[member_group], r["year"]): [r["admitted"], r["sitting"], None] for r in counted}
     for unit_id, year, target in targets.filter(year__lte=as_of.year).values_list(target_group, "year", "target"):
