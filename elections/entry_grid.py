@@ -57,7 +57,7 @@ class GridColumn:
         has none)."""
         try:
             return HAMLETS.label(self.field)
-        except StopIteration:
+        except KeyError:  # a column of the grid only
             return profiles.LABELS[self.field]
 
 

@@ -90,6 +90,19 @@ class Versioned(models.Model):
         abstract = True
 
 
+class Derived:
+    """A model whose ``save()`` first works out its derived fields (``derive()``: names cleaned, their
+    folded keys, flags read from them); the import's bulk writer and ``generate_national`` call
+    ``derive()`` themselves, as they bypass ``save()``."""
+
+    def derive(self) -> None:
+        raise NotImplementedError
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive()
+        super().save(*args, **kwargs)  # type: ignore[misc]  # the model's own save, next in the MRO
+
+
 class HamletTermQuerySet(ScopedQuerySet):
     hamlet_path = "hamlet"
 
@@ -143,7 +156,7 @@ class CongressQuerySet(ScopedQuerySet):
     hamlet_path = "cell__hamlet"
 
 
-class Congress(Versioned):
+class Congress(Derived, Versioned):
     """The congress (đại hội chi bộ) a cell holds once per term."""
 
     cell = models.ForeignKey(PartyCell, on_delete=models.CASCADE, related_name="congresses",
@@ -179,10 +192,6 @@ class Congress(Versioned):
     def __str__(self) -> str:
         return f"{self.cell} {self.term}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.derive()
-        super().save(*args, **kwargs)
-
     def derive(self) -> None:
         """Clean the names and work out what is kept beside them (the import's bulk writer calls it too)."""
         self.secretary = text.clean(self.secretary)
@@ -196,7 +205,7 @@ class PartyRole(models.TextChoices):
     DEPUTY = "deputy", _("Phó bí thư")
 
 
-class ChiefElection(Versioned):
+class ChiefElection(Derived, Versioned):
     """One election of a hamlet chief; several per term when a chief is replaced.
 
     The chief in office on a date is the one elected most recently on or
@@ -245,10 +254,6 @@ class ChiefElection(Versioned):
 
     def __str__(self) -> str:
         return f"{self.hamlet} {self.held_on}: {self.chief}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.derive()
-        super().save(*args, **kwargs)
 
     def derive(self) -> None:
         """Clean the name and work out what is kept beside it (the import's bulk writer calls it too)."""

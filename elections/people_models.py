@@ -19,12 +19,12 @@ from hamlets import bounds, text
 from hamlets.models import Commune, District, Hamlet, Province, UnitList
 from hamlets.scoping import HamletChildQuerySet, Scope
 
-from .models import Term, Versioned
+from .models import Derived, Term, Versioned
 
 STALLED_AFTER_DAYS = 180  # a plan whose last step is more than this many days old is stalled
 
 
-class ChiefPlan(Versioned):
+class ChiefPlan(Derived, Versioned):
     """A development plan for a chief who is not a Party member (``domain.md`` item 9).
 
     Identified by hamlet, term and the chief's folded name. Membership never comes from
@@ -65,10 +65,6 @@ class ChiefPlan(Versioned):
 
     DERIVED_FIELDS = ("chief_key",)
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.derive()
-        super().save(*args, **kwargs)
-
     def derive(self) -> None:
         self.chief = text.clean(self.chief)
         self.mentor = text.clean(self.mentor)
@@ -84,7 +80,7 @@ class Rating(models.TextChoices):
     NOT_COMPLETED = "not completed", _("Không hoàn thành")
 
 
-class ChiefEvaluation(Versioned):
+class ChiefEvaluation(Derived, Versioned):
     """The evaluation of a hamlet's chief for one calendar year (``domain.md`` item 10)."""
 
     hamlet = models.ForeignKey(Hamlet, on_delete=models.CASCADE, related_name="chief_evaluations",
@@ -110,10 +106,6 @@ class ChiefEvaluation(Versioned):
 
     DERIVED_FIELDS = ("chief_key",)
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.derive()
-        super().save(*args, **kwargs)
-
     def derive(self) -> None:
         self.chief = text.clean(self.chief)
         self.chief_key = text.match_key(self.chief)
@@ -134,7 +126,7 @@ class OfficialQuerySet(models.QuerySet["Official"]):
         return self.none()
 
 
-class Official(models.Model):
+class Official(Derived, models.Model):
     """A Party official responsible for one or more areas (``domain.md`` item 11), identified by
     (2025) province and name; position and phone come from the latest entry."""
 
@@ -161,10 +153,6 @@ class Official(models.Model):
         return self.name
 
     DERIVED_FIELDS = ("name_key",)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.derive()
-        super().save(*args, **kwargs)
 
     def derive(self) -> None:
         self.name = text.clean(self.name)
