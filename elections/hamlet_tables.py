@@ -11,6 +11,7 @@ comes back to the list as it was left.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -122,8 +123,10 @@ class NewLayoutHamletTable(HamletTable):
         namesake = gettext("%(name)s (%(former)s cũ)")  # Hamlet.display_name's text, translated once
         unplaced = gettext("Chưa xếp vào xã mới")
 
+        bare = cache(bare_name)  # a few hundred communes for thousands of namesakes
+
         def name(own: str, former: str | None) -> str:
-            return namesake % {"name": own, "former": bare_name(former)} if former else own
+            return namesake % {"name": own, "former": bare(former)} if former else own
 
         return {**super().export_values(), "name": from_values("name", "former_name", convert=name),
                 "new_commune": from_values("new_commune__name",
