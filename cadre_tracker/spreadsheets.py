@@ -276,7 +276,7 @@ def _stored_as_is(value: object) -> bool:
         return not (value.startswith(FORMULA_PREFIXES) or _NOT_AS_IS.search(value)  # type: ignore[union-attr]
                     or value in _ERROR_CODES or len(value) > EXCEL_MAX_TEXT)  # type: ignore[arg-type]
     if value is None or kind is int or kind is float:
-        return True
+        return True  # (not a date: ``cell`` registers its format now, openpyxl only when writing the row)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
     return (isinstance(value, str) and not looks_like_formula(value) and value not in ERROR_CODES
