@@ -78,6 +78,8 @@ def declared_reads(table: Table, columns: Sequence[Any]) -> list[FromValues] | N
     for bound in columns:
         read = declared[bound.name]
         read = FromValues((read,)) if isinstance(read, str) else read
+        if read.convert is None and len(read.paths) != 1:
+            raise ValueError(f"{type(table).__name__}.{bound.name}: several paths need a converter")
         if read.convert is None and isinstance(bound.column, BooleanColumn):
             read = FromValues(read.paths, yes_no())
         reads.append(read)
