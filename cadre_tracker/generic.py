@@ -97,8 +97,10 @@ def total_order(queryset: QuerySet) -> QuerySet:
     """``queryset`` in its own order, ties broken by the primary key: a sort on a column with equal values
     (``?sort=district``) leaves their order to the database, which may change with the columns selected or
     the plan; an export then reads the same rows in the same order every time, whichever way it reads them."""
-    order = queryset.query.order_by
-    if not order or (isinstance(order[-1], str) and order[-1].lstrip("-") in ("pk", queryset.model._meta.pk.name)):
+    query, order = queryset.query, queryset.query.order_by
+    if not order or query.combinator or query.values_select:  # a union or ``values()``: may not select pk
+        return queryset
+    if isinstance(order[-1], str) and order[-1].lstrip("-") in ("pk", queryset.model._meta.pk.name):
         return queryset
     return queryset.order_by(*order, "pk")
 

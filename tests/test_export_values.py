@@ -198,3 +198,13 @@ def test_csv_writer_writes_what_safe_row_gives(language):
         csv.writer(expected).writerows([safe_row(WRITER_VALUES), safe_row(WRITER_VALUES)])
     assert stream.getvalue() == expected.getvalue()
     assert ("2022-03-05" in stream.getvalue()) == (language == "en")
+
+
+def test_an_export_breaks_ties_by_primary_key_only_where_it_may():
+    by_commune = Hamlet.objects.order_by("commune__code")
+    assert generic.total_order(by_commune).query.order_by == ("commune__code", "pk")
+    total = Hamlet.objects.order_by("name_sort", "-pk")
+    assert generic.total_order(total).query.order_by == ("name_sort", "-pk")
+    assert not generic.total_order(Hamlet.objects.all()).query.order_by  # the model's own order, untouched
+    values = Hamlet.objects.order_by("commune__code").values("commune__code")
+    assert generic.total_order(values).query.order_by == ("commune__code",)
