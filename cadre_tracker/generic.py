@@ -29,6 +29,7 @@ from django_tables2 import A, BooleanColumn, RequestConfig, SingleTableMixin, Ta
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cadre_tracker.export_values import declared_reads, value_rows
 from cadre_tracker.spreadsheets import csv_chunks, xlsx_row
 from hamlets.scoping import ScopedQuerySet
 
@@ -71,17 +72,37 @@ def export_rows(table: Table) -> Iterator[list[Any]]:
 
     The same columns, headers, ``value_<column>(value[, record])`` methods and
     choice labels as ``Table.as_values``, read directly: django-tables2 inspects a signature for
-    every cell there, which made a 3,700-row export take 5 seconds.
+    every cell there, which made a 3,700-row export take 5 seconds. A table that declares how its
+    columns read from ``values_list()`` (``export_values()``, see ``export_values``) is read that way,
+    without model instances: five times faster again.
     """
     columns = [c for c in table.columns if c.name not in getattr(table, "export_exclude", ())]
     yield [str(c.header) for c in columns]
+    data = getattr(table.data, "data", None)
+    if isinstance(data, QuerySet):
+        data = total_order(data)
+    reads = declared_reads(table, columns)
+    if reads is not None:  # the table says how every column reads from values_list(): no model instance
+        yield from value_rows(data, reads, EXPORT_CHUNK)
+        return
     yes_no = (str(_("Có")), str(_("Không")))
     readers = [_reader(table, c, yes_no) for c in columns]
-    data = getattr(table.data, "data", None)
     # a queryset is read in chunks, never held whole (``table.data`` would cache every row)
     records = data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(data, QuerySet) else table.data
     for record in records:
         yield [read(record) for read in readers]
+
+
+def total_order(queryset: QuerySet) -> QuerySet:
+    """``queryset`` in its own order, ties broken by the primary key: a sort on a column with equal values
+    (``?sort=district``) leaves their order to the database, which may change with the columns selected or
+    the plan; an export then reads the same rows in the same order every time, whichever way it reads them."""
+    query, order = queryset.query, queryset.query.order_by
+    if not order or query.combinator or query.values_select:  # a union or ``values()``: may not select pk
+        return queryset
+    if isinstance(order[-1], str) and order[-1].lstrip("-") in ("pk", queryset.model._meta.pk.name):
+        return queryset
+    return queryset.order_by(*order, "pk")
 
 
 def _reader(table: Table, bound: Any, yes_no: tuple[str, str]) -> Any:
