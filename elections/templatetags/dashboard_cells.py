@@ -52,3 +52,22 @@ def officials_cell(officials: Iterable[Any]) -> SafeString:
                       for o in officials)
     names = names or '<span class="muted">—</span>'
     return mark_safe(f'<td class="officials" data-label="{esc(_("Cán bộ phụ trách"))}">{names}</td>')
+
+
+@register.simple_tag
+def measure_cells(measures: Any, codes: Iterable[str], labels: dict[str, str]) -> SafeString:
+    """``measure_cell`` for each code, in order (one tag a row rather than a template loop a cell)."""
+    return mark_safe("".join(measure_cell(measures[code], labels[code]) for code in codes))
+
+
+@register.simple_tag
+def ratio_cells(ratios: Any, codes: Iterable[str], labels: dict[str, str]) -> SafeString:
+    """``ratio_cell`` for each code, in order."""
+    return mark_safe("".join(ratio_cell(ratios[code], labels[code]) for code in codes))
+
+
+@register.simple_tag
+def count_cells(ratios: Any, codes: Iterable[str], labels: dict[str, str]) -> SafeString:
+    """The numerator alone of each code's ratio (the counts columns)."""
+    return mark_safe("".join(f'<td class="num count" data-label="{esc(labels[code])}">{ratios[code].numerator}</td>'
+                             for code in codes))
