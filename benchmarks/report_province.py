@@ -46,42 +46,16 @@ def setup_django(workdir: str) -> str:
 
 
 def generate(hamlet_count: int, admission_count: int, rng: random.Random) -> dict[str, int]:
-    from elections.intervals import relink
-    from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, PartyRole, Target, Term
+    from benchmarks._setup import build_term_results
+    from elections.models import AdmissionTarget, Metric, Target
     from hamlets import text
-    from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Province, UnitList
+    from hamlets.models import Commune, District, PartyMember, Province, UnitList
 
     province = Province.objects.get(unit_list=UnitList.EARLIER, code=40)
-    term, _ = Term.objects.get_or_create(start_year=2022, end_year=2025)
     communes = list(Commune.objects.filter(district__province=province).order_by("code"))
-    hamlets = []
-    for i in range(hamlet_count):
-        members = rng.choice((0, 1, 2, 3, 4)) if rng.random() < 0.08 else rng.randint(5, 60)
-        hamlet = Hamlet(commune=communes[i % len(communes)], name=f"Xóm {i // len(communes) + 1}", kind="xom",
-                        party_members=members, special_area=rng.random() < 0.3, project01=rng.random() < 0.1)
-        hamlet.fill_keys()
-        hamlets.append(hamlet)
-    Hamlet.settle_all(hamlets)
-    hamlets = Hamlet.objects.bulk_create(hamlets, batch_size=2000)
-    HamletTerm.objects.bulk_create([
-        HamletTerm(hamlet=h, term=term, kind=h.kind, special_area=h.special_area, project01=h.project01,
-                   party_members=h.party_members, party_cell=h.party_members >= 3) for h in hamlets], batch_size=2000)
-    cells = PartyCell.objects.bulk_create([PartyCell(hamlet=h) for h in hamlets if h.party_members >= 3],
-                                          batch_size=2000)
-    day = lambda: dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 300))  # noqa: E731
-    congresses = [Congress(cell=c, term=term, held_on=day(), secretary=f"Bí thư {i}", deputy_secretary=f"Phó {i}")
-                  for i, c in enumerate(cells) if rng.random() < 0.9]
-    Congress.objects.bulk_create(congresses, batch_size=2000)
-    elections = []
-    for i, h in enumerate(hamlets):
-        if rng.random() < 0.93:
-            member = rng.random() < 0.85
-            role = rng.choice((PartyRole.SECRETARY, PartyRole.DEPUTY, PartyRole.DEPUTY, "")) if member else ""
-            elections.append(ChiefElection(hamlet=h, term=term, held_on=day(), chief=f"Trưởng thôn {i}",
-                                           chief_member_since=dt.date(2005, 5, 1) if member else None,
-                                           chief_party_role=role))
-    ChiefElection.objects.bulk_create(elections, batch_size=2000)
-    relink()  # the interval columns (bulk_create sends no signals)
+    built = build_term_results(communes, hamlet_count, rng)
+    term, hamlets, cells, congresses, elections = (built.term, built.hamlets, built.cells, built.congresses,
+                                                   built.elections)
     admitted = []
     for i in range(admission_count):
         name = f"Đảng Viên Mới {i}"

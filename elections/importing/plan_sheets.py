@@ -18,6 +18,7 @@ from . import messages as msg
 from .matching import Match
 from .messages import both
 from .plan import ADMISSION_TARGET_LABELS, MEMBER_LABELS, TARGET_LABELS, HamletKey, Tracker, chunks
+from .plan_people import find_hamlets
 from .result import Change
 
 if TYPE_CHECKING:
@@ -29,25 +30,7 @@ if TYPE_CHECKING:
 def admissions(planner: Planner, rows: list[AdmissionRow]) -> None:
     """Members admitted: found by hamlet, full name and birth year (importing again updates)."""
     check = planner.checks["Admissions"]
-    found: list[tuple[AdmissionRow, HamletKey]] = []
-    for row in rows:
-        assert row.place.commune is not None
-        match = planner.match(row.place, row.hamlet_name, row.hamlet_key, create=False)
-        if match.problem:
-            planner.plan.problems.append(check.at(match.fields, row.row, match.problem))
-            continue
-        if match.key is None:
-            if row.naming not in planner.failed:
-                where = planner.units.label(row.place.commune) if row.place.new else msg.Label(
-                    row.place.commune.name, row.place.commune.name)
-                planner.plan.problems.append(check.at("hamlet", row.row, both(
-                    f'Không có thôn "{row.hamlet_name}" ở {where.vi}: thêm thôn vào trang Hamlets',
-                    f'No hamlet "{row.hamlet_name}" in {where.en}: add it on the Hamlets sheet')))
-            continue
-        if why := planner.out_of_scope(match, row.hamlet_name):
-            planner.plan.problems.append(check.at("hamlet", row.row, why))
-            continue
-        found.append((row, match.key))
+    found = find_hamlets(planner, check, rows)
     stored = {k for _r, k in found if k > 0}
     members: dict[tuple[HamletKey, str, int], PartyMember] = {}
     for chunk in chunks(stored):
