@@ -12,6 +12,7 @@ Every text that comes from data (a unit's name) is escaped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +57,12 @@ def target_text(target: Decimal | None, gap: Decimal | None) -> str:
     """``Mục tiêu 100,00 % · chênh lệch −54,85 điểm %``; empty without a target."""
     if target is None:
         return ""
+    return _target_text(get_language(), target, gap)
+
+
+@functools.lru_cache(maxsize=4096)  # a province's tables repeat a few targets and gaps a thousand times
+def _target_text(language: str | None, target: Decimal, gap: Decimal | None) -> str:
+    """``target_text`` in ``language``, the active one (the key of the cache)."""
     shown = _("Mục tiêu %(target)s") % {"target": format_percent(target)}
     return f"{shown} · {gap_text(gap)}" if gap is not None else shown
 

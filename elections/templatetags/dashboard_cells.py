@@ -14,7 +14,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hamlets.templatetags.figures import percent
+from hamlets.templatetags.figures import percent, ratio
 
 register = template.Library()
 
@@ -71,3 +71,18 @@ def count_cells(ratios: Any, codes: Iterable[str], labels: dict[str, str]) -> Sa
     """The numerator alone of each code's ratio (the counts columns)."""
     return mark_safe("".join(f'<td class="num count" data-label="{esc(labels[code])}">{ratios[code].numerator}</td>'
                              for code in codes))
+
+
+@register.simple_tag
+def admission_rows(admissions: Iterable[Any], unit_names: dict[Any, str]) -> SafeString:
+    """The admissions table's rows (a unit and year each): admitted over the target where there is one."""
+    year, ratio_label, chiefs = esc(_("Năm")), esc(_("Đã kết nạp / chỉ tiêu")), esc(_("Trong đó trưởng thôn"))
+    no_target = esc(_("chưa có chỉ tiêu"))
+    rows = []
+    for a in admissions:
+        shown = ratio(a.ratio) if a.ratio else f'{a.admitted} <small class="muted">{no_target}</small>'
+        rows.append(f'<tr><td class="unit">{esc(unit_names.get(a.unit_id, ""))}</td>'
+                    f'<td class="num" data-label="{year}">{a.year}</td>'
+                    f'<td class="num" data-label="{ratio_label}">{shown}</td>'
+                    f'<td class="num" data-label="{chiefs}">{a.sitting_chiefs}</td></tr>\n')
+    return mark_safe("".join(rows))
