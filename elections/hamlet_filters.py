@@ -38,6 +38,9 @@ from .models import Term
 UNPLACED = "unplaced"
 # The people of the period a search finds by name (``results.with_results`` annotations).
 PEOPLE = ("chief", "secretary", "deputy_secretary")
+# The filters that read a result (``results.RESULT_ANNOTATIONS``), not the hamlet or its record: a page
+# filtered by one of them is worked out on the hamlets with their results (``hamlet_pages.reads_plain``).
+RESULT_FILTERS = ("q", "congress_held", "chief_elected", "chief_member")
 UNITS_2025 = "2025"
 EARLIER_UNITS = ("district", "commune")
 NEW_UNITS = ("new_commune",)

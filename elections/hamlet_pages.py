@@ -32,12 +32,13 @@ from cadre_tracker.generic import (
     save_form,
     scoped_object_or_404,
 )
+from cadre_tracker.page_rows import PageRows
 from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyCell, PartyMember
 from hamlets.scoping import Scope
 from hamlets.views import require_editor
 
-from .hamlet_filters import UNITS_2025, UNPLACED, HamletFilterSet
+from .hamlet_filters import RESULT_FILTERS, UNITS_2025, UNPLACED, HamletFilterSet
 from .hamlet_forms import HamletForm, NewHamletForm, describe_record
 from .hamlet_tables import HamletTable, NewLayoutHamletTable
 from .history import hamlet_history
@@ -45,7 +46,7 @@ from .models import ChiefElection, Congress, HamletTerm, Term
 from .people_models import ChiefEvaluation, ChiefPlan
 from .period import Period
 from .records import values_of
-from .results import with_results
+from .results import RESULT_ANNOTATIONS, add_results, with_record
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -99,12 +100,37 @@ class HamletListView(ObjectListView):
         check_units(request)
         return super().get(request, *args, **kwargs)
 
-    def base_queryset(self) -> QuerySet[Hamlet]:
+    def plain_queryset(self) -> QuerySet[Hamlet]:
+        """The hamlets listed, with their record in force but no results: what a page counts, filters
+        and orders when nothing asked for reads a result (``PageRows``)."""
         hamlets = super().base_queryset()
         if self.period.term is None:
             return hamlets.none()
-        hamlets = with_results(hamlets, self.period.term, self.period.as_of)
+        return with_record(hamlets, self.period.term, self.period.as_of)
+
+    def base_queryset(self) -> QuerySet[Hamlet]:
+        """The hamlets listed with their results: the export, a filter or an order on a result."""
+        hamlets = self.plain_queryset()
+        if self.period.term is None:
+            return hamlets
+        hamlets = add_results(hamlets, self.period.term, self.period.as_of)
         return hamlets.with_former() if self.new_layout else hamlets
+
+    def get_filterset(self, filterset_class: Any) -> Any:
+        """The filters run on the plain hamlets when neither they nor the order read a result."""
+        filterset = super().get_filterset(filterset_class)
+        self.page_rows = reads_plain(filterset, self.get_table_class(), self.request)
+        if self.page_rows:
+            filterset.queryset = self.plain_queryset()
+        return filterset
+
+    def get_table_data(self) -> Any:
+        rows = super().get_table_data()
+        return PageRows(rows, self.page_of) if getattr(self, "page_rows", False) else rows
+
+    def page_of(self, pks: list[int]) -> QuerySet[Hamlet]:
+        """A page's hamlets (pks from the plain query) with their results: ≤ one page of rows worked out."""
+        return self.base_queryset().filter(pk__in=pks)
 
     def get_table_class(self) -> type[HamletTable]:
         return NewLayoutHamletTable if self.new_layout else HamletTable
@@ -121,6 +147,29 @@ class HamletListView(ObjectListView):
             messages.warning(self.request, error)
         context.update(nav="hamlets", period=self.period, new_layout=self.new_layout)
         return context
+
+
+def reads_plain(filterset: Any, table_class: type[HamletTable], request: HttpRequest) -> bool:
+    """Whether a page can be worked out on the plain hamlets (``PageRows``): not an export (every row's
+    results), valid filters of which none reads a result, and no order by a result column."""
+    if "_export" in request.GET or (filterset.is_bound and not filterset.is_valid()):
+        return False
+    chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+    if any(chosen.get(name) not in (None, "") for name in RESULT_FILTERS):
+        return False
+    return not sorts_on_results(table_class, request.GET.getlist(table_class._meta.order_by_field))
+
+
+def sorts_on_results(table_class: type[HamletTable], sort: list[str]) -> bool:
+    """Whether ``?sort=`` names a column ordered by a result (``results.RESULT_ANNOTATIONS``)."""
+    for alias in (part.strip().lstrip("-") for value in sort for part in value.split(",")):
+        column = table_class.base_columns.get(alias)
+        if column is None:
+            continue
+        accessors = column.order_by or (column.accessor or alias,)
+        if any(str(a).lstrip("-").replace(".", "__").split("__")[0] in RESULT_ANNOTATIONS for a in accessors):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -52,20 +52,36 @@ def congress_held(term: Term, as_of: dt.date) -> FilteredRelation:
         party_cell__congresses__term=term, party_cell__congresses__held_on__lte=as_of))
 
 
-def with_results(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[Hamlet]:
-    """The hamlets the term's figures count on ``as_of``, with their record in force
-    (``term_kind``, ``term_special_area``, ``term_project01``, ``term_party_members``,
-    ``has_cell``) and their results: a congress only where the record says the hamlet
-    has a cell, as the figures count it. Plain joins, so a page of rows costs no more
-    than its rows."""
+# The results ``add_results`` joins in (a congress, the chief in office): what a page works out for its
+# own rows only (``hamlet_pages``); the record's attributes above come with the hamlets themselves.
+RESULT_ANNOTATIONS = ("congress_held_on", "secretary", "deputy_secretary", "chief_elected_on", "chief",
+                      "chief_member_since", "chief_party_role", "chief_is_member")
+
+
+def with_record(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[Hamlet]:
+    """The hamlets the term's figures count on ``as_of``, with their record in force (``term_kind``,
+    ``term_special_area``, ``term_project01``, ``term_party_members``, ``has_cell``): one inner join,
+    no results, so counting, filtering on the record and ordering by name or unit stay cheap."""
     from .figures import counted_hamlets  # figures reads elections_until from here
+
+    record = {name: F(f"term_records__{field}") for name, field in RECORD_ANNOTATIONS.items()}
+    return counted_hamlets(hamlets, term, as_of).annotate(**record)
+
+
+def with_results(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[Hamlet]:
+    """``with_record`` and the results (``RESULT_ANNOTATIONS``): a congress only where the record says the
+    hamlet has a cell, as the figures count it. Plain joins, so a page of rows costs no more
+    than its rows."""
+    return add_results(with_record(hamlets, term, as_of), term, as_of)
+
+
+def add_results(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[Hamlet]:
+    """The results of hamlets already ``with_record``: the congress and the chief in office (joins)."""
 
     def with_cell(field: str) -> Case:
         return Case(When(has_cell=True, then=F(f"held__{field}")), default=None)
 
-    record = {name: F(f"term_records__{field}") for name, field in RECORD_ANNOTATIONS.items()}
-    return counted_hamlets(hamlets, term, as_of).annotate(
-        office=in_office(term, as_of), held=congress_held(term, as_of)).annotate(**record).annotate(
+    return hamlets.annotate(office=in_office(term, as_of), held=congress_held(term, as_of)).annotate(
         congress_held_on=with_cell("held_on"),
         secretary=with_cell("secretary"),
         deputy_secretary=with_cell("deputy_secretary"),
