@@ -1,0 +1,216 @@
+"""The hamlet list's pages worked out for their own rows only (``cadre_tracker.page_rows``).
+
+A page neither filtered nor sorted by a result is counted and ordered on the
+plain hamlets, then its rows are read with their results: it must show
+exactly what the one annotated query showed (the same rows, values and
+order, in both layouts, on every page), and cost the same number of queries
+whatever the number of hamlets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from elections import hamlet_pages
+from elections.hamlet_filters import RESULT_FILTERS, HamletFilterSet
+from elections.hamlet_tables import HamletTable, NewLayoutHamletTable
+from elections.models import HamletTerm, PartyRole, Term
+from hamlets.models import Commune, Hamlet
+from tests.factories import (
+    ChiefElectionFactory,
+    CommuneFactory,
+    CongressFactory,
+    DistrictFactory,
+    HamletFactory,
+    NewCommuneFactory,
+    NewProvinceFactory,
+    PartyCellFactory,
+    ProvinceFactory,
+    TermFactory,
+    succeed,
+)
+from tests.personas import make_user
+
+pytestmark = pytest.mark.django_db
+LIST = "/hamlets/"
+EARLIER = {"term": "2022-2025", "as_of": "2024-01-01"}
+LAYOUT_2025 = {"term": "2022-2025", "as_of": "2026-01-01"}
+PER_PAGE = 7
+
+
+@dataclass
+class Country:
+    term: Term
+    communes: list[Commune]  # earlier list: two districts of two communes
+    new_communes: list[Commune]  # 2025 list: each the successor of two earlier communes
+    admin: User
+
+    def client(self) -> Client:
+        client = Client()
+        client.force_login(self.admin)
+        return client
+
+
+def build_country(hamlets: int) -> Country:
+    """``hamlets`` hamlets over four communes (namesakes across the two merged into one 2025 commune),
+    with varied records, chiefs (one replaced), congresses, and a few hamlets with no record (not listed)."""
+    term = TermFactory(start_year=2022, end_year=2025)
+    old = ProvinceFactory(name="Tỉnh Cũ", code=40, successor=(new := NewProvinceFactory(name="Tỉnh Mới", code=40)))
+    districts = [DistrictFactory(province=old, name=f"Huyện {i}", code=400 + i) for i in (2, 1)]
+    communes = [CommuneFactory(district=districts[i // 2], name=f"Xã {i}", code=16000 + (7 - i)) for i in range(4)]
+    new_communes = [NewCommuneFactory(province=new, name=f"Phường {i}", code=17000 - i) for i in range(2)]
+    for i, commune in enumerate(communes[:3]):
+        succeed(commune, new_communes[i % 2])
+    succeed(communes[3], *new_communes)  # split: its hamlets stay unplaced until placed by hand
+    country = Country(term, communes, new_communes, make_user("admin", superuser=True))
+    add_hamlets(country, range(hamlets))
+    return country
+
+
+def add_hamlets(country: Country, numbers: range) -> None:
+    term, communes, new_communes = country.term, country.communes, country.new_communes
+    for n in numbers:
+        commune = communes[n % 4]
+        hamlet = HamletFactory(commune=commune, new_commune=new_communes[n % 2] if n % 8 != 3 else None,
+                               name=f"Xóm {n // 4 + 1}", term=False if n % 17 == 5 else term)
+        HamletTerm.objects.filter(hamlet=hamlet).update(kind="thon" if n % 3 else "xom", special_area=n % 5 == 0,
+                                                         project01=n % 7 == 0, party_members=n % 23)
+        if n % 3 == 0:
+            ChiefElectionFactory(hamlet=hamlet, term=term, held_on=dt.date(2022, 6, 1 + n % 28),
+                                 chief=f"Trưởng {n}", chief_member_since=dt.date(2010, 1, 1) if n % 2 else None,
+                                 chief_party_role=PartyRole.DEPUTY if n % 4 == 0 else "")
+        if n == 6:  # replaced: the list shows the later chief
+            ChiefElectionFactory(hamlet=hamlet, term=term, held_on=dt.date(2023, 3, 1), chief="Trưởng mới")
+        if n % 4 == 1:
+            CongressFactory(cell=PartyCellFactory(hamlet=hamlet), term=term, held_on=dt.date(2022, 5, 1 + n % 28))
+
+
+@pytest.fixture
+def country(db) -> Country:
+    return build_country(60)
+
+
+def page(client: Client, query: dict[str, object]) -> tuple[bool, list[tuple[object, ...]], int]:
+    """(whether the plain hamlets were paged, each row's hamlet and shown cells, the rows' total)."""
+    response = client.get(LIST, {**query, "per_page": PER_PAGE})
+    assert response.status_code == 200
+    table = response.context["table"]
+    rows = [(row.record.pk, *(str(cell) for cell in row)) for row in table.paginated_rows]
+    return response.context["view"].page_rows, rows, table.paginator.count
+
+
+def annotated(monkeypatch: pytest.MonkeyPatch, client: Client, query: dict[str, object]) -> tuple[bool, list, int]:
+    """The same page from the one annotated query (the way every page was worked out before)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(hamlet_pages, "reads_plain", lambda *args: False)
+        return page(client, query)
+
+
+def last_page(count: int) -> int:
+    return (count + PER_PAGE - 1) // PER_PAGE
+
+
+@pytest.mark.parametrize("period", [EARLIER, LAYOUT_2025], ids=["earlier", "2025"])
+@pytest.mark.parametrize("extra", [
+    {},
+    {"sort": "-name"},
+    {"sort": "commune,-name"},
+    {"kind": "thon"},
+    {"special_area": "true", "project01": "false"},
+    {"has_cell": "true"},
+    {"district": "first"},
+    {"commune": "first"},
+    {"new_commune": "unplaced", "units": "2025"},
+], ids=lambda extra: ",".join(f"{k}={v}" for k, v in extra.items()) or "default")
+def test_pages_of_plain_hamlets_show_what_the_annotated_query_shows(country, monkeypatch, period, extra):
+    client = country.client()
+    extra = {**extra}
+    if extra.get("district") == "first":
+        extra["district"] = country.communes[0].district_id
+    if extra.get("commune") == "first":
+        extra["commune"] = country.communes[1].pk
+    query = {**period, **extra}
+    _plain, _rows, count = page(client, query)
+    assert count > PER_PAGE or extra and count
+    for number in sorted({1, 2, last_page(count)}):
+        fast = page(client, {**query, "page": number})
+        slow = annotated(monkeypatch, client, {**query, "page": number})
+        assert fast[0] is True and slow[0] is False
+        assert fast[1:] == slow[1:]
+        assert fast[1]  # a page with rows, results and all
+
+
+def test_the_pages_together_list_every_counted_hamlet_once_with_its_results(country):
+    client = country.client()
+    _plain, _rows, count = page(client, LAYOUT_2025)
+    shown = [row for number in range(1, last_page(count) + 1) for row in page(client, {**LAYOUT_2025,
+                                                                                        "page": number})[1]]
+    assert len(shown) == count == len({row[0] for row in shown})
+    assert count == Hamlet.objects.filter(term_records__term=country.term).count()
+    assert any("Trưởng mới" in row for row in shown)  # the results are there, the later chief's
+    assert any(" cũ)</a>" in row[1] for row in shown)  # a namesake named by its former commune
+
+
+@pytest.mark.parametrize("period", [EARLIER, LAYOUT_2025], ids=["earlier", "2025"])
+@pytest.mark.parametrize("extra", [
+    {"sort": "chief_elected_on"},
+    {"sort": "-chief,name"},
+    {"sort": "congress_held_on"},
+    {"chief_elected": "true"},
+    {"chief_member": "false"},
+    {"congress_held": "true", "sort": "secretary"},
+    {"q": "xom 1"},
+], ids=lambda extra: ",".join(f"{k}={v}" for k, v in extra.items()))
+def test_a_filter_or_order_on_a_result_keeps_the_annotated_query(country, period, extra):
+    client = country.client()
+    query = {**period, **extra}
+    plain, rows, count = page(client, query)
+    assert plain is False and rows
+    last = page(client, {**query, "page": last_page(count)})
+    assert last[0] is False and len(last[1]) == count - (last_page(count) - 1) * PER_PAGE
+
+
+def test_sorts_on_results_reads_the_columns_order():
+    for table in (HamletTable, NewLayoutHamletTable):
+        assert not hamlet_pages.sorts_on_results(table, ["name", "-commune", "kind,special_area,party_members"])
+        assert not hamlet_pages.sorts_on_results(table, ["no_such_column"])
+        for name in ("chief_elected_on", "-chief", "name,congress_held_on", "secretary", "chief_is_member",
+                     "chief_party_role", "deputy_secretary"):
+            assert hamlet_pages.sorts_on_results(table, [name]), name
+
+
+def test_every_filter_but_the_result_filters_runs_on_the_plain_hamlets(country):
+    """A filter left out of ``RESULT_FILTERS`` must not read a result (it would fail on the plain hamlets)."""
+    values = {"kind": "thon", "special_area": "true", "project01": "true", "has_cell": "false",
+              "district": str(country.communes[0].district_id), "commune": str(country.communes[0].pk),
+              "new_commune": str(country.new_communes[0].pk), "units": "2025", "q": "xom",
+              "congress_held": "true", "chief_elected": "true", "chief_member": "true"}
+    assert set(values) >= set(HamletFilterSet.base_filters) - {"term", "as_of"}
+    client = country.client()
+    for name, value in values.items():
+        plain = page(client, {**EARLIER, name: value})[0]
+        assert plain is (name not in RESULT_FILTERS), name
+
+
+@pytest.mark.parametrize("period", [EARLIER, LAYOUT_2025], ids=["earlier", "2025"])
+def test_a_pages_query_count_is_fixed_whatever_the_number_of_hamlets(period):
+    country = build_country(10)
+    client = country.client()
+    client.get(LIST, period)
+    counts = []
+    for size in (10, 200):
+        add_hamlets(country, range(10, size))
+        count = page(client, period)[2]
+        for number in (1, last_page(count)):
+            with CaptureQueriesContext(connection) as queries:
+                plain, rows, _count = page(client, {**period, "page": number})
+            assert plain and rows
+            counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
