@@ -11,11 +11,16 @@ comes back to the list as it was left.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from functools import cache
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +62,7 @@ class HamletTable(tables.Table):
         order_by = ("district", "commune", "name")
         attrs = {"class": "table"}
         empty_text = _("Không có thôn, xóm nào khớp.")
+        template_name = "hamlets/hamlet_table.html"  # the body from ``body_html``
 
     def __init__(self, *args: Any, next_url: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -66,6 +72,49 @@ class HamletTable(tables.Table):
         """The hamlet's page, with the way back to this list as it is now."""
         url = record.get_absolute_url()
         return f"{url}?{urlencode({'next': self.next_url})}" if self.next_url else url
+
+    def name_text(self, record: Hamlet) -> str:
+        return record.name
+
+    def body_html(self) -> SafeString:
+        """The page's rows as django-tables2 renders them (the same cells, links, defaults, yes/no marks,
+        dates and ``td`` attributes), written from one writer per column: django-tables2's own cells
+        inspect a signature and render a template per date, several milliseconds a page of 50."""
+        writers = [(_td_attrs(bound), self._writer(bound)) for bound in self.columns]
+        rows = []
+        for index, record in enumerate(r.record for r in self.paginated_rows):
+            cells = "".join(f"<td{attrs}>{write(record)}</td>" for attrs, write in writers)
+            rows.append(f'<tr class="{"odd" if index % 2 else "even"}">{cells}</tr>')
+        if not rows and self.empty_text:
+            rows.append(f'<tr><td colspan="{len(self.columns)}">{escape(str(self.empty_text))}</td></tr>')
+        return mark_safe("".join(rows))  # noqa: S308 -- every value above is escaped
+
+    def _writer(self, bound: Any) -> Callable[[Hamlet], str]:
+        """How one column's cell is written from a record (worked out once per column)."""
+        if bound.name == "name":
+            return lambda record: f'<a href="{escape(self.link(record))}">{escape(self.name_text(record))}</a>'
+        accessor, column = tables.A(bound.accessor), bound.column
+        if isinstance(column, tables.BooleanColumn):
+            marks = [f'<span class="true">{escape(column.yesno[0])}</span>',
+                     f'<span class="false">{escape(column.yesno[1])}</span>']
+            return lambda record: marks[0] if accessor.resolve(record, quiet=True) else marks[1]
+        default = escape(str(bound.default))
+        render = getattr(self, f"render_{bound.name}", None)
+        date = isinstance(column, tables.DateColumn)
+        if date and '"d/m/Y"' not in column.template_code:  # pragma: no cover -- the one format the list shows
+            raise ValueError(f"no writer for the date column {bound.name}'s format")
+
+        def write(record: Hamlet) -> str:
+            value = accessor.resolve(record, quiet=True)
+            if date:  # its template: ``value|date:format|default:default``
+                return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else default
+            if value in column.empty_values:
+                return default
+            if render is not None:
+                return escape(str(render(value)))
+            return escape(str(localize(value)))
+
+        return write
 
     def render_kind(self, value: str) -> str:
         return str(HamletKind(value).label) if value else ""
@@ -109,6 +158,9 @@ class NewLayoutHamletTable(HamletTable):
         order_by = ("new_commune", "name")
 
     def render_name(self, value: str, record: Hamlet) -> str:
+        return self.name_text(record)
+
+    def name_text(self, record: Hamlet) -> str:
         return record.display_name(bool(getattr(record, "former_name", None)))
 
     def value_name(self, value: str, record: Hamlet) -> str:
@@ -131,3 +183,8 @@ class NewLayoutHamletTable(HamletTable):
         return {**super().export_values(), "name": from_values("name", "former_name", convert=name),
                 "new_commune": from_values("new_commune__name",
                                            convert=lambda commune: unplaced if commune is None else commune)}
+
+def _td_attrs(bound: Any) -> str:
+    """A cell's ``td`` attributes as django-tables2 writes them (`` class="num"``, or nothing)."""
+    html = bound.attrs["td"].as_html()
+    return f" {html}" if html else ""
