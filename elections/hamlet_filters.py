@@ -80,19 +80,20 @@ class HamletFilterSet(FilterSet):
         scope = Scope.of(user)
         communes = Commune.objects.restrict(user)
         district = text.whole_number(self.data.get("district")) if self.data else None
-        earlier = list(communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk"))))
-                       .order_by("name_sort", "district__name_sort", "pk")
-                       .values_list("pk", "name", "name_key", "district_id", "district__name", "district__name_sort"))
-        districts = sorted({(sort, pk, name) for _c, _n, _k, pk, name, sort in earlier if pk is not None})
+        # unordered: a national list (7,500 communes) is cut to the chosen one (``limited``) before it is sorted
+        earlier = list(communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk")))).order_by()
+                       .values_list("pk", "name", "name_key", "name_sort", "district_id", "district__name",
+                                    "district__name_sort"))
+        districts = sorted({(sort, pk, name) for *_c, pk, name, sort in earlier if pk is not None})
         self.filters["district"].extra["choices"] = unit_choices((pk, name, name, "") for _sort, pk, name in districts)
         chosen = {self.data.get("commune"), self.data.get("new_commune")} if self.data else set()
         self.filters["commune"].extra["choices"] = unit_choices(limited(
-            [(pk, name, key, where) for pk, name, key, district_id, where, _sort in earlier
+            [((sort, where_sort is None, where_sort or "", pk), pk, name, key, where)
+             for pk, name, key, sort, district_id, where, where_sort in earlier
              if district is None or district_id == district], chosen))
-        new_communes = unit_choices(limited(list(
-            communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk"))))
-            .order_by("name_sort", "pk").values_list("pk", "name", "name_key", "province__name")), chosen)
-        ) if new_layout else []
+        new_communes = unit_choices(limited([((sort, pk), pk, name, key, where) for pk, name, key, sort, where in (
+            communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk")))).order_by()
+            .values_list("pk", "name", "name_key", "name_sort", "province__name"))], chosen)) if new_layout else []
         unplaced = [] if scope.is_commune else [(UNPLACED, _("Chưa xếp vào xã mới"))]
         self.filters["new_commune"].extra["choices"] = [*new_communes, *unplaced]
         self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]
@@ -137,13 +138,15 @@ class HamletFilterSet(FilterSet):
 MAX_CHOICES = 1_000  # a drop-down longer than this (the whole country's communes) is no use to anyone
 
 
-def limited(rows: list[tuple[int, str, str, str | None]], chosen: set[str | None]) -> list[tuple[int, str, str,
-                                                                                              str | None]]:
-    """The units of a drop-down, or, past ``MAX_CHOICES`` (the national view before a district or province is
-    chosen), only the one chosen (a drill-down's link), which keeps the page light: choose a district first."""
-    if len(rows) <= MAX_CHOICES:
-        return rows
-    return [row for row in rows if str(row[0]) in chosen]
+def limited(rows: list[tuple[Any, int, str, str, str | None]], chosen: set[str | None]) -> list[tuple[int, str, str,
+                                                                                                 str | None]]:
+    """(sort key, pk, name, name key, where) → the units of a drop-down in natural order (the stored
+    ``name_sort``, compared as plain text), or, past ``MAX_CHOICES`` (the national view before a district or
+    province is chosen), only the one chosen (a drill-down's link), which keeps the page light: choose a
+    district first."""
+    if len(rows) > MAX_CHOICES:
+        rows = [row for row in rows if str(row[1]) in chosen]
+    return [(pk, name, key, where) for _sort, pk, name, key, where in sorted(rows)]
 
 
 def unit_choices(units: Iterable[tuple[int, str, str, str | None]]) -> list[tuple[str, str]]:
