@@ -108,20 +108,28 @@ class HamletListView(ObjectListView):
             return hamlets.none()
         return with_record(hamlets, self.period.term, self.period.as_of)
 
-    def base_queryset(self) -> QuerySet[Hamlet]:
-        """The hamlets listed with their results: the export, a filter or an order on a result."""
+    def results_queryset(self) -> QuerySet[Hamlet]:
+        """The hamlets listed with their results: what a page filtered or ordered by a result pages."""
         hamlets = self.plain_queryset()
         if self.period.term is None:
             return hamlets
-        hamlets = add_results(hamlets, self.period.term, self.period.as_of)
-        return hamlets.with_former() if self.new_layout else hamlets
+        return add_results(hamlets, self.period.term, self.period.as_of)
+
+    def base_queryset(self) -> QuerySet[Hamlet]:
+        """The hamlets listed with their results and namesakes' former communes (a correlated subquery
+        per row): what the export writes and what a page reads for its own rows (``page_of``)."""
+        hamlets = self.results_queryset()
+        return hamlets.with_former() if self.new_layout and self.period.term is not None else hamlets
 
     def get_filterset(self, filterset_class: Any) -> Any:
-        """The filters run on the plain hamlets when neither they nor the order read a result."""
+        """A page is worked out in two steps (``PageRows``): its hamlets' pks from the plain hamlets when
+        neither the filters nor the order read a result, else from the hamlets with their results; then
+        its rows. An export writes every row with its results in one pass."""
         filterset = super().get_filterset(filterset_class)
-        self.page_rows = reads_plain(filterset, self.get_table_class(), self.request)
+        self.page_rows, self.plain = "_export" not in self.request.GET, False
         if self.page_rows:
-            filterset.queryset = self.plain_queryset()
+            self.plain = reads_plain(filterset, self.get_table_class(), self.request)
+            filterset.queryset = self.plain_queryset() if self.plain else self.results_queryset()
         return filterset
 
     def get_table_data(self) -> Any:
@@ -129,7 +137,7 @@ class HamletListView(ObjectListView):
         return PageRows(rows, self.page_of) if getattr(self, "page_rows", False) else rows
 
     def page_of(self, pks: list[int]) -> QuerySet[Hamlet]:
-        """A page's hamlets (pks from the plain query) with their results: ≤ one page of rows worked out."""
+        """A page's hamlets with their results and namesakes: ≤ one page of rows worked out."""
         return self.base_queryset().filter(pk__in=pks)
 
     def get_table_class(self) -> type[HamletTable]:
@@ -150,9 +158,9 @@ class HamletListView(ObjectListView):
 
 
 def reads_plain(filterset: Any, table_class: type[HamletTable], request: HttpRequest) -> bool:
-    """Whether a page can be worked out on the plain hamlets (``PageRows``): not an export (every row's
-    results), valid filters of which none reads a result, and no order by a result column."""
-    if "_export" in request.GET or (filterset.is_bound and not filterset.is_valid()):
+    """Whether a page's hamlets can be chosen from the plain hamlets: valid filters of which none reads a
+    result, and no order by a result column."""
+    if filterset.is_bound and not filterset.is_valid():
         return False
     chosen = filterset.form.cleaned_data if filterset.is_bound else {}
     if any(chosen.get(name) not in (None, "") for name in RESULT_FILTERS):
