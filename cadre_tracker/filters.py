@@ -8,10 +8,13 @@ first choice of a yes/no filter and "---------" for a drop-down; here both read
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 
@@ -25,6 +28,18 @@ class YesNoAll(forms.NullBooleanSelect):
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__(attrs)
         self.choices = [("unknown", ALL), ("true", _("Có")), ("false", _("Không"))]
+
+
+class PlainSelect(forms.Select):
+    """A drop-down of plain choices (no groups) written in Python: Django renders a template per option,
+    and a country's 700 districts took 100 ms of a list page."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = "".join(f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>'
+                          f"{escape(str(label))}</option>" for key, label in self.choices)
+        select = flatatt({"name": name, **self.build_attrs(self.attrs, attrs)})
+        return mark_safe(f"<select{select}>{options}</select>")  # noqa: S308 -- keys and labels escaped
 
 
 class FilterSet(django_filters.FilterSet):

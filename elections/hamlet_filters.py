@@ -28,7 +28,7 @@ from django import forms
 from django.db.models import CharField, Exists, Func, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
-from cadre_tracker.filters import FilterSet
+from cadre_tracker.filters import FilterSet, PlainSelect
 from hamlets import text
 from hamlets.models import PLACE_SEARCH, Commune, Hamlet, HamletKind, words_q
 from hamlets.scoping import Scope
@@ -56,9 +56,10 @@ class HamletFilterSet(FilterSet):
                                       widget=forms.DateInput(attrs={"type": "date"}))
     units = django_filters.ChoiceFilter(method="period", label=_("Đơn vị"), empty_label=_("theo danh mục tại ngày đó"),
                                         choices=((UNITS_2025, _("xã, phường từ 01/07/2025")),))
-    district = django_filters.ChoiceFilter(method="in_unit", choices=(), label=_("Huyện"))
-    commune = django_filters.ChoiceFilter(method="in_unit", choices=(), label=_("Xã"))
-    new_commune = django_filters.ChoiceFilter(method="in_new_commune", choices=(), label=_("Xã, phường"))
+    district = django_filters.ChoiceFilter(method="in_unit", choices=(), label=_("Huyện"), widget=PlainSelect)
+    commune = django_filters.ChoiceFilter(method="in_unit", choices=(), label=_("Xã"), widget=PlainSelect)
+    new_commune = django_filters.ChoiceFilter(method="in_new_commune", choices=(), label=_("Xã, phường"),
+                                              widget=PlainSelect)
     kind = django_filters.ChoiceFilter(field_name="term_kind", choices=HamletKind.choices, label=_("Loại"))
     special_area = django_filters.BooleanFilter(field_name="term_special_area", label=_("Địa bàn đặc thù"))
     project01 = django_filters.BooleanFilter(field_name="term_project01", label=_("Đề án 01"))

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from html import unescape
 
 import pytest
+from django import forms
 from django.contrib.auth.models import User
 from django.db import connection
 from django.template.loader import get_template
@@ -241,3 +243,24 @@ def test_the_body_is_what_django_tables2_writes(country, period, extra):
     if period is LAYOUT_2025 and not extra:  # the 2025 layout's own cells are among those compared
         pages = ours + cells_html(country.client().get(LIST, {**period, "per_page": 30, "page": 2}).content.decode())
         assert "Chưa xếp vào xã mới" in pages and " cũ)</a>" in pages and "Phó bí thư" in pages
+
+
+def select_options(html: str, name: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of the drop-down ``name`` in a page."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, name
+    return [(value, unescape(label.strip()), bool(selected)) for value, selected, label in
+            re.findall(r'<option value="([^"]*)"( selected)?[^>]*>(.*?)</option>', select[1], re.S)]
+
+
+@pytest.mark.parametrize("query", [{**EARLIER, "district": "first"}, {**LAYOUT_2025, "new_commune": "first"}])
+def test_unit_drop_downs_write_what_djangos_select_writes(country, query):
+    query = {**query}
+    name = "district" if "district" in query else "new_commune"
+    query[name] = country.communes[0].district_id if name == "district" else country.new_communes[1].pk
+    response = country.client().get(LIST, query)
+    field = response.context["filter"].form[name]
+    ours = select_options(response.content.decode(), name)
+    djangos = select_options(str(field.as_widget(widget=forms.Select(choices=field.field.choices))), name)
+    assert ours == djangos and sum(selected for *_o, selected in ours) == 1 and len(ours) > 2
+    assert f'id="id_{name}"' in response.content.decode()
