@@ -81,13 +81,17 @@ class HamletFilterSet(FilterSet):
         scope = Scope.of(user)
         communes = Commune.objects.restrict(user)
         district = text.whole_number(self.data.get("district")) if self.data else None
+        chosen = {self.data.get("commune"), self.data.get("new_commune")} if self.data else set()
+        earlier_units = communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk")))).order_by()
+        if new_layout:  # the earlier units are hidden: only those a link names are choices (so that they validate)
+            named = whole_numbers(chosen)
+            earlier_units = earlier_units.filter(Q(pk__in=named) | Q(district_id=district)) if (
+                named or district is not None) else earlier_units.none()
         # unordered: a national list (7,500 communes) is cut to the chosen one (``limited``) before it is sorted
-        earlier = list(communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk")))).order_by()
-                       .values_list("pk", "name", "name_key", "name_sort", "district_id", "district__name",
+        earlier = list(earlier_units.values_list("pk", "name", "name_key", "name_sort", "district_id", "district__name",
                                     "district__name_sort"))
         districts = sorted({(sort, pk, name) for *_c, pk, name, sort in earlier if pk is not None})
         self.filters["district"].extra["choices"] = unit_choices((pk, name, name, "") for _sort, pk, name in districts)
-        chosen = {self.data.get("commune"), self.data.get("new_commune")} if self.data else set()
         self.filters["commune"].extra["choices"] = unit_choices(limited(
             [((sort, where_sort is None, where_sort or "", pk), pk, name, key, where)
              for pk, name, key, sort, district_id, where, where_sort in earlier
@@ -148,6 +152,11 @@ def limited(rows: list[tuple[Any, int, str, str, str | None]], chosen: set[str |
     if len(rows) > MAX_CHOICES:
         rows = [row for row in rows if str(row[1]) in chosen]
     return [(pk, name, key, where) for _sort, pk, name, key, where in sorted(rows)]
+
+
+def whole_numbers(values: Iterable[str | None]) -> list[int]:
+    """The values that are whole numbers (pks a link names), as numbers."""
+    return [number for number in (text.whole_number(value) for value in values) if number is not None]
 
 
 def unit_choices(units: Iterable[tuple[int, str, str, str | None]]) -> list[tuple[str, str]]:
