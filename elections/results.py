@@ -1,8 +1,10 @@
 """Each hamlet's results for one term as of one date, as annotations.
 
 The hamlet list, its filters and its exports show, per hamlet, the congress
-and the chief in office on the date; ``with_results`` adds them with
-correlated subqueries, so the list stays one query whatever its length.
+and the chief in office on the date; ``with_results`` adds them with joins,
+so an export stays one query whatever its length. ``with_record`` is the
+same list without the results: a list page counts and orders it, then reads
+its own rows' results only (``hamlet_pages``, ``cadre_tracker.page_rows``).
 
 The hamlets listed and their attributes are those the figures count
 (``figures.counted_hamlets``): only hamlets with a record for the term or an
