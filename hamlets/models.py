@@ -168,7 +168,9 @@ class Hamlet(NamedUnit):
             models.CheckConstraint(condition=Q(commune__isnull=False) | Q(new_commune__isnull=False),
                                    name="hamlet_in_a_commune"),
         ]
-        indexes = [models.Index(fields=["province", "new_commune"], name="hamlet_province_new_commune")]
+        indexes = [models.Index(fields=["province", "new_commune"], name="hamlet_province_new_commune"),
+                   # the namesake check of the 2025 layout (``with_former``), once per listed or exported row
+                   models.Index(fields=["new_commune", "name_key"], name="hamlet_new_commune_name")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.settle()
