@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Literal
 
 from django.core.exceptions import EmptyResultSet
@@ -71,7 +72,7 @@ class Ratio:
             return None
         return Decimal(self.numerator) / Decimal(self.denominator)
 
-    @property
+    @cached_property  # a dashboard cell reads it three times (figure, light, gap)
     def percent(self) -> Decimal | None:
         """Percentage rounded half-up to two decimals, as shown on screen."""
         fraction = self.fraction
