@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -49,7 +49,7 @@ from .dashboard import (
     sort_choices,
     texts,
 )
-from .figures import FIGURES_BY_CODE, AdmissionRow, Figures, Ratio
+from .figures import ADMITTED, FIGURES_BY_CODE, AdmissionRow, Figures, Ratio
 from .layout import NEW, choose_layout
 from .models import AdmissionTarget, TargetTable, Term
 from .period import Period
@@ -154,8 +154,7 @@ def admissions_by_province(scope: Scope, layout: str, as_of: dt.date, first_year
     members = PartyMember.objects.restrict(scope).filter(admitted_on__gte=dt.date(first_year, 1, 1),
                                                          admitted_on__lte=as_of)
     counted = (members.annotate(year=ExtractYear("admitted_on")).order_by().values(group, "year")
-               .annotate(admitted=Count("hamlet"), sitting=Count("hamlet", filter=Q(sitting_chief=True))))  # hamlet:
-               # never null, and read from the covering index with admitted_on and sitting_chief
+               .annotate(**ADMITTED))
     table: dict[tuple[int, int], list[Any]] = {
         (r[group], r["year"]): [r["admitted"], r["sitting"], None] for r in counted if r[group] is not None}
     target_group = "commune__province_id" if new else "district__province_id"

@@ -116,21 +116,20 @@ class Counts:
     names: list[str]
     rows: list[tuple]
 
-    def ratios(self, pairs: Mapping[str, tuple[str, str]]) -> tuple[dict[str, tuple[int, int]], Callable]:
-        """For figures given as code -> (numerator column, denominator column): the columns' positions,
-        and a function from a row to its ``Ratios``."""
+    def _maker(self, pairs: Mapping[str, tuple[str, str]]) -> Callable[[Sequence[int | None]], Ratios]:
+        """For figures given as code -> (numerator column, denominator column): a function from a row
+        to its ``Ratios`` (the columns' positions worked out once)."""
         index = {name: i for i, name in enumerate(self.names)}
         blank = len(self.names)  # a column the query lacks reads as 0 (the row is padded with None)
         columns = {code: (index.get(n, blank), index.get(d, blank)) for code, (n, d) in pairs.items()}
-        return columns, lambda row: Ratios((*row, None), columns)
+        return lambda row: Ratios((*row, None), columns)
 
     def by_group(self, pairs: Mapping[str, tuple[str, str]]) -> dict[int | None, Ratios]:
-        _columns, make = self.ratios(pairs)
+        make = self._maker(pairs)
         return {row[0]: make(row) for row in self.rows}
 
     def total(self, pairs: Mapping[str, tuple[str, str]]) -> Ratios:
-        _columns, make = self.ratios(pairs)
-        return make(self.rows[0] if self.rows else (None,) * len(self.names))
+        return self._maker(pairs)(self.rows[0] if self.rows else (None,) * len(self.names))
 
 
 def count_facts(facts: QuerySet, columns: Mapping[str, str | None], grouped: bool,
@@ -332,6 +331,11 @@ class AdmissionRow:
         return Ratio(self.admitted, self.target) if self.target is not None else None
 
 
+# Members admitted, and of them sitting chiefs, per group: counted on ``hamlet`` (never null) rather than
+# the pk, so that PostgreSQL reads them from the covering index ``member_admitted_on_cover`` alone.
+ADMITTED = {"admitted": Count("hamlet"), "sitting": Count("hamlet", filter=Q(sitting_chief=True))}
+
+
 def admissions(districts: QuerySet[District], as_of: dt.date, members: QuerySet[PartyMember] | None = None,
                first_year: int | None = None) -> list[AdmissionRow]:
     """Admissions per district (earlier layout) and calendar year, from ``first_year`` (the term's
@@ -365,8 +369,7 @@ def _admissions(members: QuerySet[PartyMember], member_group: str, targets: Quer
     counted = (members.filter(admitted_on__lte=as_of)
                .annotate(year=ExtractYear("admitted_on")).order_by()
                .values(member_group, "year")
-               .annotate(admitted=Count("hamlet"), sitting=Count("hamlet", filter=Q(sitting_chief=True))))  # hamlet:
-               # never null, and read from the covering index with admitted_on and sitting_chief
+               .annotate(**ADMITTED))
     table: dict[tuple[int | None, int], list[int | None]] = {
         (r[member_group], r["year"]): [r["admitted"], r["sitting"], None] for r in counted}
     for unit_id, year, target in targets.filter(year__lte=as_of.year).values_list(target_group, "year", "target"):
