@@ -270,14 +270,9 @@ def xlsx_row(ws: WriteOnlyWorksheet, values: Iterable[object], *, number_formats
 def _stored_as_is(value: object) -> bool:
     """True for a value openpyxl writes unchanged into a plain cell: a number, or
     text that is not a formula, not an error code and holds nothing XML forbids
-    (the common types tested first: this runs for every cell of an export)."""
-    kind = type(value)
-    if kind is str:
-        return not (value.startswith(FORMULA_PREFIXES) or _NOT_AS_IS.search(value)  # type: ignore[union-attr]
-                    or value in _ERROR_CODES or len(value) > EXCEL_MAX_TEXT)  # type: ignore[arg-type]
-    if value is None or kind is int or kind is float:
-        return True  # (not a date: ``cell`` registers its format now, openpyxl only when writing the row)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return True
-    return (isinstance(value, str) and not looks_like_formula(value) and value not in ERROR_CODES
-            and not _ILLEGAL_XML.search(value) and "\r" not in value and len(value) <= EXCEL_MAX_TEXT)
+    nor a CR (this runs for every cell of an export). Not a date: ``cell``
+    registers its format now, openpyxl only when writing the row."""
+    if isinstance(value, str):
+        return not (value.startswith(FORMULA_PREFIXES) or _NOT_AS_IS.search(value)
+                    or value in _ERROR_CODES or len(value) > EXCEL_MAX_TEXT)
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
