@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadre_tracker.export_values import FromValues, from_values, labels
-from hamlets.models import Hamlet, HamletKind
+from hamlets.models import Hamlet, HamletKind, namesake_name
 from hamlets.text import bare_name
 
 from .models import PartyRole
@@ -172,17 +172,16 @@ class NewLayoutHamletTable(HamletTable):
     def export_values(self) -> dict[str, str | FromValues]:
         """The earlier layout's reads, with the name as ``Hamlet.display_name`` writes it from the ``former_name``
         annotation (``Xóm 1 (Thanh Lâm cũ)``) and the 2025 commune or "not placed yet"."""
-        namesake = gettext("%(name)s (%(former)s cũ)")  # Hamlet.display_name's text, translated once
         unplaced = gettext("Chưa xếp vào xã mới")
-
         bare = cache(bare_name)  # a few hundred communes for thousands of namesakes
 
         def name(own: str, former: str | None) -> str:
-            return namesake % {"name": own, "former": bare(former)} if former else own
+            return namesake_name(own, bare(former)) if former else own
 
         return {**super().export_values(), "name": from_values("name", "former_name", convert=name),
                 "new_commune": from_values("new_commune__name",
                                            convert=lambda commune: unplaced if commune is None else commune)}
+
 
 def _td_attrs(bound: Any) -> str:
     """A cell's ``td`` attributes as django-tables2 writes them (`` class="num"``, or nothing)."""

@@ -63,6 +63,12 @@ def _kinds_by_key(language: str | None) -> dict[str, HamletKind]:
                 for key in (kind.value.replace("_", " "), text.search_key(kind.label))}
 
 
+def namesake_name(name: str, former: str) -> str:
+    """``Xóm 1 (Thanh Lâm cũ)``: a hamlet told apart from a namesake in its 2025 commune by its earlier
+    commune's bare name (``former``), in the active language."""
+    return _("%(name)s (%(former)s cũ)") % {"name": name, "former": former}
+
+
 class HamletQuerySet(ScopedQuerySet):
     hamlet_path = ""
 
@@ -214,7 +220,7 @@ class Hamlet(NamedUnit):
 
     def display_name(self, namesake: bool) -> str:
         if namesake and self.commune_id:
-            return _("%(name)s (%(former)s cũ)") % {"name": self.name, "former": self.former_commune_label}
+            return namesake_name(self.name, self.former_commune_label)
         return self.name
 
     def candidate_communes(self) -> models.QuerySet[Commune]:
