@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,17 +48,13 @@ class HamletKind(models.TextChoices):
     @classmethod
     def parse(cls, value: object) -> HamletKind | None:
         """The kind a user typed (``Xóm``, ``xom``, ``tổ dân phố``), or None."""
-        from django.utils.translation import get_language
-
-        return _kinds_by_key(get_language()).get(text.search_key(value))
+        return _kinds_by_key(translation.get_language()).get(text.search_key(value))
 
 
 @functools.lru_cache(maxsize=8)
 def _kinds_by_key(language: str | None) -> dict[str, HamletKind]:
     """Each kind by its value (``to dan pho``) and its name in ``language``, folded; once per language,
     not per row (the values are the Vietnamese names folded already)."""
-    from django.utils import translation
-
     with translation.override(language):
         return {key: kind for kind in HamletKind
                 for key in (kind.value.replace("_", " "), text.search_key(kind.label))}

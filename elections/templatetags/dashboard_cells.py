@@ -24,9 +24,9 @@ def esc(value: Any) -> str:
     return value if isinstance(value, SafeString) else escape(str(value))
 
 
-def _figure(ratio: Any) -> str:
-    shown = esc(percent(ratio.percent))
-    return f'<span class="figure">{ratio.numerator}/{ratio.denominator} <small>{shown}</small></span>'
+def _figure(value: Any) -> str:
+    shown = esc(percent(value.percent))
+    return f'<span class="figure">{value.numerator}/{value.denominator} <small>{shown}</small></span>'
 
 
 @register.simple_tag
