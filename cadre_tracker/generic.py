@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import A, BooleanColumn, RequestConfig, SingleTableMixin, Table
+from django_tables2.data import TableQuerysetData
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -105,6 +106,16 @@ def total_order(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*order, "pk")
 
 
+class TotalOrderRows(TableQuerysetData):
+    """Table data whose every order ends with the primary key (``generic.total_order``): rows tied on a
+    sorted column (``?sort=congress_held_on``) would otherwise be ordered as the plan happens to read
+    them, so a row could show on two pages, or on none, as the user pages."""
+
+    def order_by(self, aliases: Any) -> None:
+        super().order_by(aliases)
+        self.data = total_order(self.data)
+
+
 def _reader(table: Table, bound: Any, yes_no: tuple[str, str]) -> Any:
     """How to read one column's export value from a record (worked out once per column)."""
     accessor = A(bound.accessor)
@@ -178,6 +189,11 @@ class ObjectListView(SingleTableMixin, FilterView):
 
     def get_queryset(self) -> QuerySet:
         return self.base_queryset()
+
+    def get_table_data(self) -> Any:
+        """The filtered rows, ordered with ties broken by the primary key (``TotalOrderRows``)."""
+        rows = super().get_table_data()
+        return TotalOrderRows(rows) if isinstance(rows, QuerySet) else rows
 
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django_tables2.data import TableQuerysetData
+
+from cadre_tracker.generic import TotalOrderRows
 
 # The page's rows with their results, read from their primary keys (any order).
 RowReader = Callable[[list[Any]], Iterable[Model]]
 
 
-class PageRows(TableQuerysetData):
+class PageRows(TotalOrderRows):
     """Table data over the plain rows (counted, filtered and ordered by django-tables2 as usual), whose
     pages are the rows ``read`` returns for the page's primary keys, in the plain rows' order."""
 

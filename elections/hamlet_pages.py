@@ -133,8 +133,8 @@ class HamletListView(ObjectListView):
         return filterset
 
     def get_table_data(self) -> Any:
-        rows = super().get_table_data()
-        return PageRows(rows, self.page_of) if getattr(self, "page_rows", False) else rows
+        rows = super().get_table_data()  # ``TotalOrderRows``: ties broken by the primary key
+        return PageRows(rows.data, self.page_of) if getattr(self, "page_rows", False) else rows
 
     def page_of(self, pks: list[int]) -> QuerySet[Hamlet]:
         """A page's hamlets with their results and namesakes: ≤ one page of rows worked out."""

@@ -181,6 +181,23 @@ def test_the_pages_together_list_every_counted_hamlet_once_with_its_results(coun
     assert any(" cũ)</a>" in row[1] for row in shown)  # a namesake named by its former commune
 
 
+@pytest.mark.parametrize("sort", ["congress_held_on", "-kind", "district"])
+def test_a_sort_with_ties_pages_every_hamlet_once_ties_by_primary_key(country, sort):
+    """Many hamlets tie on a sorted column (no congress, one kind, one district): every page's query ends
+    its order with the primary key (by name, or as the first column selected), so the pages together list each hamlet once, ties in creation order."""
+    client = country.client()
+    query = {**EARLIER, "sort": sort}
+    _plain, _rows, count = page(client, query)
+    shown, orders = [], []
+    for number in range(1, last_page(count) + 1):
+        with CaptureQueriesContext(connection) as queries:
+            shown += page(client, {**query, "page": number})[1]
+        orders += [q["sql"].rsplit("ORDER BY", 1)[1] for q in queries if "LIMIT" in q["sql"]
+                   and "ORDER BY" in q["sql"] and "hamlets_hamlet" in q["sql"].split("FROM", 1)[1][:40]]
+    assert len(shown) == count == len({row[0] for row in shown})
+    assert orders and all(re.search(r'(, "hamlets_hamlet"\."id"|, 1) ASC\s+LIMIT', order) for order in orders), orders
+
+
 def test_sorts_on_results_reads_the_columns_order():
     for table in (HamletTable, NewLayoutHamletTable):
         assert not hamlet_pages.sorts_on_results(table, ["name", "-commune", "kind,special_area,party_members"])
