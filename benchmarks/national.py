@@ -160,7 +160,9 @@ def ensure_data(hamlets: int, members: int) -> str:
 
 
 def build_flat(term_name: str, as_of: dt.date, table: str) -> int:
-    """The flat per-hamlet table of the engine's own facts for one period (outside any timing)."""
+    """The flat per-hamlet table of one period's facts (outside any timing), recounted from the tables they
+    come from (``Figures.live_facts``), not read from the facts rows the engine reads: every count the
+    engine shows is then checked against an independent recount."""
     from django.db import connection
     from django.db.models import F, OuterRef, Subquery
 
@@ -171,7 +173,7 @@ def build_flat(term_name: str, as_of: dt.date, table: str) -> int:
 
     term = Term.objects.parse(term_name)
     congresses = Congress.objects.filter(cell__hamlet=OuterRef("pk"), term=term, held_on__lte=as_of)
-    facts = Figures(Hamlet.objects.all(), term, as_of)._facts(None).annotate(
+    facts = Figures(Hamlet.objects.all(), term, as_of).live_facts(None).annotate(
         hid=F("pk"), g_province=F("commune__district__province_id"), g_district=F("commune__district_id"),
         g_commune=F("commune_id"), g_new_province=F("province_id"), g_new_commune=F("new_commune_id"),
         chief_elected_on=Subquery(elections_until(term, as_of).values("held_on")[:1]),

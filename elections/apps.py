@@ -8,3 +8,4 @@ class ElectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import intervals  # noqa: F401  (connects the signals that keep the interval columns in step)
+        from . import facts  # noqa: F401  (then those that keep the facts rows, which read them, in step)

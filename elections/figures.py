@@ -5,8 +5,10 @@ count of hamlets of the scope (``domain.md``, "The figures users read").
 Each is defined once, in ``FIGURES``, as a numerator and a denominator
 condition on a hamlet; ``Figures`` turns any set of them into one aggregate
 SQL query, grouped by province, district or commune, for one term and as-of
-date. Hamlet-level facts (latest chief election on the date, congress held,
-cell present) are correlated subqueries, so nothing multiplies rows.
+date. Hamlet-level facts (its chief on the date, congress held, cell present,
+units) are read from one ``HamletFact`` row per hamlet (``elections.facts``,
+kept in step with every write), so nothing multiplies rows and nothing is
+joined; ``live=True`` works them out from the tables instead (the recount).
 
     figures = Figures(Hamlet.objects.in_province(nghe_an), term, as_of)
     figures.by("district")            # {district_id: {code: Ratio}}, one query
@@ -42,7 +44,10 @@ from django.db.models.functions import Concat, ExtractYear, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import Commune, District, Hamlet, PartyMember
+from hamlets.units import NEW_LIST_FROM
 
+from .fact_models import HamletFact
+from .facts import same_rows
 from .models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Term
 from .results import congress_held, in_office
 
@@ -56,6 +61,9 @@ GROUP_FIELDS: dict[str, str] = {
     "new_province": "province_id",
     "new_commune": "new_commune_id",
 }
+# The same groups on a ``HamletFact`` row.
+FACT_GROUPS: dict[str, str] = {"province": "province", "district": "district", "commune": "commune",
+                               "new_province": "new_province", "new_commune": "new_commune"}
 
 
 @dataclass(frozen=True)
@@ -233,21 +241,47 @@ def counted_hamlets(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date,
 class Figures:
     """All figures of a set of hamlets for one term and one as-of date.
 
-    One query per call: an inner query works out each hamlet's facts once
-    (its chief on the date and whether a member, its cell, its congress),
-    each with one correlated subquery; the outer query counts the hamlets
-    that meet each figure's condition over those facts. Repeating the
-    subqueries inside every ``COUNT(... FILTER ...)`` instead made
-    PostgreSQL's plans several times more expensive (and JIT-compiled).
+    One query per call: an inner query reads each hamlet's facts once (its
+    chief on the date and whether a member, its cell, its congress, its
+    units: one ``HamletFact`` row, or with ``live`` the joins of the tables
+    they come from); the outer query counts the hamlets that meet each
+    figure's condition over those facts (``COUNT(*) FILTER``).
     """
 
-    def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, special_only: bool = False):
+    def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, special_only: bool = False,
+                 live: bool = False):
         self.hamlets = hamlets
         self.term = term
         self.as_of = as_of
         self.special_only = special_only
+        self.live = live
 
     def _facts(self, group: str | None) -> QuerySet:
+        """Each counted hamlet's facts on the date, one row per hamlet, read from its ``HamletFact`` row
+        of the term whose stretch holds the date (``elections.facts``, kept in step with every write)."""
+        term, as_of = self.term, self.as_of
+        rows = HamletFact.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of),
+                                         Q(valid_until__isnull=True) | Q(valid_until__gt=as_of), term_id=term.pk)
+        if as_of < NEW_LIST_FROM:  # a hamlet first entered in the 2025 list counts in nothing dated before
+            rows = rows.filter(commune__isnull=False)
+        if self.special_only:
+            rows = rows.filter(special=True)
+        if self.hamlets.query.where or self.hamlets.query.is_sliced:  # a scope: its hamlets only
+            narrowed = same_rows(self.hamlets)  # said on the rows' unit columns, else by the hamlets' ids
+            rows = rows.filter(narrowed) if narrowed is not None else rows.filter(
+                hamlet_id__in=self.hamlets.order_by().values("pk"))
+        chief = Case(When(has_chief=True, chief_member_since__lte=as_of, then=Concat(Value("m:"), "chief_role")),
+                     When(has_chief=True, then=Value("n:")), default=None, output_field=CharField())
+        congress = Case(When(congress_on__lte=as_of, then=Value(True)), default=Value(False),
+                        output_field=BooleanField())
+        return rows.order_by().annotate(
+            f_group=F(FACT_GROUPS[group]) if group else Value(0), f_cell=F("cell"), f_congress=congress,
+            f_chief=chief, f_members=F("members"), f_special=F("special"), f_p01=F("p01"),
+        ).values("f_group", "f_cell", "f_congress", "f_chief", "f_members", "f_special", "f_p01")
+
+    def live_facts(self, group: str | None) -> QuerySet:
+        """The same facts worked out from the tables they live in (records, elections, cells, congresses,
+        units), joined afresh: the recount ``_facts`` is proved equal to (tests, benchmarks' floor)."""
         term, as_of = self.term, self.as_of
         # The chief in office on the date (a join, ``results.in_office``); a member from the
         # admission date on, whenever that was: "m:<role>" or "n:"; NULL without a chief.
@@ -277,7 +311,8 @@ class Figures:
         return counts
 
     def _query(self, group: str | None, figures: Iterable[Figure], splits: bool) -> Counts:
-        return count_facts(self._facts(group), self._counts(figures, splits), grouped=group is not None)
+        facts = self.live_facts(group) if self.live else self._facts(group)
+        return count_facts(facts, self._counts(figures, splits), grouped=group is not None)
 
     @staticmethod
     def _pairs(figures: Sequence[Figure], splits: bool) -> dict[str, tuple[str, str]]:

@@ -6,7 +6,8 @@ hamlet's term record's ``until_year`` is the start year of its next record (None
 "the record in force for a term starting in S" is the one row with ``start_year <= S < until_year``.
 Both used to be correlated subqueries that PostgreSQL re-ran per hamlet and per figure.
 
-``relink(hamlet_ids)`` recomputes both for those hamlets with two UPDATEs; it runs in the writer's
+``relink(hamlet_ids)`` recomputes both for those hamlets with two UPDATEs, then their facts rows
+(``elections.facts``, which read both); it runs in the writer's
 transaction: after every ``save()``/``delete()`` of an election or a record (signals, below), after
 the import's bulk writes (``importing.writer``) and after bulk generators (demo and national data).
 ``mismatches()`` recounts everything from scratch; a test holds that it always finds nothing.
@@ -17,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from hamlets.signals import hamlets_changed
+
+from .facts import refresh
 from .models import ChiefElection, HamletTerm, Term
 
 CHUNK = 500
@@ -40,17 +44,22 @@ def _next_record(records: type, terms: type) -> Subquery:
 
 
 def relink(hamlet_ids: Iterable[int] | None = None, *, elections: type = ChiefElection,
-           records: type = HamletTerm, terms: type = Term) -> None:
-    """Recompute the interval columns of these hamlets' elections and records (None: of every hamlet).
-    The models are parameters so that a migration can pass its historical ones."""
+           records: type = HamletTerm, terms: type = Term, with_facts: bool = True) -> None:
+    """Recompute the interval columns of these hamlets' elections and records (None: of every hamlet),
+    then (``with_facts``) their facts rows, which read them (``elections.facts``). The models are
+    parameters so that a migration can pass its historical ones (with no facts table yet)."""
     start_year = Subquery(terms.objects.filter(pk=OuterRef("term")).values("start_year")[:1])
     ids = None if hamlet_ids is None else sorted(set(hamlet_ids))
     chunks = [None] if ids is None else [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
     for chunk in chunks:
         mine = {} if chunk is None else {"hamlet_id__in": chunk}
-        elections.objects.filter(**mine).update(until=_next_election(elections))
-        records.objects.filter(**mine).update(start_year=start_year)
-        records.objects.filter(**mine).update(until_year=_next_record(records, terms))
+        # the plain ``update``: these columns are this function's own, not a write to watch
+        # (``hamlets.signals.KeepsHamletsInStep``)
+        QuerySet.update(elections.objects.filter(**mine), until=_next_election(elections))
+        QuerySet.update(records.objects.filter(**mine), start_year=start_year)
+        QuerySet.update(records.objects.filter(**mine), until_year=_next_record(records, terms))
+    if with_facts:
+        refresh(ids)
 
 
 def mismatches() -> list[str]:
@@ -88,6 +97,13 @@ def _relink_after_write(sender: type, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loading fixtures: they carry their own values
         return
     relink([instance.hamlet_id])
+
+
+@receiver(hamlets_changed)
+def _relink_after_bulk(sender: type, hamlet_ids: Iterable[int], **kwargs: Any) -> None:
+    """Hamlets, their records, elections, cells or congresses written in bulk (``QuerySet.update``,
+    ``bulk_update``) or moved to other units (``hamlets.signals``)."""
+    relink(hamlet_ids)
 
 
 @receiver(post_save, sender=Term)

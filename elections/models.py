@@ -24,6 +24,7 @@ from hamlets.models import (
     province_in_force,
 )
 from hamlets.scoping import HamletChildQuerySet, Scope, ScopedQuerySet
+from hamlets.signals import KeepsHamletsInStep
 
 TERM_PATTERN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
 
@@ -103,8 +104,11 @@ class Derived:
         super().save(*args, **kwargs)  # type: ignore[misc]  # the model's own save, next in the MRO
 
 
-class HamletTermQuerySet(ScopedQuerySet):
+class HamletTermQuerySet(KeepsHamletsInStep, ScopedQuerySet):
     hamlet_path = "hamlet"
+    # what the interval columns and facts rows read (``until_year``/``start_year`` are theirs)
+    watched = frozenset({"hamlet", "hamlet_id", "term", "term_id", "party_cell", "party_members", "special_area",
+                         "project01"})
 
     def in_force(self, term: Term, hamlet: object = None) -> HamletTermQuerySet:
         """The record a term's figures use for a hamlet: the term's own, else the latest earlier term's."""
@@ -152,8 +156,15 @@ class HamletTerm(Versioned):
         return f"{self.hamlet} {self.term}"
 
 
-class CongressQuerySet(ScopedQuerySet):
+class CongressQuerySet(KeepsHamletsInStep, ScopedQuerySet):
     hamlet_path = "cell__hamlet"
+    watched = frozenset({"cell", "cell_id", "term", "term_id", "held_on"})  # what the facts rows read
+
+
+class ChiefElectionQuerySet(KeepsHamletsInStep, HamletChildQuerySet):
+    # what the interval columns and facts rows read (``until`` is theirs)
+    watched = frozenset({"hamlet", "hamlet_id", "term", "term_id", "held_on", "chief_party_role",
+                         "chief_member_since"})
 
 
 class Congress(Derived, Versioned):
@@ -237,7 +248,7 @@ class ChiefElection(Derived, Versioned):
     until = models.DateField(null=True, editable=False)
     history = HistoricalRecords(excluded_fields=["until"])
 
-    objects = HamletChildQuerySet.as_manager()
+    objects = ChiefElectionQuerySet.as_manager()
 
     PROFILE_FIELDS = ("chief_birth_year", "chief_gender", "chief_ethnicity")
     DERIVED_FIELDS = ("chief_key", "chief_minority")  # worked out by ``derive``
@@ -461,3 +472,4 @@ from .job_models import (  # noqa: E402, F401
     import_job_seconds,
 )
 from .people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea, Rating  # noqa: E402, F401
+from .fact_models import HamletFact  # noqa: E402, F401

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from . import bounds, text
 from .scoping import HamletChildQuerySet, ScopedQuerySet
+from .signals import KeepsHamletsInStep
 from .units import (  # noqa: F401  (re-exported: the units are this app's models)
     NEW_LIST_FROM,
     Commune,
@@ -66,8 +67,9 @@ def namesake_name(name: str, former: str) -> str:
     return _("%(name)s (%(former)s cũ)") % {"name": name, "former": former}
 
 
-class HamletQuerySet(ScopedQuerySet):
+class HamletQuerySet(KeepsHamletsInStep, ScopedQuerySet):
     hamlet_path = ""
+    watched = frozenset({"commune", "commune_id", "new_commune", "new_commune_id", "province", "province_id"})
 
     def in_province(self, province: Province) -> HamletQuerySet:
         """The hamlets of a province: a 2025 province holds those of every earlier
@@ -230,6 +232,10 @@ class Hamlet(NamedUnit):
         return Commune.objects.new().filter(province_id=self.province_id).order_by("code")
 
 
+class PartyCellQuerySet(KeepsHamletsInStep, HamletChildQuerySet):
+    watched = frozenset({"hamlet", "hamlet_id"})
+
+
 class PartyCell(models.Model):
     """The hamlet's own Party cell (chi bộ); at most one per hamlet.
 
@@ -242,7 +248,7 @@ class PartyCell(models.Model):
     active = models.BooleanField(_("đang hoạt động"), default=True)
     history = HistoricalRecords()
 
-    objects = HamletChildQuerySet.as_manager()
+    objects = PartyCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chi bộ")

@@ -121,7 +121,9 @@ def test_queries_do_not_grow_with_hamlets(ha_tinh):
     commune = ha_tinh["hamlets"]["nam_1"].commune
     for n in range(40):
         HamletFactory(commune=commune, name=f"Xóm thêm {n}", term=False)
-    assert measured() == few <= 8
+    # 7 to place, and 5 to keep what the figures read in step (the moved hamlets, their interval
+    # columns, their facts rows): ``hamlets.signals.KeepsHamletsInStep``
+    assert measured() == few <= 12
     assert Hamlet.objects.unplaced().count() == 2
 
 

@@ -89,8 +89,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
             _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
             _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
-            relink({o.hamlet_id for tracker in (plan.records, plan.elections)
-                    for o in (*tracker.created, *tracker.updated())})  # bulk writes send no signals
+            relink(_touched_hamlets(plan))  # bulk writes send no signals
             _save(PartyMember, plan.members, user, reason)
             _save(Target, plan.targets, user, reason)
             _save(AdmissionTarget, plan.admission_targets, user, reason)
@@ -164,6 +163,26 @@ def _save_terms(plan: Plan) -> None:
             term.pk = stored.pk
             term._state.adding = False
             term._state.db = stored._state.db
+
+
+def _touched_hamlets(plan: Plan) -> set[int]:
+    """The hamlets whose facts the plan's bulk writes may change: created or updated hamlets, cells,
+    records, congresses (through their cell) and elections (deletions refreshed theirs themselves)."""
+    def written(tracker: Tracker) -> list[Any]:
+        return [*tracker.created, *tracker.updated()]
+
+    ids = {h.pk for h in written(plan.hamlets)}
+    ids.update(o.hamlet_id for tracker in (plan.cells, plan.records, plan.elections) for o in written(tracker))
+    by_cell = Congress._meta.get_field("cell")
+    cells: set[int] = set()
+    for congress in written(plan.congresses):
+        cell = by_cell.get_cached_value(congress, default=None)  # the plan's own cell, if it holds it
+        if cell is not None and cell.hamlet_id is not None:
+            ids.add(cell.hamlet_id)
+        else:
+            cells.add(congress.cell_id)
+    ids.update(PartyCell.objects.filter(pk__in=cells).values_list("hamlet_id", flat=True) if cells else ())
+    return ids
 
 
 def _delete(tracker: Tracker, user: Any, reason: str) -> None:

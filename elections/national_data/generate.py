@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from elections.intervals import relink
 from hamlets.models import Commune, CommuneSuccession, Hamlet, PartyCell, PartyMember, UnitList
 
+from ..fact_models import HamletFact
 from ..models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from ..people_models import ChiefEvaluation, ChiefPlan
 from . import people
@@ -49,7 +50,8 @@ MOUNTAIN_PROVINCES = {2: 0.9, 4: 0.9, 6: 0.8, 8: 0.6, 10: 0.8, 11: 0.9, 12: 0.9,
 KIND_LABELS = {"thon": "Thôn", "xom": "Xóm", "ban": "Bản", "lang": "Làng", "khoi": "Khối",
                "to_dan_pho": "Tổ dân phố", "ap": "Ấp"}
 # Hamlet tables children first: what ``wipe`` empties.
-HAMLET_TABLES = (ChiefEvaluation, ChiefPlan, PartyMember, ChiefElection, Congress, PartyCell, HamletTerm, Hamlet)
+HAMLET_TABLES = (HamletFact, ChiefEvaluation, ChiefPlan, PartyMember, ChiefElection, Congress, PartyCell, HamletTerm,
+                 Hamlet)
 
 
 def foreign_hamlets() -> int:
@@ -233,7 +235,7 @@ class NationalData:
             from .rows import RowWriter
 
             RowWriter(self, writer).write_all()
-            relink()  # the interval columns the figures join on (COPY and bulk_create skip the upkeep)
+            relink()  # the interval columns and facts rows the figures read (COPY and bulk_create skip the upkeep)
             if connection.vendor != "postgresql":  # bulk_create let auto_now write the present
                 Hamlet.objects.update(updated_at=MARK)
             writer.finish()

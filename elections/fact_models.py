@@ -1,0 +1,55 @@
+"""Each hamlet's facts per term, one row per stretch of days with one chief (``elections.facts``).
+
+The figures count hamlets over their record in force, their chief in office
+on a date, their cell's congress and their units of both lists; joining the
+five tables those live in cost the whole country's figures five to eight
+times a scan of one flat table (issue 11). A ``HamletFact`` row holds them
+all for one hamlet, one term and one stretch of days ``valid_from <= D <
+valid_until`` (None: open) during which one election's chief (or none, before
+the first) is in office; the date-dependent parts (is the chief a member on
+D, was the congress held by D) are dates compared at query time. The rows are
+derived, never edited: ``facts.refresh`` rebuilds a hamlet's rows in the
+transaction of every write that can change them, and ``facts.stale`` proves
+them equal to a recount from scratch.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class HamletFact(models.Model):
+    # Plain columns, not foreign keys: the rows are rebuilt wholesale and a hamlet's are deleted with
+    # it (``facts``); no constraint to check on every write of the national data.
+    hamlet_id = models.IntegerField()
+    term_id = models.IntegerField()
+    valid_from = models.DateField(null=True)  # the chief's election day; None: before any election
+    valid_until = models.DateField(null=True)  # the next election's day; None: to the end
+    has_chief = models.BooleanField()
+    chief_role = models.CharField(max_length=20, blank=True)  # the chief's role in the cell (PartyRole)
+    chief_member_since = models.DateField(null=True)  # a member on D when this is on or before D
+    cell = models.BooleanField()  # the record in force says the hamlet has a Party cell
+    congress_on = models.DateField(null=True)  # the cell's congress of the term (None: not held)
+    members = models.IntegerField()
+    special = models.BooleanField()
+    p01 = models.BooleanField()
+    # the hamlet's units of both lists (None: not in that list)
+    commune = models.IntegerField(null=True)
+    district = models.IntegerField(null=True)
+    province = models.IntegerField(null=True)
+    new_commune = models.IntegerField(null=True)
+    new_province = models.IntegerField(null=True)
+
+    class Meta:
+        # a hamlet's rows (refresh; figures of hamlets chosen otherwise than by unit), and the units a
+        # scope names (``facts.same_rows``: a province of either list, a district, a 2025 commune)
+        indexes = [
+            models.Index(fields=["hamlet_id", "term_id"], name="fact_hamlet_term"),
+            models.Index(fields=["term_id", "province"], name="fact_term_province"),
+            models.Index(fields=["term_id", "district"], name="fact_term_district"),
+            models.Index(fields=["term_id", "new_province"], name="fact_term_new_province"),
+            models.Index(fields=["term_id", "new_commune"], name="fact_term_new_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hamlet {self.hamlet_id}, term {self.term_id}, {self.valid_from}..{self.valid_until}"

@@ -1,0 +1,208 @@
+"""Keep ``HamletFact`` (``fact_models``) in step with every write, and prove it.
+
+``refresh(hamlet_ids)`` deletes those hamlets' rows and writes them again from
+the tables they come from with one ``INSERT ... SELECT`` per chunk: for every
+term, the hamlet's record in force (``start_year <= S < until_year``, see
+``intervals``), its cell's congress of the term, its units, and one row per
+stretch with one chief (before the first election: no chief; then each
+election's ``held_on <= D < until``). It runs in the writer's transaction:
+
+- after every ``intervals.relink`` (which every ``save()``/``delete()`` of an
+  election or record runs, and every bulk writer of them: the import, the demo
+  and national data generators), once the interval columns it reads are in step;
+- after every ``save()``/``delete()`` of a hamlet, cell, congress or term
+  (the signals below), and the import's bulk writes of them (``importing.writer``);
+- after any bulk ``update()``/``bulk_update()`` of what the rows read, and the
+  hamlets app's bulk moves (placing hamlets, loading the lists), through
+  ``hamlets.signals.hamlets_changed`` and ``intervals.relink``.
+
+``stale()`` compares the stored rows with what ``rows_sql`` works out now, and
+``Figures`` reads the same figures from the rows as the live joins did
+(``figures.live_facts``); tests hold both after every kind of write.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Expression, Lookup, Q, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.signals import post_delete, post_save
+from django.db.models.sql.where import AND, WhereNode
+from django.dispatch import receiver
+
+from hamlets.models import Commune, District, Hamlet, PartyCell
+
+from .fact_models import HamletFact
+from .models import ChiefElection, Congress, HamletTerm, Term
+
+CHUNK = 2000
+COLUMNS = ("hamlet_id", "term_id", "valid_from", "valid_until", "has_chief", "chief_role", "chief_member_since",
+           "cell", "congress_on", "members", "special", "p01", "commune", "district", "province", "new_commune",
+           "new_province")
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
+    """The facts rows of these hamlets (None: of every hamlet), as a SELECT of ``COLUMNS`` and its
+    parameters; the hamlets are named in each part of the query, so each reads only their rows."""
+    marks = ", ".join(["%s"] * len(hamlet_ids)) if hamlet_ids is not None else ""
+
+    def only(column: str) -> str:
+        return f"{column} IN ({marks})" if hamlet_ids is not None else "1 = 1"
+
+    ids = list(hamlet_ids or ())
+    stretch = f"""
+        SELECT e.hamlet_id, e.term_id, e.held_on AS valid_from, e.until AS valid_until, %s AS has_chief,
+               e.chief_party_role AS chief_role, e.chief_member_since
+        FROM {_table(ChiefElection)} e WHERE {only("e.hamlet_id")}
+        UNION ALL
+        SELECT r0.hamlet_id, t0.id, NULL, (SELECT MIN(e0.held_on) FROM {_table(ChiefElection)} e0
+                                            WHERE e0.hamlet_id = r0.hamlet_id AND e0.term_id = t0.id),
+               %s, '', NULL
+        FROM {_table(Term)} t0 JOIN {_table(HamletTerm)} r0 ON r0.start_year <= t0.start_year
+             AND (r0.until_year IS NULL OR r0.until_year > t0.start_year)
+        WHERE {only("r0.hamlet_id")}"""
+    sql = f"""
+        SELECT h.id, t.id, s.valid_from, s.valid_until, s.has_chief, s.chief_role, s.chief_member_since,
+               r.party_cell, g.held_on, r.party_members, r.special_area, r.project01,
+               h.commune_id, c.district_id, d.province_id, h.new_commune_id, h.province_id
+        FROM {_table(Hamlet)} h
+        JOIN {_table(HamletTerm)} r ON r.hamlet_id = h.id
+        JOIN {_table(Term)} t ON r.start_year <= t.start_year AND (r.until_year IS NULL OR r.until_year > t.start_year)
+        JOIN ({stretch}) s ON s.hamlet_id = h.id AND s.term_id = t.id
+        LEFT JOIN {_table(Commune)} c ON c.id = h.commune_id
+        LEFT JOIN {_table(District)} d ON d.id = c.district_id
+        LEFT JOIN {_table(PartyCell)} pc ON pc.hamlet_id = h.id
+        LEFT JOIN {_table(Congress)} g ON g.cell_id = pc.id AND g.term_id = t.id AND g.held_on IS NOT NULL
+        WHERE {only("h.id")}"""
+    return sql, [True, *ids, False, *ids, *ids]
+
+
+def _chunks(hamlet_ids: Iterable[int] | None) -> list[list[int] | None]:
+    if hamlet_ids is None:
+        return [None]
+    ids = sorted({int(pk) for pk in hamlet_ids if pk is not None})
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def refresh(hamlet_ids: Iterable[int] | None = None) -> None:
+    """Rewrite the facts rows of these hamlets (None: of every hamlet), in the caller's transaction."""
+    table = _table(HamletFact)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(hamlet_ids):
+            if chunk is None:
+                cursor.execute(f"DELETE FROM {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table} WHERE hamlet_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            sql, params = rows_sql(chunk)
+            cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}) {sql}", params)
+
+
+def stale() -> list[str]:
+    """Every difference between the stored facts rows and a recount from the tables (empty: in step)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*rows_sql(None))
+        expected = Counter(_normal(row) for row in cursor.fetchall())
+    stored = Counter(_normal(row) for row in HamletFact.objects.values_list(*COLUMNS))
+    missing, extra = expected - stored, stored - expected
+    return ([f"missing: {dict(zip(COLUMNS, row, strict=True))}" for row in sorted(missing, key=repr)]
+            + [f"not expected: {dict(zip(COLUMNS, row, strict=True))}" for row in sorted(extra, key=repr)])
+
+
+def _normal(row: tuple) -> tuple:
+    """A row as comparable values (SQLite gives booleans as 0/1 and dates as text from a raw cursor)."""
+    return tuple(None if v is None else bool(v) if c in ("has_chief", "cell", "special", "p01")
+                 else str(v) for c, v in zip(COLUMNS, row, strict=True))
+
+
+# Elections and records: ``intervals.relink`` refreshes the rows after their interval columns.
+# A hamlet filter on these (path from the hamlet, field) reads the same on its facts rows' own columns.
+_SAME_ON_FACTS = {
+    ("", "id"): "hamlet_id", ("", "commune"): "commune", ("", "new_commune"): "new_commune",
+    ("", "province"): "new_province", ("commune", "id"): "commune", ("commune", "district"): "district",
+    ("commune.district", "id"): "district", ("commune.district", "province"): "province",
+}
+_LOOKUPS = ("exact", "in", "isnull")
+
+
+def same_rows(hamlets: QuerySet[Hamlet]) -> Q | None:
+    """The filter of ``hamlets`` (a scope: ``restrict``, ``in_province``, a district, the unplaced...) said
+    on the facts rows' unit columns, so that the figures of a province read the province's rows through
+    an index instead of probing every hamlet's rows; None when any part of it cannot be said so (an OR,
+    a NOT, a subquery, a name...): the caller then narrows by the hamlets themselves."""
+    query = hamlets.query
+    if query.is_sliced or query.distinct or query.combinator or query.extra or query.group_by is not None:
+        return None
+    paths = {query.get_initial_alias(): ""}
+    for alias, join in query.alias_map.items():  # the joins, each after its parent
+        parent = paths.get(getattr(join, "parent_alias", None))
+        if parent is not None and join.join_field is not None and not join.join_field.many_to_many:
+            paths[alias] = f"{parent}.{join.join_field.name}".lstrip(".")
+    narrowed = Q()
+    for part in _and_parts(query.where):
+        if part is None or not isinstance(part, Lookup) or not isinstance(part.lhs, Col):
+            return None
+        column = _SAME_ON_FACTS.get((paths.get(part.lhs.alias), part.lhs.target.name))
+        value = part.rhs
+        if column is None or part.lookup_name not in _LOOKUPS or isinstance(value, (Expression, QuerySet)) \
+                or hasattr(value, "as_sql") or (part.lookup_name == "isnull" and part.lhs.alias != query.base_table):
+            return None
+        if part.lookup_name == "in":
+            value = [getattr(v, "pk", v) for v in value]
+        narrowed &= Q(**{f"{column}__{part.lookup_name}": getattr(value, "pk", value)})
+    return narrowed
+
+
+def _and_parts(where: WhereNode) -> list[Any]:
+    """The conditions of a WHERE that holds them all (AND, no NOT), nested ANDs flattened; [None] if not."""
+    if where.negated or (where.connector != AND and len(where.children) > 1):
+        return [None]
+    parts: list[Any] = []
+    for child in where.children:
+        parts.extend(_and_parts(child) if isinstance(child, WhereNode) else [child])
+    return parts
+
+
+@receiver(post_save, sender=PartyCell)
+@receiver(post_delete, sender=PartyCell)
+def _after_cell(sender: type, instance: Any, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):  # fixtures carry no facts: ``refresh()`` after loading them
+        refresh([instance.hamlet_id])
+
+
+@receiver(post_save, sender=Congress)
+@receiver(post_delete, sender=Congress)
+def _after_congress(sender: type, instance: Congress, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        hamlet_id = PartyCell.objects.filter(pk=instance.cell_id).values_list("hamlet_id", flat=True).first()
+        refresh([hamlet_id] if hamlet_id is not None else [])
+
+
+@receiver(post_save, sender=Hamlet)
+def _after_hamlet(sender: type, instance: Hamlet, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        refresh([instance.pk])
+
+
+@receiver(post_delete, sender=Hamlet)
+def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None:
+    # after its records, elections and cell (whose signals rewrote its rows while it still existed)
+    HamletFact.objects.filter(hamlet_id=instance.pk).delete()
+
+
+@receiver(post_save, sender=Term)
+@receiver(post_delete, sender=Term)
+def _after_term(sender: type, instance: Term, **kwargs: Any) -> None:
+    """A term created, moved or deleted changes which record is in force for it: every hamlet's rows."""
+    if not kwargs.get("raw"):
+        refresh()
+
+
+__all__ = ["COLUMNS", "refresh", "rows_sql", "same_rows", "stale"]
