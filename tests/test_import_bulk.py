@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from elections.importing import import_workbook
 from elections.importing.loading import stored
+from elections.importing.service import default_reason
 from elections.models import ChiefElection, Congress, HamletTerm
 from hamlets import text
 from hamlets.models import Hamlet, PartyCell
@@ -107,7 +108,12 @@ def test_a_row_changed_since_by_a_form_is_written_back(units, tmp_path):
     election.refresh_from_db()
     record.refresh_from_db()
     assert (election.chief, record.party_members) == ("Lô Văn Trưởng 2", 6)
-    assert election.history.first().history_type == "~"
+    for obj in (election, record):
+        latest = obj.history.order_by("-history_id").first()
+        assert (latest.history_type, latest.history_change_reason) == ("~", default_reason("a.xlsx", None))
+        for field in latest.tracked_fields:
+            assert getattr(latest, field.attname) == getattr(obj, field.attname), field.name
+    assert (election.version, record.version) == (2, 2)  # the import bumps it (a bare save() does not)
 
 
 def test_stored_builds_the_objects_a_queryset_would(units, tmp_path):

@@ -1,4 +1,4 @@
-"""Creating the import's new objects and their history rows with ``COPY`` on PostgreSQL.
+"""Writing the import's new and changed objects and their history rows in bulk on PostgreSQL.
 
 ``bulk_create_with_history`` spent most of a large import in Python: Django prepares every
 value of every row (and simple-history builds a historical model instance per row first),
@@ -18,7 +18,9 @@ text ``COPY`` reads, built from the objects' attributes in one pass, with the sa
 
 The ``COPY`` statements go through Django's cursor wrappers and error translation, so they are
 counted and timed like queries (``CaptureQueriesContext``) and a unique clash is Django's
-``IntegrityError`` (``writer.Conflict``). Other databases keep ``bulk_create_with_history``.
+``IntegrityError`` (``writer.Conflict``). Changed objects go out in one ``UPDATE ... FROM unnest``
+(``update_with_history``), their "~" history rows by ``COPY``. Other databases keep simple-history's
+``bulk_create_with_history`` and ``bulk_update_with_history``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, get_change_reason_from_object
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_change_reason_from_object
 
 from elections.national_data.writer import copy_value
 
@@ -61,7 +63,33 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
         obj._state.db = alias
     _copy(model._meta.db_table, [f.column for f in fields], rows)
     history = model.history.model  # type: ignore[attr-defined]
-    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason))
+    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "+"))
+
+
+def update_with_history(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str], *,
+                        user: Any, reason: str, batch_size: int) -> None:
+    """Write ``fields`` of ``objs`` (stored) and one "~" history row each, as ``bulk_update_with_history``
+    would: on PostgreSQL one ``UPDATE ... FROM unnest(...)`` (arrays of the values ``bulk_update`` sends,
+    ``get_db_prep_save`` of each attribute) and one ``COPY``, whatever the number of objects."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        bulk_update_with_history(list(objs), model, list(fields), batch_size=batch_size, default_user=user,
+                                 default_change_reason=reason)
+        return
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    columns = [pk, *(model._meta.get_field(name) for name in dict.fromkeys(fields))]
+    arrays = [[column.get_db_prep_save(getattr(obj, column.attname), connection) for obj in objs]
+              for column in columns]
+    unnest = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+    names = [quote(column.column) for column in columns]
+    sets = ", ".join(f"{name} = u.{name}" for name in names[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} FROM unnest({unnest}) "
+                       f"AS u({', '.join(names)}) WHERE t.{names[0]} = u.{names[0]}", arrays)
+    history = model.history.model  # type: ignore[attr-defined]
+    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "~"))
 
 
 def _check_parents(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -86,8 +114,8 @@ def _check_parents(model: type[models.Model], objs: Sequence[models.Model]) -> N
                 field.delete_cached_value(obj)
 
 
-def _history_rows(history: type[models.Model], objs: Sequence[models.Model], user: Any,
-                  reason: str) -> tuple[list[str], list[list[str]]]:
+def _history_rows(history: type[models.Model], objs: Sequence[models.Model], user: Any, reason: str,
+                  kind: str) -> tuple[list[str], list[list[str]]]:
     fields = {f.attname: f for f in history._meta.concrete_fields}
     tracked = [(f.attname, _text(fields[f.attname])) for f in history.tracked_fields]  # type: ignore[attr-defined]
     columns = [fields[name].column for name, _ in tracked]
@@ -99,7 +127,7 @@ def _history_rows(history: type[models.Model], objs: Sequence[models.Model], use
         who = getattr(obj, "_history_user", user or history.get_default_history_user(obj))  # type: ignore[attr-defined]
         row = [text(getattr(obj, name)) for name, text in tracked]
         why = get_change_reason_from_object(obj) or reason
-        row += [now, copy_value(why), "+", copy_value(getattr(who, "pk", None))]
+        row += [now, copy_value(why), kind, copy_value(getattr(who, "pk", None))]
         rows.append(row)
     return columns, rows
 
