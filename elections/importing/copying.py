@@ -122,9 +122,16 @@ def _history_rows(history: type[models.Model], objs: Sequence[models.Model], use
     columns += [fields[name].column for name in
                 ("history_date", "history_change_reason", "history_type", "history_user_id")]
     now = copy_value(timezone.now())
+    anyone, asked = user, bool(user)
     rows = []
     for obj in objs:
-        who = getattr(obj, "_history_user", user or history.get_default_history_user(obj))  # type: ignore[attr-defined]
+        if hasattr(obj, "_history_user"):
+            who = obj._history_user
+        else:
+            if not asked:  # simple-history's default user: the request's (no get_user= on HistoricalRecords
+                # here), the same for every object: asked once, not per row
+                anyone, asked = history.get_default_history_user(obj), True  # type: ignore[attr-defined]
+            who = anyone
         row = [text(getattr(obj, name)) for name, text in tracked]
         why = get_change_reason_from_object(obj) or reason
         row += [now, copy_value(why), kind, copy_value(getattr(who, "pk", None))]
