@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import Q
@@ -52,6 +53,7 @@ from hamlets.models import Hamlet, PartyCell
 from hamlets.scoping import Scope
 
 from . import messages as msg
+from .loading import stored
 from .matching import HamletIndex, HamletKey, Match
 from .messages import Label, both
 from .places import Place
@@ -73,6 +75,7 @@ from .template import (
 from .units import Units
 
 CHUNK = 2000
+TERM = HamletTerm._meta.get_field("term")
 Years = tuple[int, int]
 HAMLET_FIELDS = ("kind", "special_area", "project01", "party_members", "commune_id", "new_commune_id", "province_id")
 CHIEF_FIELDS = tuple(c.field for c in CHIEF_PROFILE)
@@ -123,13 +126,14 @@ class Tracker:
 
     def __init__(self, *fields: str):
         self.fields = fields
+        self._get = attrgetter(*fields) if len(fields) > 1 else lambda obj: (getattr(obj, fields[0]),)
         self._before: dict[int, tuple[Any, ...]] = {}
         self.loaded: list[Any] = []
         self.created: list[Any] = []
         self._deleted: dict[int, Any] = {}
 
     def _values(self, obj: Any) -> tuple[Any, ...]:
-        return tuple(getattr(obj, f) for f in self.fields)
+        return self._get(obj)
 
     def load(self, obj: Any) -> Any:
         self._before[id(obj)] = self._values(obj)
@@ -265,29 +269,33 @@ class Planner:
         """The hamlets lying in these communes (of either list), with their records, cells, and congresses
         and elections of the workbook's terms."""
         terms = self._stored_term_ids()
+        by_pk = {t.pk: t for t in self.plan.terms.values() if t.pk is not None}
         for chunk in chunks(commune_ids):
             hamlets = Hamlet.objects.filter(Q(commune_id__in=chunk) | Q(new_commune_id__in=chunk))
-            for hamlet in hamlets.order_by():  # read before their children: a later change shows as a new version
+            # read before their children: a later change shows as a new version
+            for hamlet in stored(hamlets.order_by()):
                 if self.index.add_stored(hamlet):
                     self.plan.read[hamlet.pk] = hamlet.version
             ids = hamlets.values("pk")
-            for record in HamletTerm.objects.filter(hamlet_id__in=ids).select_related("term"):
-                years = (record.term.start_year, record.term.end_year)
+            for record in stored(HamletTerm.objects.filter(hamlet_id__in=ids)):
+                term = by_pk[record.term_id]
+                TERM.set_cached_value(record, term)  # as select_related("term") would
+                years = (term.start_year, term.end_year)
                 if (record.hamlet_id, years) not in self.records:
                     self.records[(record.hamlet_id, years)] = self.plan.records.load(record)
                     self.stored_terms[record.hamlet_id].append(years)
                     self.latest[record.hamlet_id] = max(self.latest.get(record.hamlet_id, years), years)
-            for cell in PartyCell.objects.filter(hamlet_id__in=ids):
+            for cell in stored(PartyCell.objects.filter(hamlet_id__in=ids)):
                 if cell.hamlet_id not in self.cells:
                     self.cells[cell.hamlet_id] = self.plan.cells.load(cell)
             cell_hamlets = {c.pk: k for k, c in self.cells.items()}
-            for congress in Congress.objects.filter(cell__hamlet_id__in=ids, term_id__in=list(terms)):
+            for congress in stored(Congress.objects.filter(cell__hamlet_id__in=ids, term_id__in=list(terms))):
                 key = (cell_hamlets[congress.cell_id], terms[congress.term_id])
                 if key not in self.congresses:
                     self.congresses[key] = self.plan.congresses.load(congress)
             loaded = {e.pk for es in self.elections.values() for e in es}
-            for election in ChiefElection.objects.filter(hamlet_id__in=ids,
-                                                         term_id__in=list(terms)).order_by("held_on"):
+            for election in stored(ChiefElection.objects.filter(hamlet_id__in=ids,
+                                                                term_id__in=list(terms)).order_by("held_on")):
                 if election.pk not in loaded:
                     self.elections[(election.hamlet_id, terms[election.term_id])].append(
                         self.plan.elections.load(election))

@@ -1,7 +1,9 @@
 """Writing a plan: one transaction, in bulk, with history; refused whole on a conflict.
 
-New and changed objects go through simple-history's ``bulk_create_with_history``
-and ``bulk_update_with_history`` so every write still has its history row,
+New and changed objects go through ``copying.create_with_history`` and
+``update_with_history`` (``COPY`` and ``UPDATE ... FROM unnest`` on PostgreSQL,
+simple-history's ``bulk_create_with_history``/``bulk_update_with_history``
+elsewhere), so every write still has its history row,
 with the importing user and the change reason. Only changed objects are
 saved; those with a ``version`` (optimistic locking of the web forms) get it
 bumped. Deleted objects are deleted one by one so that their history rows
@@ -31,7 +33,6 @@ from typing import Any
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadre_tracker.db import analyze
 from elections.intervals import relink
@@ -39,6 +40,7 @@ from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTer
 from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
+from .copying import create_with_history, update_with_history
 from .plan import Plan, Tracker, chunks
 
 BATCH = 500
@@ -208,8 +210,5 @@ def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str, e
                 obj.updated_at = now
         if hasattr(model, "version"):
             fields.append("version")
-        bulk_update_with_history(updated, model, fields, batch_size=BATCH, default_user=user,
-                                 default_change_reason=reason)
-    if tracker.created:
-        bulk_create_with_history(tracker.created, model, batch_size=BATCH, default_user=user,
-                                 default_change_reason=reason)
+        update_with_history(model, updated, fields, user=user, reason=reason, batch_size=BATCH)
+    create_with_history(model, tracker.created, user=user, reason=reason, batch_size=BATCH)

@@ -48,7 +48,7 @@ class Progress:
         self.stream.flush()
 
 
-def _copy_value(value: Any) -> str:
+def copy_value(value: Any) -> str:
     if value is None:
         return "\\N"
     if value is True:
@@ -138,7 +138,7 @@ class BulkWriter:
         if self.postgres:
             fields = {f.attname: f.column for f in model._meta.concrete_fields}
             buffer = io.StringIO()
-            buffer.writelines("\t".join(map(_copy_value, row)) + "\n" for row in rows)
+            buffer.writelines("\t".join(map(copy_value, row)) + "\n" for row in rows)
             buffer.seek(0)
             sql = (f"COPY {connection.ops.quote_name(model._meta.db_table)} "
                    f"({', '.join(connection.ops.quote_name(fields[c]) for c in columns)}) FROM STDIN")

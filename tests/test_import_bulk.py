@@ -1,0 +1,126 @@
+"""The import's bulk reading and writing (``loading.stored``, ``copying.create_with_history``): the same
+objects, values and history as Django's own paths, in a number of queries that does not grow with the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from elections.importing import import_workbook
+from elections.importing.loading import stored
+from elections.importing.service import default_reason
+from elections.models import ChiefElection, Congress, HamletTerm
+from hamlets import text
+from hamlets.models import Hamlet, PartyCell
+from tests.workbooks import hamlet_row, history_count, make_units, snapshot, write_workbook
+
+pytestmark = pytest.mark.django_db
+CREATED = (Hamlet, HamletTerm, PartyCell, Congress, ChiefElection)
+COMMUNES = ["Thị trấn Thạch Giám", "Xã Mai Sơn", "Xã Yên Hòa"]
+
+
+def rows(count: int) -> list[dict]:
+    return [hamlet_row(district="Tương Dương", commune=COMMUNES[i % 3], hamlet=f"Bản {i + 1}",
+                       party_members=5 + i % 20, congress_held_on=dt.date(2022, 6, 15), secretary=f"Vi Văn Bí {i}",
+                       chief_elected_on=dt.date(2022, 6, 25), chief=f"Lô Văn Trưởng {i}", chief_party_role=None)
+            for i in range(count)]
+
+
+@pytest.fixture
+def units(db):
+    return make_units()
+
+
+def test_created_objects_have_their_values_and_one_history_row_each(units, tmp_path):
+    user = User.objects.create_superuser("importer", password="x")
+    result = import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(7)}), user=user)
+    assert result.ok and result.written, result.problems[:3]
+    for model in CREATED:
+        objects = list(model.objects.order_by("pk"))
+        assert len(objects) == 7
+        history = {h.id: h for h in model.history.all()}
+        assert sorted(history) == [o.pk for o in objects]
+        for obj in objects:
+            record = history[obj.pk]
+            assert (record.history_type, record.history_user, record.history_change_reason) == (
+                "+", user, "import a.xlsx")
+            for field in record.tracked_fields:
+                assert getattr(record, field.attname) == getattr(obj, field.attname), (model, field.name)
+    election = ChiefElection.objects.select_related("hamlet").get(chief="Lô Văn Trưởng 3")
+    assert (election.hamlet.name, election.chief_key, election.held_on) == (
+        "Bản 4", text.match_key("Lô Văn Trưởng 3"), dt.date(2022, 6, 25))  # derive() ran
+    assert Hamlet.objects.get(name="Bản 4").updated_at is not None  # auto_now, as bulk_create sets it
+
+
+def test_a_new_object_can_be_created_by_a_form_after_an_import(units, tmp_path):
+    """The ids the import chose came from the tables' sequences: the next ordinary save does not clash."""
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(3)})).written
+    hamlet = Hamlet.objects.create(name="Bản mới", commune=units["Xã Mai Sơn"])
+    assert hamlet.pk > max(Hamlet.objects.exclude(pk=hamlet.pk).values_list("pk", flat=True))
+
+
+def test_writing_costs_the_same_queries_for_few_rows_and_many(units, tmp_path):
+    def queries(count: int) -> int:
+        path = write_workbook(tmp_path / f"{count}.xlsx", {"Hamlets": rows(count)})
+        with CaptureQueriesContext(connection) as captured:
+            assert import_workbook(path).written
+        for model in reversed(CREATED):
+            model.objects.all().delete()
+        return len(captured)
+
+    queries(1)  # creates the term (get_or_create), which later imports find stored
+    assert queries(4) == queries(40)
+
+
+def test_an_unchanged_reimport_writes_nothing_in_a_fixed_number_of_queries(units, tmp_path):
+    def again(count: int) -> int:
+        path = write_workbook(tmp_path / f"{count}.xlsx", {"Hamlets": rows(count)})
+        assert import_workbook(path).written
+        before, histories = snapshot(), history_count()
+        with CaptureQueriesContext(connection) as captured:
+            result = import_workbook(path)
+        assert result.ok and not result.written and result.summary.written == 0
+        assert {c.action for c in result.changes} == {"unchanged"}
+        assert snapshot() == before and history_count() == histories
+        return len(captured)
+
+    assert again(5) == again(50)
+
+
+def test_a_row_changed_since_by_a_form_is_written_back(units, tmp_path):
+    path = write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(4)})
+    assert import_workbook(path).written
+    election = ChiefElection.objects.get(chief="Lô Văn Trưởng 2")
+    election.chief = "Hà Thị Khác"
+    election.save()  # as the result form does
+    record = HamletTerm.objects.get(hamlet__name="Bản 2")
+    record.party_members = 99
+    record.save()
+    result = import_workbook(path)
+    assert result.written
+    assert (result.summary.elections_updated, result.summary.records_updated) == (1, 1)
+    assert [c.row for c in result.changes if c.action == "update"] == [3, 4]
+    election.refresh_from_db()
+    record.refresh_from_db()
+    assert (election.chief, record.party_members) == ("Lô Văn Trưởng 2", 6)
+    for obj in (election, record):
+        latest = obj.history.order_by("-history_id").first()
+        assert (latest.history_type, latest.history_change_reason) == ("~", default_reason("a.xlsx", None))
+        for field in latest.tracked_fields:
+            assert getattr(latest, field.attname) == getattr(obj, field.attname), field.name
+    assert (election.version, record.version) == (2, 2)  # the import bumps it (a bare save() does not)
+
+
+def test_stored_builds_the_objects_a_queryset_would(units, tmp_path):
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(3)})).written
+    for model in CREATED:
+        fast, slow = list(stored(model.objects.order_by("pk"))), list(model.objects.order_by("pk"))
+        assert [model_to_dict(o) for o in fast] == [model_to_dict(o) for o in slow]
+        assert [o.__dict__.keys() - {"_state"} for o in fast] == [o.__dict__.keys() - {"_state"} for o in slow]
+        assert all(not o._state.adding and o._state.db == "default" for o in fast)
+        assert fast == slow  # same pk, same model
