@@ -238,6 +238,20 @@ def counted_hamlets(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date,
     return hamlets.counted_on(as_of).order_by().filter(in_force, **condition)
 
 
+def fact_rows(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[HamletFact]:
+    """The facts rows of the hamlets a term's figures count on a date (each hamlet's record in force, one
+    row per stretch with one chief): ``hamlets``' filter said on the rows' unit columns when it can be
+    (``facts.same_rows``), else by the hamlets' ids."""
+    rows = HamletFact.objects.filter(term_id=term.pk).order_by()
+    if as_of < NEW_LIST_FROM:  # a hamlet first entered in the 2025 list counts in nothing dated before
+        rows = rows.filter(commune__isnull=False)
+    if hamlets.query.where or hamlets.query.is_sliced:  # a scope: its hamlets only
+        narrowed = same_rows(hamlets)
+        rows = rows.filter(narrowed) if narrowed is not None else rows.filter(
+            hamlet_id__in=hamlets.order_by().values("pk"))
+    return rows
+
+
 class Figures:
     """All figures of a set of hamlets for one term and one as-of date.
 
@@ -259,17 +273,11 @@ class Figures:
     def _facts(self, group: str | None) -> QuerySet:
         """Each counted hamlet's facts on the date, one row per hamlet, read from its ``HamletFact`` row
         of the term whose stretch holds the date (``elections.facts``, kept in step with every write)."""
-        term, as_of = self.term, self.as_of
-        rows = HamletFact.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of),
-                                         Q(valid_until__isnull=True) | Q(valid_until__gt=as_of), term_id=term.pk)
-        if as_of < NEW_LIST_FROM:  # a hamlet first entered in the 2025 list counts in nothing dated before
-            rows = rows.filter(commune__isnull=False)
+        as_of = self.as_of
+        rows = fact_rows(self.hamlets, self.term, as_of).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=as_of), Q(valid_until__isnull=True) | Q(valid_until__gt=as_of))
         if self.special_only:
             rows = rows.filter(special=True)
-        if self.hamlets.query.where or self.hamlets.query.is_sliced:  # a scope: its hamlets only
-            narrowed = same_rows(self.hamlets)  # said on the rows' unit columns, else by the hamlets' ids
-            rows = rows.filter(narrowed) if narrowed is not None else rows.filter(
-                hamlet_id__in=self.hamlets.order_by().values("pk"))
         chief = Case(When(has_chief=True, chief_member_since__lte=as_of, then=Concat(Value("m:"), "chief_role")),
                      When(has_chief=True, then=Value("n:")), default=None, output_field=CharField())
         congress = Case(When(congress_on__lte=as_of, then=Value(True)), default=Value(False),
@@ -423,17 +431,24 @@ class Progress:
     congresses: list[int]
 
 
-def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> Progress:
-    """Cumulative weekly counts: one grouped query per table (elections,
-    congresses), then a running sum over the weeks (never over hamlets)."""
-    counted = counted_hamlets(hamlets, term, as_of).values("pk")
-    with_cell = counted_hamlets(hamlets, term, as_of, party_cell=True).values("pk")
-    # each hamlet's first election of the term (by-elections follow it), grouped by the hamlet first
-    first_elections = (ChiefElection.objects.filter(term=term, held_on__lte=as_of, hamlet__in=counted)
-                       .order_by().values("hamlet").annotate(day=Min("held_on")))
-    # a cell holds at most one congress a term, and a hamlet at most one cell: no grouping by hamlet
-    congresses = (Congress.objects.filter(term=term, held_on__lte=as_of, cell__hamlet__in=with_cell)
-                  .order_by().annotate(day=F("held_on")).values("day"))
+def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, live: bool = False) -> Progress:
+    """Cumulative weekly counts: one grouped query for the hamlets' first elections, one for their
+    congresses, then a running sum over the weeks (never over hamlets). Both read each counted hamlet's
+    first facts row of the term (``fact_rows``: the stretch before its first election, which ends on
+    that election's day; its cell's congress); ``live`` recounts them from the events tables."""
+    if live:
+        counted = counted_hamlets(hamlets, term, as_of).values("pk")
+        with_cell = counted_hamlets(hamlets, term, as_of, party_cell=True).values("pk")
+        # each hamlet's first election of the term (by-elections follow it), grouped by the hamlet first
+        first_elections = (ChiefElection.objects.filter(term=term, held_on__lte=as_of, hamlet__in=counted)
+                           .order_by().values("hamlet").annotate(day=Min("held_on")))
+        # a cell holds at most one congress a term, and a hamlet at most one cell: no grouping by hamlet
+        congresses = (Congress.objects.filter(term=term, held_on__lte=as_of, cell__hamlet__in=with_cell)
+                      .order_by().annotate(day=F("held_on")).values("day"))
+    else:
+        first = fact_rows(hamlets, term, as_of).filter(valid_from__isnull=True)  # one per counted hamlet
+        first_elections = first.filter(valid_until__lte=as_of).annotate(day=F("valid_until")).values("day")
+        congresses = first.filter(cell=True, congress_on__lte=as_of).annotate(day=F("congress_on")).values("day")
     elections, congresses = _per_week(first_elections), _per_week(congresses)
     last = as_of - dt.timedelta(days=as_of.weekday())
     # the chart starts at the first event, but never more than a year before the term starts

@@ -293,10 +293,13 @@ class PartyMember(models.Model):
             models.CheckConstraint(condition=Q(official_on__isnull=True) | Q(official_on__gte=models.F("admitted_on")),
                                    name="member_official_after_admission"),
         ]
-        # covering (PostgreSQL): the admissions of a term's years are counted from the index alone,
-        # never from the 5.5 million rows' pages (SQLite ignores ``include``)
+        # covering (PostgreSQL): the admissions of a term's years are counted from an index alone, never
+        # from the 5.5 million rows' pages (SQLite ignores ``include``): the whole country's by date, a
+        # province's or commune's by hamlet (its hamlets probed, not the country's admissions hashed)
         indexes = [models.Index(fields=["admitted_on"], include=["hamlet", "sitting_chief"],
-                                name="member_admitted_on_cover")]
+                                name="member_admitted_on_cover"),
+                   models.Index(fields=["hamlet", "admitted_on"], include=["sitting_chief"],
+                                name="member_hamlet_admitted_cover")]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.birth_year})"

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from elections import facts
 from elections.fact_models import HamletFact
-from elections.figures import Figures, Level
+from elections.figures import Figures, Level, weekly_progress
 from elections.importing import import_workbook
 from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Term
 from hamlets.models import Hamlet, PartyCell
@@ -37,7 +37,8 @@ LEVELS: tuple[Level, ...] = ("province", "district", "commune", "new_province", 
 
 
 def same_figures(term: Term, days: list[dt.date], scopes: list | None = None) -> None:
-    """Every figure of every unit of every level, read from the facts rows and joined afresh, agree."""
+    """Every figure of every unit of every level, and the weekly progress, read from the facts rows and
+    recounted from the tables, agree."""
     for hamlets in scopes or [Hamlet.objects.all()]:
         for day in days:
             for special_only in (False, True):
@@ -46,6 +47,7 @@ def same_figures(term: Term, days: list[dt.date], scopes: list | None = None) ->
                 assert stored.total() == live.total(), (day, special_only)
                 for level in LEVELS:
                     assert stored.by(level) == live.by(level), (day, level, special_only)
+            assert weekly_progress(hamlets, term, day) == weekly_progress(hamlets, term, day, live=True), day
 
 
 def days_of(term: Term) -> list[dt.date]:
