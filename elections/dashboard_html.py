@@ -90,7 +90,8 @@ class Cells:
         cells = []
         for code in codes:
             ratio = ratios[code]
-            cells.append(f'<td class="num measure" data-label="{labels[code]}">{self.figure(ratio, ratio.percent)}</td>')
+            figure = self.figure(ratio, ratio.percent)
+            cells.append(f'<td class="num measure" data-label="{labels[code]}">{figure}</td>')
         return "".join(cells)
 
 

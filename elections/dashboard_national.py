@@ -49,11 +49,11 @@ from .dashboard import (
     sort_choices,
     texts,
 )
-from .figures import ADMITTED, FIGURES_BY_CODE, AdmissionRow, Figures, Ratio
+from .figures import ADMITTED, FIGURES_BY_CODE, AdmissionRow
 from .layout import NEW, choose_layout
 from .models import AdmissionTarget, TargetTable, Term
 from .period import Period
-from .reports.national import NO_TARGETS, ProvinceUnit, add_up, national_provinces, province_target_tables
+from .reports.national import NO_TARGETS, ProvinceUnit, national_provinces, province_target_tables
 
 WHOLE_COUNTRY = gettext_lazy("Toàn quốc")
 
@@ -118,12 +118,6 @@ class NationalDashboard(Dashboard):
         return urlencode({"province": self._by_pk[unit_id].key}), ""
 
     @cached_property
-    def _figures(self) -> tuple[dict[int, dict[str, Ratio]], dict[int, dict[str, Ratio]]]:
-        """The figures by province, of all hamlets and of the special-area ones (two queries)."""
-        return (Figures(self.hamlets, self.term, self.as_of).by(self.level),
-                Figures(self.hamlets, self.term, self.as_of, special_only=True).by(self.level, RATIO_CODES))
-
-    @cached_property
     def rows(self) -> list[Row]:
         by_unit, special = self._figures
         return [self._row(pk, name, by_unit.get(pk, ZERO), special.get(pk, {})) for pk, name in self.units]
@@ -131,9 +125,7 @@ class NationalDashboard(Dashboard):
     @cached_property
     def total(self) -> Row:
         """The country: the sums of every province's counts (of every group the database returned)."""
-        by_unit, special = self._figures
-        return self._row(None, str(WHOLE_COUNTRY), add_up(by_unit.values(), (*RATIO_CODES, *COUNT_CODES)),
-                         add_up(special.values(), RATIO_CODES), total=True)
+        return self._row(None, str(WHOLE_COUNTRY), *self._total_figures(), total=True)
 
     @cached_property
     def admissions(self) -> list[AdmissionRow]:

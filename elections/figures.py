@@ -85,6 +85,18 @@ class Ratio:
         return f"{self.numerator}/{self.denominator}" + (f" ({percent}%)" if percent is not None else "")
 
 
+def add_up(groups: Iterable[Mapping[str, Ratio]], codes: Sequence[str]) -> dict[str, Ratio]:
+    """The figures of the union of disjoint groups of hamlets: each numerator and denominator is a count
+    of hamlets, so the union's is the sum of the groups' (exactly)."""
+    numerators, denominators = dict.fromkeys(codes, 0), dict.fromkeys(codes, 0)
+    for group in groups:
+        for code in codes:
+            if (ratio := group.get(code)) is not None:
+                numerators[code] += ratio.numerator
+                denominators[code] += ratio.denominator
+    return {code: Ratio(numerators[code], denominators[code]) for code in codes}
+
+
 class Ratios(Mapping[str, Ratio]):
     """One unit's figures by code, each ``Ratio`` made from the unit's row of counts when read: a
     whole country by commune is 10,000 rows of some 20 figures, and making them all up front cost

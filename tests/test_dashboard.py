@@ -68,10 +68,10 @@ def test_english_numbers_and_labels(nghe_an, province):
     assert "98.17%" in text
 
 
-# session, user, scope, term, province; figures by unit and for the special areas, the districts' names,
-# the targets, the two totals; weekly progress (two); admissions (members, targets); the people tables
-# (officials' areas, people figures by unit: issue 12); the terms of the selector.
-DASHBOARD_QUERIES = 18
+# session, user, scope, term, province; figures by unit and for the special areas (the totals are their
+# sums), the districts' names, the targets; weekly progress (two); admissions (members, targets); the people
+# tables (officials' areas, people figures by unit: issue 12); the terms of the selector.
+DASHBOARD_QUERIES = 16
 
 
 def test_dashboard_query_count_is_fixed(nghe_an, province, term, district_of, django_assert_num_queries):
