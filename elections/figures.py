@@ -100,16 +100,22 @@ def add_up(groups: Iterable[Mapping[str, Ratio]], codes: Sequence[str]) -> dict[
 class Ratios(Mapping[str, Ratio]):
     """One unit's figures by code, each ``Ratio`` made from the unit's row of counts when read: a
     whole country by commune is 10,000 rows of some 20 figures, and making them all up front cost
-    several times the query itself (issue 11)."""
+    several times the query itself (issue 11). A ``Ratio`` once made is kept: a dashboard reads each
+    of a unit's figures several times (its cell, the sort, the chart, the "cần xem" links, the total),
+    and the kept one remembers its percentage."""
 
-    __slots__ = ("_columns", "_row")
+    __slots__ = ("_columns", "_made", "_row")
 
     def __init__(self, row: Sequence[int | None], columns: Mapping[str, tuple[int, int]]):
-        self._row, self._columns = row, columns
+        self._row, self._columns, self._made = row, columns, {}
 
     def __getitem__(self, code: str) -> Ratio:
-        numerator, denominator = self._columns[code]
-        return Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
+        try:
+            return self._made[code]
+        except KeyError:
+            numerator, denominator = self._columns[code]
+            made = self._made[code] = Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
+            return made
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from elections import dashboard_html
 from elections.dashboard_html import Cells, esc
-from hamlets.templatetags.figures import ratio
 
 register = template.Library()
 
@@ -73,9 +72,14 @@ def admission_rows(admissions: Iterable[Any], unit_names: dict[Any, str]) -> Saf
     """The admissions table's rows (a unit and year each): admitted over the target where there is one."""
     year, ratio_label, chiefs = esc(_("Năm")), esc(_("Đã kết nạp / chỉ tiêu")), esc(_("Trong đó trưởng thôn"))
     no_target = esc(_("chưa có chỉ tiêu"))
+    cells = Cells()
     rows = []
     for a in admissions:
-        shown = ratio(a.ratio) if a.ratio else f'{a.admitted} <small class="muted">{no_target}</small>'
+        if (made := a.ratio) is not None:  # the ``ratio`` filter's text, its percentage written once per value
+            figure = f"{made.numerator}/{made.denominator}<small>{cells.percent(made.percent)}</small>"
+            shown = f'<span class="ratio">{figure}</span>'
+        else:
+            shown = f'{a.admitted} <small class="muted">{no_target}</small>'
         rows.append(f'<tr><td class="unit">{esc(unit_names.get(a.unit_id, ""))}</td>'
                     f'<td class="num" data-label="{year}">{a.year}</td>'
                     f'<td class="num" data-label="{ratio_label}">{shown}</td>'
