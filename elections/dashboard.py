@@ -8,8 +8,8 @@ targets, with charts, in the layout of the as-of date (``layout.py``):
   (``/hamlets/?new_commune=ID``, ``?new_commune=unplaced``).
 
 Everything comes from the figures engine in a fixed number of queries,
-whatever the number of hamlets and units: figures by unit (the total is their
-sum), the same for the special-area hamlets, the units' names, the targets, the
+whatever the number of hamlets and units: figures by unit, of all hamlets and
+of the special-area ones (one query; the totals are their sums), the units' names, the targets, the
 admissions (two), the weekly progress (two), and the people tables (two:
 ``dashboard_people``).
 """
@@ -17,7 +17,7 @@ admissions (two), the weekly progress (two), and the people tables (two:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -137,13 +137,22 @@ class Row:
     @property
     def todo(self) -> list[tuple[str, str, str]]:
         """(text, title, hamlet list query) of each "cần xem" link whose count is above zero."""
+        return self.todo_links(todo_texts())
+
+    def todo_links(self, texts: Sequence[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        """``todo`` from ``todo_texts()`` (read once for a table's rows, not once a row)."""
         links = []
-        for code, shown, title, query in TODO:
+        for code, shown, title, query in texts:
             ratio = self.ratios[code]
             if missing := ratio.denominator - ratio.numerator:
                 links.append((shown % {"n": missing}, title % {"n": missing},
-                              "&".join(q for q in (self.hamlet_filter, query) if q)))
+                              f"{self.hamlet_filter}&{query}" if self.hamlet_filter else query))
         return links
+
+
+def todo_texts() -> list[tuple[str, str, str, str]]:
+    """``TODO`` in the active language."""
+    return [(code, str(shown), str(title), query) for code, shown, title, query in TODO]
 
 
 ZERO = {code: Ratio(0, 0) for code in (*RATIO_CODES, *COUNT_CODES)}
@@ -220,9 +229,8 @@ class Dashboard:
 
     @cached_property
     def _figures(self) -> tuple[dict[int | None, Ratios], dict[int | None, Ratios]]:
-        """The figures by unit, of all hamlets and of the special-area ones (two queries)."""
-        return (Figures(self.hamlets, self.term, self.as_of).by(self.level),
-                Figures(self.hamlets, self.term, self.as_of, special_only=True).by(self.level, RATIO_CODES))
+        """The figures by unit, of all hamlets and of the special-area ones (one query)."""
+        return Figures(self.hamlets, self.term, self.as_of).by_with_special(self.level, RATIO_CODES)
 
     @cached_property
     def rows(self) -> list[Row]:

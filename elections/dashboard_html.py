@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from hamlets.templatetags.figures import percent
 
 from . import charts
+from .dashboard import todo_texts
 
 if TYPE_CHECKING:
     from .dashboard import Measure, Row
@@ -116,6 +117,7 @@ def figure_rows(rows: Sequence[Row], ratio_codes: Sequence[str], count_codes: Se
     hamlet_list = f"{reverse('hamlets:list')}?{esc(period_query)}&amp;"
     drill_to = f"?{esc(province_query)}&amp;"
     count_labels = [(code, labels[code]) for code in count_codes]
+    texts = todo_texts()
     out = []
     for row in rows:
         name, ratios = esc(row.name), row.ratios
@@ -128,7 +130,7 @@ def figure_rows(rows: Sequence[Row], ratio_codes: Sequence[str], count_codes: Se
             unit = name
         counts = "".join([f'<td class="num count" data-label="{label}">{ratios[code].numerator}</td>'
                           for code, label in count_labels])
-        links = row.todo
+        links = row.todo_links(texts)
         todo = "".join([f'<a href="{hamlet_list}{esc(query)}" title="{esc(title)}">{esc(text)}</a>'
                         for text, title, query in links]) or '<span class="muted">—</span>'
         out.append(f"<tr{UNPLACED if row.is_unplaced else ''}>\n"

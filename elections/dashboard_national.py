@@ -19,6 +19,7 @@ and the weekly progress (two).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -63,9 +64,8 @@ class ProvinceRow(Row):
     """A province's row: its "cần xem" hamlets are found on its own dashboard (the name's link), the
     total's on the hamlet list of the whole country."""
 
-    @property
-    def todo(self) -> list[tuple[str, str, str]]:
-        return super().todo if self.is_total else []
+    def todo_links(self, texts: Sequence[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        return super().todo_links(texts) if self.is_total else []
 
 
 class NationalDashboard(Dashboard):

@@ -321,6 +321,28 @@ class Figures:
         figures, splits = self._select(codes)
         return self._query(level, figures, splits).by_group(self._pairs(figures, splits))
 
+    def by_with_special(self, level: Level, special_codes: Sequence[str]) -> tuple[dict[int | None, Ratios],
+                                                                                  dict[int | None, Ratios]]:
+        """``by(level)`` and, from the same query, what ``special_only=True`` gives for ``special_codes``:
+        a special-area figure counts the same facts with ``f_special`` added to its numerator's and its
+        denominator's conditions (the record in force, as ``counted_hamlets`` filters it), so one scan
+        of the hamlets serves the dashboard's two tables. Every unit with hamlets is in both dicts (the
+        special figures of a unit without special-area hamlets are 0/0)."""
+        if self.special_only:
+            raise ValueError("by_with_special counts every hamlet and the special-area ones beside them")
+        figures, splits = self._select(None)
+        counts = self._counts(figures, splits)
+        special_pairs = {}
+        for code in special_codes:
+            figure = FIGURES_BY_CODE[code]
+            for name in (figure.numerator, figure.denominator):
+                condition = CONDITIONS[name]
+                counts[f"n_{name}__in_special"] = CONDITIONS["special_area"] if condition is None else (
+                    f"({condition}) AND {CONDITIONS['special_area']}")
+            special_pairs[code] = (f"n_{figure.numerator}__in_special", f"n_{figure.denominator}__in_special")
+        found = count_facts(self._facts(level), counts, grouped=True)
+        return found.by_group(self._pairs(figures, splits)), found.by_group(special_pairs)
+
     def total(self, codes: Sequence[str] | None = None) -> Ratios:
         """The same figures over the whole set of hamlets; one query."""
         figures, splits = self._select(codes)
