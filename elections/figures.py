@@ -110,12 +110,10 @@ class Ratios(Mapping[str, Ratio]):
         self._row, self._columns, self._made = row, columns, {}
 
     def __getitem__(self, code: str) -> Ratio:
-        try:
-            return self._made[code]
-        except KeyError:
+        if (made := self._made.get(code)) is None:
             numerator, denominator = self._columns[code]
             made = self._made[code] = Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
-            return made
+        return made
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
