@@ -164,6 +164,7 @@ def add_up(groups: Iterable[Mapping[str, Ratio]]) -> dict[str, Ratio]:
     numerators, denominators = dict.fromkeys(PEOPLE_CODES, 0), dict.fromkeys(PEOPLE_CODES, 0)
     for group in groups:
         for code in PEOPLE_CODES:
-            numerators[code] += group[code].numerator
-            denominators[code] += group[code].denominator
+            ratio = group[code]
+            numerators[code] += ratio.numerator
+            denominators[code] += ratio.denominator
     return {code: Ratio(numerators[code], denominators[code]) for code in PEOPLE_CODES}
