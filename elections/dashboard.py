@@ -8,8 +8,8 @@ targets, with charts, in the layout of the as-of date (``layout.py``):
   (``/hamlets/?new_commune=ID``, ``?new_commune=unplaced``).
 
 Everything comes from the figures engine in a fixed number of queries,
-whatever the number of hamlets and units: figures by unit and in total, the
-same for the special-area hamlets, the units' names, the targets, the
+whatever the number of hamlets and units: figures by unit, of all hamlets and
+of the special-area ones (one query; the totals are their sums), the units' names, the targets, the
 admissions (two), the weekly progress (two), and the people tables (two:
 ``dashboard_people``).
 """
@@ -17,7 +17,7 @@ admissions (two), the weekly progress (two), and the people tables (two:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -42,6 +42,8 @@ from .figures import (
     Figures,
     Progress,
     Ratio,
+    Ratios,
+    add_up,
     admissions,
     admissions_by_commune,
     weekly_progress,
@@ -135,13 +137,22 @@ class Row:
     @property
     def todo(self) -> list[tuple[str, str, str]]:
         """(text, title, hamlet list query) of each "cần xem" link whose count is above zero."""
+        return self.todo_links(todo_texts())
+
+    def todo_links(self, texts: Sequence[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        """``todo`` from ``todo_texts()`` (read once for a table's rows, not once a row)."""
         links = []
-        for code, shown, title, query in TODO:
+        for code, shown, title, query in texts:
             ratio = self.ratios[code]
             if missing := ratio.denominator - ratio.numerator:
                 links.append((shown % {"n": missing}, title % {"n": missing},
-                              "&".join(q for q in (self.hamlet_filter, query) if q)))
+                              f"{self.hamlet_filter}&{query}" if self.hamlet_filter else query))
         return links
+
+
+def todo_texts() -> list[tuple[str, str, str, str]]:
+    """``TODO`` in the active language."""
+    return [(code, str(shown), str(title), query) for code, shown, title, query in TODO]
 
 
 ZERO = {code: Ratio(0, 0) for code in (*RATIO_CODES, *COUNT_CODES)}
@@ -217,9 +228,13 @@ class Dashboard:
         return f"district={unit_id}", f"district={unit_id}"
 
     @cached_property
+    def _figures(self) -> tuple[dict[int | None, Ratios], dict[int | None, Ratios]]:
+        """The figures by unit, of all hamlets and of the special-area ones (one query)."""
+        return Figures(self.hamlets, self.term, self.as_of).by_with_special(self.level, RATIO_CODES)
+
+    @cached_property
     def rows(self) -> list[Row]:
-        by_unit = Figures(self.hamlets, self.term, self.as_of).by(self.level)
-        special = Figures(self.hamlets, self.term, self.as_of, special_only=True).by(self.level, RATIO_CODES)
+        by_unit, special = self._figures
         rows = [self._row(pk, name, by_unit.get(pk, ZERO), special.get(pk, {})) for pk, name in self.units]
         if self.is_new and None in by_unit:
             rows.append(self._row(None, str(UNPLACED_LABEL), by_unit[None], special.get(None, {}), unplaced=True))
@@ -227,10 +242,14 @@ class Dashboard:
 
     @cached_property
     def total(self) -> Row:
+        """The sums of every group's counts (each hamlet lies in exactly one group, ``None`` included: the
+        unplaced hamlets, or those of no unit listed), not two more queries over the same hamlets."""
         name = self.district.name if self.district else self.province.name
-        totals = Figures(self.hamlets, self.term, self.as_of).total()
-        special = Figures(self.hamlets, self.term, self.as_of, special_only=True).total(RATIO_CODES)
-        return self._row(None, name, totals, special, total=True)
+        return self._row(None, name, *self._total_figures(), total=True)
+
+    def _total_figures(self) -> tuple[dict[str, Ratio], dict[str, Ratio]]:
+        by_unit, special = self._figures
+        return add_up(by_unit.values(), (*RATIO_CODES, *COUNT_CODES)), add_up(special.values(), RATIO_CODES)
 
     def sorted_rows(self, sort: str, query: str = "") -> list[Row]:
         """The rows whose name contains ``query`` (case and diacritics ignored), sorted by ``sort``

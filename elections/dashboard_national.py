@@ -19,6 +19,7 @@ and the weekly progress (two).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -49,11 +50,11 @@ from .dashboard import (
     sort_choices,
     texts,
 )
-from .figures import ADMITTED, FIGURES_BY_CODE, AdmissionRow, Figures, Ratio
+from .figures import ADMITTED, FIGURES_BY_CODE, AdmissionRow
 from .layout import NEW, choose_layout
 from .models import AdmissionTarget, TargetTable, Term
 from .period import Period
-from .reports.national import NO_TARGETS, ProvinceUnit, add_up, national_provinces, province_target_tables
+from .reports.national import NO_TARGETS, ProvinceUnit, national_provinces, province_target_tables
 
 WHOLE_COUNTRY = gettext_lazy("Toàn quốc")
 
@@ -63,9 +64,8 @@ class ProvinceRow(Row):
     """A province's row: its "cần xem" hamlets are found on its own dashboard (the name's link), the
     total's on the hamlet list of the whole country."""
 
-    @property
-    def todo(self) -> list[tuple[str, str, str]]:
-        return super().todo if self.is_total else []
+    def todo_links(self, texts: Sequence[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        return super().todo_links(texts) if self.is_total else []
 
 
 class NationalDashboard(Dashboard):
@@ -118,12 +118,6 @@ class NationalDashboard(Dashboard):
         return urlencode({"province": self._by_pk[unit_id].key}), ""
 
     @cached_property
-    def _figures(self) -> tuple[dict[int, dict[str, Ratio]], dict[int, dict[str, Ratio]]]:
-        """The figures by province, of all hamlets and of the special-area ones (two queries)."""
-        return (Figures(self.hamlets, self.term, self.as_of).by(self.level),
-                Figures(self.hamlets, self.term, self.as_of, special_only=True).by(self.level, RATIO_CODES))
-
-    @cached_property
     def rows(self) -> list[Row]:
         by_unit, special = self._figures
         return [self._row(pk, name, by_unit.get(pk, ZERO), special.get(pk, {})) for pk, name in self.units]
@@ -131,9 +125,7 @@ class NationalDashboard(Dashboard):
     @cached_property
     def total(self) -> Row:
         """The country: the sums of every province's counts (of every group the database returned)."""
-        by_unit, special = self._figures
-        return self._row(None, str(WHOLE_COUNTRY), add_up(by_unit.values(), (*RATIO_CODES, *COUNT_CODES)),
-                         add_up(special.values(), RATIO_CODES), total=True)
+        return self._row(None, str(WHOLE_COUNTRY), *self._total_figures(), total=True)
 
     @cached_property
     def admissions(self) -> list[AdmissionRow]:

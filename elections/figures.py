@@ -93,19 +93,35 @@ class Ratio:
         return f"{self.numerator}/{self.denominator}" + (f" ({percent}%)" if percent is not None else "")
 
 
+def add_up(groups: Iterable[Mapping[str, Ratio]], codes: Sequence[str]) -> dict[str, Ratio]:
+    """The figures of the union of disjoint groups of hamlets: each numerator and denominator is a count
+    of hamlets, so the union's is the sum of the groups' (exactly)."""
+    numerators, denominators = dict.fromkeys(codes, 0), dict.fromkeys(codes, 0)
+    for group in groups:
+        for code in codes:
+            if (ratio := group.get(code)) is not None:
+                numerators[code] += ratio.numerator
+                denominators[code] += ratio.denominator
+    return {code: Ratio(numerators[code], denominators[code]) for code in codes}
+
+
 class Ratios(Mapping[str, Ratio]):
     """One unit's figures by code, each ``Ratio`` made from the unit's row of counts when read: a
     whole country by commune is 10,000 rows of some 20 figures, and making them all up front cost
-    several times the query itself (issue 11)."""
+    several times the query itself (issue 11). A ``Ratio`` once made is kept: a dashboard reads each
+    of a unit's figures several times (its cell, the sort, the chart, the "cần xem" links, the total),
+    and the kept one remembers its percentage."""
 
-    __slots__ = ("_columns", "_row")
+    __slots__ = ("_columns", "_made", "_row")
 
     def __init__(self, row: Sequence[int | None], columns: Mapping[str, tuple[int, int]]):
-        self._row, self._columns = row, columns
+        self._row, self._columns, self._made = row, columns, {}
 
     def __getitem__(self, code: str) -> Ratio:
-        numerator, denominator = self._columns[code]
-        return Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
+        if (made := self._made.get(code)) is None:
+            numerator, denominator = self._columns[code]
+            made = self._made[code] = Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
+        return made
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
@@ -345,6 +361,28 @@ class Figures:
         """
         figures, splits = self._select(codes)
         return self._query(level, figures, splits).by_group(self._pairs(figures, splits))
+
+    def by_with_special(self, level: Level, special_codes: Sequence[str]) -> tuple[dict[int | None, Ratios],
+                                                                                  dict[int | None, Ratios]]:
+        """``by(level)`` and, from the same query, what ``special_only=True`` gives for ``special_codes``:
+        a special-area figure counts the same facts with ``f_special`` added to its numerator's and its
+        denominator's conditions (the record in force, as ``counted_hamlets`` filters it), so one scan
+        of the hamlets serves the dashboard's two tables. Every unit with hamlets is in both dicts (the
+        special figures of a unit without special-area hamlets are 0/0)."""
+        if self.special_only:
+            raise ValueError("by_with_special counts every hamlet and the special-area ones beside them")
+        figures, splits = self._select(None)
+        counts = self._counts(figures, splits)
+        special_pairs = {}
+        for code in special_codes:
+            figure = FIGURES_BY_CODE[code]
+            for name in (figure.numerator, figure.denominator):
+                condition = CONDITIONS[name]
+                counts[f"n_{name}__in_special"] = CONDITIONS["special_area"] if condition is None else (
+                    f"({condition}) AND {CONDITIONS['special_area']}")
+            special_pairs[code] = (f"n_{figure.numerator}__in_special", f"n_{figure.denominator}__in_special")
+        found = count_facts(self._facts(level), counts, grouped=True)
+        return found.by_group(self._pairs(figures, splits)), found.by_group(special_pairs)
 
     def total(self, codes: Sequence[str] | None = None) -> Ratios:
         """The same figures over the whole set of hamlets; one query."""

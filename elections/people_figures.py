@@ -89,6 +89,13 @@ PAIRS = {f.code: (f"n_{f.numerator}", f"n_{f.denominator}") for f in PEOPLE_FIGU
 PEOPLE_ZERO = {code: Ratio(0, 0) for code in PEOPLE_CODES}
 
 
+# The conditions' SQL by (database, condition, date): it depends on nothing else (the facts' columns and
+# their types are always the same), and compiling the dozen ``Q`` objects through the ORM cost a page more
+# than their query's own planning (issue 11). A few dozen entries a date.
+_COMPILED: dict[tuple[str, str, dt.date], tuple[str | None, tuple[object, ...]]] = {}
+COMPILED_MAX = 2048
+
+
 class PeopleFigures:
     """The people figures of a set of hamlets for one term on one date; one query per call."""
 
@@ -120,17 +127,26 @@ class PeopleFigures:
         columns: dict[str, str | None] = {}
         params: list[object] = []
         for name in names:
-            condition = CONDITIONS[name](self.as_of)
-            sql = None
-            if condition is not None:
-                try:
-                    sql, condition_params = self._condition_sql(facts, connection, condition)
-                except FullResultSet:  # a condition every hamlet meets
-                    sql = None
-                else:
-                    params.extend(condition_params)
+            key = (connection.alias, name, self.as_of)
+            if (compiled := _COMPILED.get(key)) is None:
+                if len(_COMPILED) >= COMPILED_MAX:  # dates typed one after another: keep it bounded
+                    _COMPILED.clear()
+                compiled = _COMPILED[key] = self._compiled(facts, connection, CONDITIONS[name](self.as_of))
+            sql, condition_params = compiled
+            params.extend(condition_params)
             columns[f"n_{name}"] = sql
         return count_facts(facts, columns, grouped=group is not None, params=params)
+
+    def _compiled(self, facts: QuerySet, connection: BaseDatabaseWrapper,
+                  condition: Q | None) -> tuple[str | None, tuple[object, ...]]:
+        """(SQL, params) of one condition; None for one every hamlet meets."""
+        if condition is None:
+            return None, ()
+        try:
+            sql, params = self._condition_sql(facts, connection, condition)
+        except FullResultSet:
+            return None, ()
+        return sql, tuple(params)
 
     def by(self, level: Level) -> dict[int | None, Ratios]:
         """{unit id: {code: Ratio}} for every unit that has counted hamlets; one query
@@ -148,6 +164,7 @@ def add_up(groups: Iterable[Mapping[str, Ratio]]) -> dict[str, Ratio]:
     numerators, denominators = dict.fromkeys(PEOPLE_CODES, 0), dict.fromkeys(PEOPLE_CODES, 0)
     for group in groups:
         for code in PEOPLE_CODES:
-            numerators[code] += group[code].numerator
-            denominators[code] += group[code].denominator
+            ratio = group[code]
+            numerators[code] += ratio.numerator
+            denominators[code] += ratio.denominator
     return {code: Ratio(numerators[code], denominators[code]) for code in PEOPLE_CODES}

@@ -102,6 +102,26 @@ def test_units_2025_regroups_an_earlier_date(lao_cai):
     assert refused.status_code == 400 and "2026" in refused.content.decode()
 
 
+@pytest.mark.parametrize("query", [LATER, EARLY, {**EARLY, "units": "2025"}, {**EARLY, "district": "van_yen"}],
+                         ids=["2025", "earlier", "regrouped", "district"])
+def test_the_total_row_is_the_figures_of_all_the_boards_hamlets(lao_cai, query):
+    """The total row adds up the units' counts (unplaced hamlets included) rather than asking the database
+    again: it must equal the figures engine's own total over the same hamlets, special areas too."""
+    from elections.dashboard import COUNT_CODES, RATIO_CODES
+    from elections.figures import Figures
+
+    if "district" in query:
+        query = {**query, "district": lao_cai.districts["van_yen"].pk}
+    page = client_for(lao_cai.user("tinh")).get("/", query)
+    board, total = page.context["board"], page.context["total"]
+    whole = Figures(board.hamlets, board.term, board.as_of).total()
+    special = Figures(board.hamlets, board.term, board.as_of, special_only=True).total(RATIO_CODES)
+    assert {code: total.ratios[code] for code in (*RATIO_CODES, *COUNT_CODES)} == {
+        code: whole[code] for code in (*RATIO_CODES, *COUNT_CODES)}
+    assert {code: total.special[code].ratio for code in RATIO_CODES} == {code: special[code] for code in RATIO_CODES}
+    assert total.hamlets == whole["elections"].denominator > 0
+
+
 def test_report_download_follows_the_date(lao_cai):
     client = client_for(lao_cai.user("tinh"))
     later = openpyxl.load_workbook(io.BytesIO(client.get("/report.xlsx", LATER).content))

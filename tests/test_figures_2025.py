@@ -239,6 +239,10 @@ def test_special_area_figures_use_the_terms_record(lao_cai):
     hamlets = Hamlet.objects.in_province(lao_cai.province)
     assert Figures(hamlets, lao_cai.term, AUGUST, special_only=True).total()["elections"].denominator == 0
     assert Figures(hamlets, later, AUGUST, special_only=True).total()["elections"].denominator == 1
+    # the dashboard's one query reads the same record (the special area of the term's record in force)
+    for term, special in ((lao_cai.term, 0), (later, 1)):
+        _whole, by_unit = Figures(hamlets, term, AUGUST).by_with_special("new_commune", ["elections"])
+        assert sum(ratios["elections"].denominator for ratios in by_unit.values()) == special
 
 
 # --- layout and province rules -------------------------------------------------------------------

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -52,7 +52,7 @@ from django.db.models import QuerySet
 from hamlets.models import Commune, Hamlet, list_in_force
 from hamlets.scoping import FULL_SCOPE, Scope
 
-from ..figures import Figures, Ratio
+from ..figures import Figures, Ratio, add_up
 from ..layout import EARLIER, NEW, choose_layout, province_key, provinces_of_layout
 from ..models import Target, TargetTable, Term
 from .meeting import CODES, FIGURE_COLUMNS, TARGET_METRIC, TOTAL, UNPLACED, ZERO, UnitRow
@@ -110,18 +110,6 @@ def province_target_tables(scope: Scope, term: Term, *, metrics: Iterable[str] |
 
 
 NO_TARGETS = TargetTable({})
-
-
-def add_up(groups: Iterable[Mapping[str, Ratio]], codes: Sequence[str]) -> dict[str, Ratio]:
-    """The figures of the union of disjoint groups of hamlets: each numerator and denominator is a count
-    of hamlets, so the union's is the sum of the groups' (exactly)."""
-    numerators, denominators = dict.fromkeys(codes, 0), dict.fromkeys(codes, 0)
-    for group in groups:
-        for code in codes:
-            if (ratio := group.get(code)) is not None:
-                numerators[code] += ratio.numerator
-                denominators[code] += ratio.denominator
-    return {code: Ratio(numerators[code], denominators[code]) for code in codes}
 
 
 @dataclass(frozen=True)
