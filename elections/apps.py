@@ -7,5 +7,6 @@ class ElectionsConfig(AppConfig):
     verbose_name = _("Đại hội và bầu trưởng thôn")
 
     def ready(self) -> None:
-        from . import intervals  # noqa: F401  (connects the signals that keep the interval columns in step)
-        from . import facts  # noqa: F401  (then those that keep the facts rows, which read them, in step)
+        # connects the signals that keep the interval columns and the facts rows (``facts``, which
+        # intervals imports) in step
+        from . import intervals  # noqa: F401

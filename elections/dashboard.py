@@ -40,13 +40,11 @@ from .figures import (
     FIGURES_BY_CODE,
     AdmissionRow,
     Figures,
-    Progress,
     Ratio,
     Ratios,
     add_up,
     admissions,
     admissions_by_commune,
-    weekly_progress,
 )
 from .layout import (
     EARLIER,
@@ -62,6 +60,7 @@ from .layout import (
 )
 from .models import Target, TargetTable, Term
 from .period import Period
+from .progress import Progress, weekly_progress
 
 # The ratios with targets, in the order the dashboard shows them.
 RATIO_CODES = ("elections", "chief_members", "congresses", "chief_secretary_or_deputy")

@@ -10,8 +10,10 @@ election's ``held_on <= D < until``). It runs in the writer's transaction:
 - after every ``intervals.relink`` (which every ``save()``/``delete()`` of an
   election or record runs, and every bulk writer of them: the import, the demo
   and national data generators), once the interval columns it reads are in step;
-- after every ``save()``/``delete()`` of a hamlet, cell, congress or term
-  (the signals below), and the import's bulk writes of them (``importing.writer``);
+- after every ``save()``/``delete()`` of a hamlet, cell or congress (the
+  signals below), and the import's bulk writes of them (``importing.writer``);
+- after every ``save()``/``delete()`` of a term (``intervals``: which record
+  is in force for it changes for every hamlet);
 - after any bulk ``update()``/``bulk_update()`` of what the rows read, and the
   hamlets app's bulk moves (placing hamlets, loading the lists), through
   ``hamlets.signals.hamlets_changed`` and ``intervals.relink``.
@@ -195,14 +197,6 @@ def _after_hamlet(sender: type, instance: Hamlet, **kwargs: Any) -> None:
 def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None:
     # after its records, elections and cell (whose signals rewrote its rows while it still existed)
     HamletFact.objects.filter(hamlet_id=instance.pk).delete()
-
-
-@receiver(post_save, sender=Term)
-@receiver(post_delete, sender=Term)
-def _after_term(sender: type, instance: Term, **kwargs: Any) -> None:
-    """A term created, moved or deleted changes which record is in force for it: every hamlet's rows."""
-    if not kwargs.get("raw"):
-        refresh()
 
 
 __all__ = ["COLUMNS", "refresh", "rows_sql", "same_rows", "stale"]

@@ -32,15 +32,13 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     F,
-    Min,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Concat, ExtractYear, TruncWeek
+from django.db.models.functions import Concat, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import Commune, District, Hamlet, PartyMember
@@ -48,7 +46,7 @@ from hamlets.units import NEW_LIST_FROM
 
 from .fact_models import HamletFact
 from .facts import same_rows
-from .models import AdmissionTarget, ChiefElection, Congress, Metric, PartyRole, Term
+from .models import AdmissionTarget, Metric, PartyRole, Term
 from .results import congress_held, in_office
 
 Level = Literal["province", "district", "commune", "new_province", "new_commune"]
@@ -290,8 +288,9 @@ class Figures:
         """Each counted hamlet's facts on the date, one row per hamlet, read from its ``HamletFact`` row
         of the term whose stretch holds the date (``elections.facts``, kept in step with every write)."""
         as_of = self.as_of
-        rows = fact_rows(self.hamlets, self.term, as_of).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=as_of), Q(valid_until__isnull=True) | Q(valid_until__gt=as_of))
+        in_stretch = (Q(valid_from__isnull=True) | Q(valid_from__lte=as_of)) & (
+            Q(valid_until__isnull=True) | Q(valid_until__gt=as_of))
+        rows = fact_rows(self.hamlets, self.term, as_of).filter(in_stretch)
         if self.special_only:
             rows = rows.filter(special=True)
         chief = Case(When(has_chief=True, chief_member_since__lte=as_of, then=Concat(Value("m:"), "chief_role")),
@@ -335,8 +334,11 @@ class Figures:
         return counts
 
     def _query(self, group: str | None, figures: Iterable[Figure], splits: bool) -> Counts:
-        facts = self.live_facts(group) if self.live else self._facts(group)
-        return count_facts(facts, self._counts(figures, splits), grouped=group is not None)
+        return count_facts(self._facts_read(group), self._counts(figures, splits), grouped=group is not None)
+
+    def _facts_read(self, group: str | None) -> QuerySet:
+        """The facts the counts read: the facts rows, or (``live``) the recount from the tables."""
+        return self.live_facts(group) if self.live else self._facts(group)
 
     @staticmethod
     def _pairs(figures: Sequence[Figure], splits: bool) -> dict[str, tuple[str, str]]:
@@ -381,7 +383,7 @@ class Figures:
                 counts[f"n_{name}__in_special"] = CONDITIONS["special_area"] if condition is None else (
                     f"({condition}) AND {CONDITIONS['special_area']}")
             special_pairs[code] = (f"n_{figure.numerator}__in_special", f"n_{figure.denominator}__in_special")
-        found = count_facts(self._facts(level), counts, grouped=True)
+        found = count_facts(self._facts_read(level), counts, grouped=True)
         return found.by_group(self._pairs(figures, splits)), found.by_group(special_pairs)
 
     def total(self, codes: Sequence[str] | None = None) -> Ratios:
@@ -457,72 +459,3 @@ def _admissions(members: QuerySet[PartyMember], member_group: str, targets: Quer
         table.setdefault((unit_id, year), [0, 0, None])[2] = target
     key = lambda item: (item[0][0] is None, item[0][0] or 0, item[0][1])  # noqa: E731 - unplaced last
     return [AdmissionRow(u, y, a or 0, s or 0, t) for (u, y), (a, s, t) in sorted(table.items(), key=key)]
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Hamlets that had held their first chief election / congress of the term
-    by the end of each week, up to the as-of date."""
-
-    weeks: list[dt.date]
-    elections: list[int]
-    congresses: list[int]
-
-
-def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, live: bool = False) -> Progress:
-    """Cumulative weekly counts: one grouped query for the hamlets' first elections, one for their
-    congresses, then a running sum over the weeks (never over hamlets). Both read each counted hamlet's
-    first facts row of the term (``fact_rows``: the stretch before its first election, which ends on
-    that election's day; its cell's congress); ``live`` recounts them from the events tables."""
-    if live:
-        counted = counted_hamlets(hamlets, term, as_of).values("pk")
-        with_cell = counted_hamlets(hamlets, term, as_of, party_cell=True).values("pk")
-        # each hamlet's first election of the term (by-elections follow it), grouped by the hamlet first
-        first_elections = (ChiefElection.objects.filter(term=term, held_on__lte=as_of, hamlet__in=counted)
-                           .order_by().values("hamlet").annotate(day=Min("held_on")))
-        # a cell holds at most one congress a term, and a hamlet at most one cell: no grouping by hamlet
-        congresses = (Congress.objects.filter(term=term, held_on__lte=as_of, cell__hamlet__in=with_cell)
-                      .order_by().annotate(day=F("held_on")).values("day"))
-    else:
-        first = fact_rows(hamlets, term, as_of).filter(valid_from__isnull=True)  # one per counted hamlet
-        first_elections = first.filter(valid_until__lte=as_of).annotate(day=F("valid_until")).values("day")
-        congresses = first.filter(cell=True, congress_on__lte=as_of).annotate(day=F("congress_on")).values("day")
-    elections, congresses = _per_week(first_elections), _per_week(congresses)
-    last = as_of - dt.timedelta(days=as_of.weekday())
-    # the chart starts at the first event, but never more than a year before the term starts
-    # (a one-digit typo in a year must not stretch it over centuries) nor after the as-of date
-    floor = dt.date(term.start_year - 1, 1, 1)
-    floor -= dt.timedelta(days=floor.weekday())
-    first = max(min([*elections, *congresses], default=last), min(floor, last))
-    weeks, e_series, c_series = [], [], []
-    e_total = sum(n for week, n in elections.items() if week < first)  # typos far back: counted from the start
-    c_total = sum(n for week, n in congresses.items() if week < first)
-    week = first
-    while week <= last:
-        e_total += elections.get(week, 0)
-        c_total += congresses.get(week, 0)
-        weeks.append(week)
-        e_series.append(e_total)
-        c_series.append(c_total)
-        week += dt.timedelta(days=7)
-    return Progress(weeks, e_series, c_series)
-
-
-def _per_week(days: QuerySet) -> dict[dt.date, int]:
-    """How many rows of ``days`` (a values() query with a ``day`` column) fall in each week (Monday):
-    one query, the rows counted by the database."""
-    inner = days.annotate(week=TruncWeek("day", output_field=DateField())).values("week")
-    try:
-        sql, params = inner.query.sql_with_params()
-    except EmptyResultSet:
-        return {}
-    with connections[inner.db].cursor() as cursor:
-        cursor.execute(f"SELECT week, COUNT(*) FROM ({sql}) days GROUP BY week", params)
-        return {_as_date(week): n for week, n in cursor.fetchall()}
-
-
-def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
-    """A week as the cursor gives it: a date, a timestamp, or (SQLite, raw SQL) ISO text."""
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return value.date() if isinstance(value, dt.datetime) else value

@@ -107,9 +107,13 @@ def _relink_after_bulk(sender: type, hamlet_ids: Iterable[int], **kwargs: Any) -
 
 
 @receiver(post_save, sender=Term)
-def _relink_after_term(sender: type, instance: Term, created: bool, **kwargs: Any) -> None:
-    if not created and not kwargs.get("raw"):  # a term's years changed: its records' order may have
-        relink(HamletTerm.objects.filter(term=instance).values_list("hamlet_id", flat=True))
+@receiver(post_delete, sender=Term)
+def _relink_after_term(sender: type, instance: Term, created: bool = False, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    if not created and kwargs["signal"] is post_save:  # a term's years changed: its records' order may have
+        relink(HamletTerm.objects.filter(term=instance).values_list("hamlet_id", flat=True), with_facts=False)
+    refresh()  # a term made, moved or deleted: which record is in force for it changes for every hamlet
 
 
 __all__ = ["mismatches", "relink"]

@@ -462,6 +462,7 @@ class AdmissionTarget(models.Model):
 
 
 # Models kept in modules of their own, registered with this app from here.
+from .fact_models import HamletFact  # noqa: E402, F401
 from .job_models import (  # noqa: E402, F401
     IMPORT_JOB_GRACE,
     IMPORT_JOB_SECONDS,
@@ -472,4 +473,3 @@ from .job_models import (  # noqa: E402, F401
     import_job_seconds,
 )
 from .people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea, Rating  # noqa: E402, F401
-from .fact_models import HamletFact  # noqa: E402, F401

@@ -202,7 +202,7 @@ def test_as_of_outside_the_data_range_is_clamped_with_a_message(as_of):
 def test_a_typo_in_a_year_does_not_stretch_the_weekly_chart():
     import datetime as dt
 
-    from elections.figures import weekly_progress
+    from elections.progress import weekly_progress
     from tests.factories import ChiefElectionFactory, HamletFactory, TermFactory
 
     term = TermFactory()
@@ -219,7 +219,7 @@ def test_weekly_progress_counts_each_hamlet_once_at_its_first_event(django_asser
     election after the date and a congress of a hamlet whose record has no cell count nowhere."""
     import datetime as dt
 
-    from elections.figures import weekly_progress
+    from elections.progress import weekly_progress
     from tests.factories import ChiefElectionFactory, CongressFactory, HamletFactory, PartyCellFactory, TermFactory
 
     term = TermFactory()

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from elections import facts
 from elections.fact_models import HamletFact
-from elections.figures import Figures, Level, weekly_progress
+from elections.figures import Figures, Level
 from elections.importing import import_workbook
 from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Term
+from elections.progress import weekly_progress
 from hamlets.models import Hamlet, PartyCell
 from hamlets.placing import place_automatically
 from tests.factories import (
@@ -107,7 +108,7 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
         same_figures(term, days_of(term) + days, [Hamlet.objects.all(), Hamlet.objects.filter(commune=communes[0])])
 
 
-def test_a_deleted_hamlet_leaves_no_rows_and_a_new_term_gets_every_hamlets():
+def test_a_deleted_hamlet_leaves_no_rows_and_a_term_made_moved_or_deleted_moves_every_hamlets():
     old = TermFactory(start_year=2022, end_year=2025)
     kept, gone = HamletFactory(term=old), HamletFactory(term=old)
     ChiefElectionFactory(hamlet=gone, term=old, held_on=dt.date(2022, 5, 1))
@@ -116,9 +117,18 @@ def test_a_deleted_hamlet_leaves_no_rows_and_a_new_term_gets_every_hamlets():
     assert set(HamletFact.objects.values_list("hamlet_id", flat=True)) == {kept.pk}
     later = TermFactory(start_year=2025, end_year=2027)  # no record of its own: the 2022 record is in force
     assert HamletFact.objects.filter(term_id=later.pk, hamlet_id=kept.pk).count() == 1
-    later.start_year = 2020  # a term moved before the record's: nothing in force for it any more
-    later.end_year = 2021
+    assert facts.stale() == []
+    other = HamletFactory(term=later, party_members=7)  # a hamlet with a record of the later term only
+    HamletTerm.objects.create(hamlet=kept, term=later, party_members=5)
+    later.start_year, later.end_year = 2019, 2021  # the term moved before the other's: records reordered
     later.save()
+    assert facts.stale() == []
+    assert set(HamletFact.objects.filter(term_id=old.pk).values_list("hamlet_id", "members")) == {(kept.pk, 10),
+                                                                                                 (other.pk, 7)}
+    assert set(HamletFact.objects.filter(term_id=later.pk).values_list("hamlet_id", "members")) == {(kept.pk, 5),
+                                                                                                   (other.pk, 7)}
+    HamletTerm.objects.filter(term=later).delete()  # a term holding records cannot be deleted
+    later.delete()
     assert facts.stale() == [] and not HamletFact.objects.filter(term_id=later.pk).exists()
 
 
