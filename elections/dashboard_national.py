@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -50,7 +49,7 @@ from .dashboard import (
     sort_choices,
     texts,
 )
-from .figures import ADMITTED, FIGURES_BY_CODE, AdmissionRow
+from .figures import FIGURES_BY_CODE, AdmissionRow, admitted_by_year
 from .layout import NEW, choose_layout
 from .models import AdmissionTarget, TargetTable, Term
 from .period import Period
@@ -143,12 +142,8 @@ def admissions_by_province(scope: Scope, layout: str, as_of: dt.date, first_year
     layout), in the order of ``order`` (province ids), then by year: two queries."""
     new = layout == NEW
     group = "hamlet__province_id" if new else "hamlet__commune__district__province_id"
-    members = PartyMember.objects.restrict(scope).filter(admitted_on__gte=dt.date(first_year, 1, 1),
-                                                         admitted_on__lte=as_of)
-    counted = (members.annotate(year=ExtractYear("admitted_on")).order_by().values(group, "year")
-               .annotate(**ADMITTED))
-    table: dict[tuple[int, int], list[Any]] = {
-        (r[group], r["year"]): [r["admitted"], r["sitting"], None] for r in counted if r[group] is not None}
+    counted = admitted_by_year(PartyMember.objects.restrict(scope), group, first_year, as_of)
+    table: dict[tuple[int, int], list[Any]] = {key: value for key, value in counted.items() if key[0] is not None}
     target_group = "commune__province_id" if new else "district__province_id"
     targets = AdmissionTarget.objects.restrict(scope).filter(year__gte=first_year, year__lte=as_of.year)
     targets = targets.filter(commune__isnull=False) if new else targets.filter(district__isnull=False)

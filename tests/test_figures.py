@@ -226,3 +226,24 @@ def test_targets_fall_back_to_the_province(term, nghe_an, district_of):
     assert table.get("Chiefs who are Party members", other.pk) == 100
     assert table.get("Chiefs who are Party members", other.pk, special_area_only=True) is None
     assert table.get("Congresses completed", own.pk) is None
+
+
+def test_admissions_by_year_count_each_years_days_exactly(term, django_assert_num_queries):
+    """Admissions counted per year of the term by each year's days (``COUNT(*) FILTER``) equal the count
+    grouped by the year of each admission, at the years' edges too; later than the date never counts."""
+    from elections.figures import admitted_by_year
+    from hamlets.models import PartyMember
+    from tests.factories import PartyMemberFactory
+
+    hamlets = [HamletFactory(term=term), HamletFactory(term=term)]
+    days = [dt.date(2021, 12, 31), dt.date(2022, 1, 1), dt.date(2022, 12, 31), dt.date(2023, 1, 1),
+            dt.date(2023, 6, 30), dt.date(2023, 7, 2)]
+    for i, day in enumerate(days):
+        PartyMemberFactory(hamlet=hamlets[i % 2], admitted_on=day, sitting_chief=i % 3 == 0)
+    as_of = dt.date(2023, 7, 1)
+    with django_assert_num_queries(1):
+        by_days = admitted_by_year(PartyMember.objects.all(), "hamlet_id", 2022, as_of)
+    grouped = {key: value for key, value in admitted_by_year(PartyMember.objects.all(), "hamlet_id", None,
+                                                              as_of).items() if key[1] >= 2022}
+    assert by_days == grouped == {(hamlets[1].pk, 2022): [1, 0, None], (hamlets[0].pk, 2022): [1, 0, None],
+                                  (hamlets[1].pk, 2023): [1, 1, None], (hamlets[0].pk, 2023): [1, 0, None]}
