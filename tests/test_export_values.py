@@ -23,10 +23,19 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
 
-from cadre_tracker import generic
-from cadre_tracker.spreadsheets import EXCEL_MAX_TEXT, CsvWriter, cell, looks_like_formula, safe_row, xlsx_row
+from cadre_tracker import export_values, generic
+from cadre_tracker.spreadsheets import (
+    EXCEL_MAX_TEXT,
+    CsvWriter,
+    cell,
+    csv_chunks,
+    looks_like_formula,
+    safe_row,
+    write_csv,
+    xlsx_row,
+)
 from elections.models import PartyRole, Term
-from hamlets.models import Hamlet
+from hamlets.models import Hamlet, namesake_name, namesake_namer
 from tests.factories import (
     ChiefElectionFactory,
     CommuneFactory,
@@ -208,3 +217,92 @@ def test_an_export_breaks_ties_by_primary_key_only_where_it_may():
     assert not generic.total_order(Hamlet.objects.all()).query.order_by  # the model's own order, untouched
     values = Hamlet.objects.order_by("commune__code").values("commune__code")
     assert generic.total_order(values).query.order_by == ("commune__code",)
+
+
+def chunk_columns() -> list[list[object]]:
+    """Columns that each take one of ``CsvWriter.writechunk``'s ways: whole numbers (with NULLs), plain texts,
+    texts with one formula deep down (and a NUL inside a text, a false alarm), dates (with NULLs), and mixed."""
+    rows = 40
+    texts = [f"Xóm {i}" for i in range(rows)]
+    return [
+        [None if i % 7 == 0 else i for i in range(rows)],
+        texts,
+        [*texts[:30], "=1+2", *texts[31:]],
+        [*texts[:5], "a\x00=b", *texts[6:]],
+        [None if i % 3 == 0 else dt.date(2022, 1 + i % 12, 1 + i % 28) for i in range(rows)],
+        [WRITER_VALUES[i % len(WRITER_VALUES)] for i in range(rows)],
+        [*texts[:10], "\uff1dSUM", "", None, *texts[13:]],
+        [True if i % 2 else None for i in range(rows)],
+    ]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_csv_chunks_write_what_safe_row_gives(language):
+    """A chunk written column by column is what ``safe_row`` gives row by row, whatever the column holds,
+    and so are empty rows and rows of several lengths (written one at a time)."""
+    rows = [list(row) for row in zip(*chunk_columns(), strict=True)]
+    odd = [[], ["=x", 1], [dt.date(2022, 3, 5)], []]
+    with translation.override(language):
+        stream = io.StringIO(newline="")
+        writer = CsvWriter(stream, bom=False)
+        writer.writechunk(rows)
+        writer.writechunk(odd)
+        writer.writechunk([])
+        writer.writechunk([tuple(row) for row in rows[:3]])
+        expected = io.StringIO(newline="")
+        csv.writer(expected).writerows([safe_row(row) for row in [*rows, *odd, *rows[:3]]])
+    assert stream.getvalue() == expected.getvalue()
+    assert writer.rows == len(rows) + len(odd) + 3
+    assert "'=1+2" in stream.getvalue() and "'\uff1dSUM" in stream.getvalue() and "a\x00=b" in stream.getvalue()
+
+
+def test_csv_chunks_stream_the_same_csv_as_rows_one_by_one():
+    """``csv_chunks`` (a chunk at a time) gives ``write_csv``'s text (a row at a time), header first."""
+    rows = [list(row) for row in zip(*chunk_columns(), strict=True)]
+    header = ["Tên", "=Cột", "Ngày"]
+    with translation.override("vi"):
+        chunked = "".join(csv_chunks(rows, header=header, rows_per_chunk=7))
+        one_by_one = io.StringIO(newline="")
+        write_csv(one_by_one, rows, header)
+    assert chunked == one_by_one.getvalue()
+
+
+def test_yes_no_and_labels_read_every_value_as_before():
+    """The dict lookups give the earlier functions' texts: NULL empty, any other value by its truth; a label
+    for a choice, empty for an empty value, an error for a value that is no choice."""
+    with translation.override("en"):
+        yes = export_values.yes_no()
+        assert [yes(v) for v in (True, False, None, 1, 0, 2, "x", "")] == ["Yes", "No", "", "Yes", "No", "Yes", "Yes",
+                                                                           "No"]
+        label = export_values.labels(PartyRole)
+        assert [label(v) for v in ("", None, 0, False)] == ["", "", "", ""]
+        assert label(PartyRole.SECRETARY) == str(PartyRole.SECRETARY.label)
+        with pytest.raises(KeyError):
+            label("no such role")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_namesake_namer_writes_namesake_name(language):
+    with translation.override(language):
+        assert namesake_namer()("Xóm 1", "Thanh Lâm") == namesake_name("Xóm 1", "Thanh Lâm")
+        assert namesake_name("Xóm 1", "Thanh Lâm") == {"vi": "Xóm 1 (Thanh Lâm cũ)",
+                                                       "en": "Xóm 1 (formerly Thanh Lâm)"}[language]
+
+
+def test_the_countrys_namesakes_found_at_once_are_those_probed_per_row(terms):
+    """``with_former(every_row=True)`` (an export) names the same former communes as the probe per row (a
+    page): namesakes in one 2025 commune, whatever their earlier commune; not the unplaced ones, nor a lone
+    name, nor a name shared with a hamlet of another 2025 commune."""
+    hamlets(24, *terms)
+    unplaced = Hamlet.objects.filter(name__in=["Xóm 4", "Xóm 5"])
+    unplaced.update(new_commune=None)
+    lone = HamletFactory(commune=Hamlet.objects.filter(name="Xóm 2").first().commune, name="Xóm 2 bis")
+    hanh_lam = Hamlet.objects.filter(new_commune__isnull=False).first().new_commune
+    elsewhere = NewCommuneFactory(province=hanh_lam.province, name="Xã Khác", code=99)
+    HamletFactory(commune=None, new_commune=elsewhere, name="Xóm 6")  # a 2025-only hamlet, its name taken elsewhere
+    probed = dict(Hamlet.objects.with_former().values_list("pk", "former_name"))
+    at_once = dict(Hamlet.objects.with_former(every_row=True).values_list("pk", "former_name"))
+    assert at_once == probed
+    named = {Hamlet.objects.get(pk=pk).name: former for pk, former in probed.items() if former}
+    assert named["Xóm 3"] and "Xóm 6" not in named
+    assert not any(probed[pk] for pk in unplaced.values_list("pk", flat=True)) and not probed[lone.pk]
