@@ -147,7 +147,8 @@ class HamletListView(ObjectListView):
         return NewLayoutHamletTable if self.new_layout else HamletTable
 
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
-        return {**super().get_filterset_kwargs(filterset_class), "new_layout": self.new_layout}
+        return {**super().get_filterset_kwargs(filterset_class), "new_layout": self.new_layout,
+                "named_only": "_export" in self.request.GET}
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {**super().get_table_kwargs(), "next_url": self.request.get_full_path()}

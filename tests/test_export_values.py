@@ -306,3 +306,33 @@ def test_the_countrys_namesakes_found_at_once_are_those_probed_per_row(terms):
     named = {Hamlet.objects.get(pk=pk).name: former for pk, former in probed.items() if former}
     assert named["Xóm 3"] and "Xóm 6" not in named
     assert not any(probed[pk] for pk in unplaced.values_list("pk", flat=True)) and not probed[lone.pk]
+
+
+@pytest.mark.parametrize("period", [P2022, P2026], ids=["earlier-layout", "2025-layout"])
+def test_an_export_checks_the_units_it_names_as_the_page_does(admin, terms, monkeypatch, period):
+    """An export reads only the units its query names (``named_only``): the same rows as when it read every
+    unit's choice, for a commune, a district, both, a 2025 commune, the unplaced, and a unit out of reach."""
+    from elections.hamlet_filters import UNPLACED
+    from elections.hamlet_pages import HamletListView
+    from hamlets.models import Commune
+
+    hamlets(9, *terms)
+    hamlets(6, *terms, code=41)
+    Hamlet.objects.filter(name="Xóm 1").update(new_commune=None)
+    lam = Commune.objects.get(name="Xã Thanh Lâm", district__province__code=40)
+    new = Commune.objects.get(name="Xã Hạnh Lâm", province__code=40)
+    empty = CommuneFactory(district=lam.district, name="Xã Không Thôn")  # no hamlet: no choice
+    other = Commune.objects.get(name="Xã Thanh Lâm", district__province__code=41)  # not in the district named
+    named_units = [{}, {"commune": lam.pk}, {"district": lam.district_id}, {"district": lam.district_id, "commune": lam.pk},
+                   {"new_commune": new.pk}, {"new_commune": UNPLACED}, {"commune": empty.pk},
+                   {"district": lam.district_id, "commune": other.pk}]
+    read_all = HamletListView.get_filterset_kwargs
+
+    def rows(units: dict[str, object]) -> bytes:
+        return export(admin, {**period, **units}, "csv", "", "vi")
+
+    named = [rows(units) for units in named_units]
+    monkeypatch.setattr(HamletListView, "get_filterset_kwargs",
+                        lambda self, fc: {**read_all(self, fc), "named_only": False})
+    assert named == [rows(units) for units in named_units]
+    assert len({text.count(b"\n") for text in named}) >= 3  # the units do filter
