@@ -57,6 +57,7 @@ _ERROR_CODES = frozenset(ERROR_CODES)
 # search per column of a chunk instead of a test per cell; a NUL inside a text can only give a false alarm.
 _FORMULA_IN_JOINED = re.compile("\x00[" + "".join(map(re.escape, FORMULA_PREFIXES)) + "]")
 _NONE = type(None)
+_CSV_QUOTED = re.compile('[,"\r\n]')  # what makes ``csv.writer`` (default dialect) quote a field
 
 Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
 
@@ -107,6 +108,7 @@ class CsvWriter:
         if bom:
             stream.write(BOM)
         self._writer = csv.writer(stream, **fmtparams)
+        self._stream = stream if not fmtparams else None  # the default dialect: ``writechunk`` may join lines itself
         self.rows = 0
         self._days: dict[dt.date, str] = {}  # each date as the language writes it (one language per file)
 
@@ -152,7 +154,11 @@ class CsvWriter:
             self.writerows(rows)
             return
         columns = [self._column(column) for column in zip(*rows, strict=True)]
-        self._writer.writerows(zip(*columns, strict=True))
+        texts = [self._texts(column) for column in columns] if self._stream is not None and len(columns) > 1 else []
+        if texts and all(text is not None for text in texts):
+            self._stream.write("\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n")  # type: ignore[union-attr]
+        else:
+            self._writer.writerows(zip(*columns, strict=True))
         self.rows += len(rows)
 
     def _column(self, values: tuple[object, ...]) -> Sequence[object]:
@@ -168,6 +174,21 @@ class CsvWriter:
             days, day_of = self._days, self._day
             return [None if v is None else days.get(v) or day_of(v) for v in values]  # type: ignore[call-overload]
         return [self._field(v) for v in values]
+
+    @staticmethod
+    def _texts(values: Sequence[object]) -> Sequence[str] | None:
+        """A column's fields as ``csv.writer`` writes them (default dialect, a row of two fields or more) when
+        none needs quoting: NULL empty, a whole number in digits, a text as it is; None when one needs quotes
+        (a comma, a double quote, a line break) or is of another type: ``csv.writer`` then writes the chunk.
+        Joining the lines here takes a third of the time ``csv.writer`` takes to test every field."""
+        kinds = set(map(type, values))
+        kinds.discard(_NONE)
+        if kinds <= {int}:
+            return ["" if v is None else str(v) for v in values]
+        if kinds == {str}:
+            texts = [v or "" for v in values]
+            return None if _CSV_QUOTED.search("".join(texts)) else texts  # type: ignore[arg-type]
+        return None
 
     def _field(self, value: object) -> object:
         return self._fields((value,))[0]

@@ -236,11 +236,27 @@ def chunk_columns() -> list[list[object]]:
     ]
 
 
+def plain_columns() -> list[list[object]]:
+    """Columns whose fields no CSV quotes: the writer joins their lines itself."""
+    columns = chunk_columns()
+    return [columns[i] for i in (0, 1, 2, 3, 4, 6)]
+
+
+QUOTED = [[*[f"Xóm {i}" for i in range(39)], 'Xóm "Cũ"'], [*[f"Xóm {i}" for i in range(39)], "Xóm 1, Xóm 2"],
+          ["a\nb", *[f"Xóm {i}" for i in range(39)]], [*range(39), None]]
+
+
+@pytest.mark.parametrize("columns", [chunk_columns(), plain_columns(), [*plain_columns(), QUOTED[0]],
+                                     [*plain_columns(), QUOTED[1]], [QUOTED[2], QUOTED[3]], [QUOTED[3], QUOTED[3]],
+                                     [chunk_columns()[1]], [[""] * 40, [None] * 40], [[""] * 40]],
+                         ids=["mixed", "plain", "quote", "comma", "line-break", "numbers", "one-column", "empty",
+                              "one-empty-column"])
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_csv_chunks_write_what_safe_row_gives(language):
-    """A chunk written column by column is what ``safe_row`` gives row by row, whatever the column holds,
-    and so are empty rows and rows of several lengths (written one at a time)."""
-    rows = [list(row) for row in zip(*chunk_columns(), strict=True)]
+def test_csv_chunks_write_what_safe_row_gives(language, columns):
+    """A chunk written column by column (its lines joined by the writer, or by ``csv`` when a field needs
+    quotes) is what ``safe_row`` gives row by row, whatever the columns hold, and so are empty rows and rows
+    of several lengths (written one at a time)."""
+    rows = [list(row) for row in zip(*columns, strict=True)]
     odd = [[], ["=x", 1], [dt.date(2022, 3, 5)], []]
     with translation.override(language):
         stream = io.StringIO(newline="")
@@ -253,7 +269,13 @@ def test_csv_chunks_write_what_safe_row_gives(language):
         csv.writer(expected).writerows([safe_row(row) for row in [*rows, *odd, *rows[:3]]])
     assert stream.getvalue() == expected.getvalue()
     assert writer.rows == len(rows) + len(odd) + 3
-    assert "'=1+2" in stream.getvalue() and "'\uff1dSUM" in stream.getvalue() and "a\x00=b" in stream.getvalue()
+
+
+def test_csv_chunks_keep_formulas_quoted_wherever_they_are():
+    stream = io.StringIO(newline="")
+    CsvWriter(stream, bom=False).writechunk([list(row) for row in zip(*plain_columns(), strict=True)])
+    text = stream.getvalue()
+    assert "'=1+2" in text and "'\uff1dSUM" in text and "a\x00=b" in text and "'a" not in text
 
 
 def test_csv_chunks_stream_the_same_csv_as_rows_one_by_one():
