@@ -57,7 +57,7 @@ _ERROR_CODES = frozenset(ERROR_CODES)
 # search per column of a chunk instead of a test per cell; a NUL inside a text can only give a false alarm.
 _FORMULA_IN_JOINED = re.compile("\x00[" + "".join(map(re.escape, FORMULA_PREFIXES)) + "]")
 _NONE = type(None)
-_CSV_QUOTED = re.compile('[,"\r\n]')  # what makes ``csv.writer`` (default dialect) quote a field
+_CSV_QUOTED = (",", '"', "\r", "\n")  # what makes ``csv.writer`` (default dialect) quote a field
 
 Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
 
@@ -186,8 +186,9 @@ class CsvWriter:
         if kinds <= {int}:
             return ["" if v is None else str(v) for v in values]
         if kinds == {str}:
-            texts = [v or "" for v in values]
-            return None if _CSV_QUOTED.search("".join(texts)) else texts  # type: ignore[arg-type]
+            texts: list[str] = [v or "" for v in values]  # type: ignore[misc]
+            joined = "".join(texts)
+            return None if any(mark in joined for mark in _CSV_QUOTED) else texts  # a character: found as by memchr
         return None
 
     def _field(self, value: object) -> object:
