@@ -29,8 +29,8 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import batched
 from fractions import Fraction
+from itertools import batched
 from typing import IO, Any
 
 from django.utils import timezone

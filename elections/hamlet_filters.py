@@ -103,7 +103,8 @@ class HamletFilterSet(FilterSet):
         if named_only:
             new_units = new_units.filter(pk__in=whole_numbers(chosen))
         new_communes = unit_choices(limited([((sort, pk), pk, name, key, where) for pk, name, key, sort, where in (
-            new_units.values_list("pk", "name", "name_key", "name_sort", "province__name"))], chosen)) if new_layout else []
+            new_units.values_list("pk", "name", "name_key", "name_sort", "province__name"))], chosen)) if (
+            new_layout) else []
         unplaced = [] if scope.is_commune else [(UNPLACED, _("Chưa xếp vào xã mới"))]
         self.filters["new_commune"].extra["choices"] = [*new_communes, *unplaced]
         self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]

@@ -345,9 +345,9 @@ def test_an_export_checks_the_units_it_names_as_the_page_does(admin, terms, monk
     new = Commune.objects.get(name="Xã Hạnh Lâm", province__code=40)
     empty = CommuneFactory(district=lam.district, name="Xã Không Thôn")  # no hamlet: no choice
     other = Commune.objects.get(name="Xã Thanh Lâm", district__province__code=41)  # not in the district named
-    named_units = [{}, {"commune": lam.pk}, {"district": lam.district_id}, {"district": lam.district_id, "commune": lam.pk},
-                   {"new_commune": new.pk}, {"new_commune": UNPLACED}, {"commune": empty.pk},
-                   {"district": lam.district_id, "commune": other.pk}]
+    named_units = [{}, {"commune": lam.pk}, {"district": lam.district_id},
+                   {"district": lam.district_id, "commune": lam.pk}, {"new_commune": new.pk},
+                   {"new_commune": UNPLACED}, {"commune": empty.pk}, {"district": lam.district_id, "commune": other.pk}]
     read_all = HamletListView.get_filterset_kwargs
 
     def rows(units: dict[str, object]) -> bytes:
