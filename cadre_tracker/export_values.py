@@ -48,21 +48,37 @@ def from_values(*paths: str, convert: Callable[..., Any] | None = None) -> FromV
     return FromValues(paths, convert)
 
 
+class _Words(dict):
+    """The texts of a column's values, looked up by ``dict.__getitem__`` (``map`` calls it with no Python frame
+    per cell); a value not listed is looked up by its truth (``default_of``)."""
+
+    def __init__(self, texts: dict[Any, str], default_of: Callable[[Any], Any]):
+        super().__init__(texts)
+        self.default_of = default_of
+
+    def __missing__(self, value: Any) -> str:
+        return self[self.default_of(value)]
+
+
 def yes_no() -> Callable[[Any], str]:
     """A boolean as the generic export writes it, in the active language: ``Có``/``Không``, ``""`` for NULL."""
-    words = {True: str(_("Có")), False: str(_("Không")), None: ""}
-    return lambda value: words[None if value is None else bool(value)]
+    words = _Words({True: str(_("Có")), False: str(_("Không")), None: ""}, bool)
+    return words.__getitem__
 
 
 def labels(choices: Any) -> Callable[[Any], str]:
     """A choice's label in the active language (``""`` for an empty value), the ``TextChoices`` translated
     once: the value of a column whose ``value_<column>`` is ``str(Choices(value).label) if value else ""``."""
-    texts = {choice.value: str(choice.label) for choice in choices}
+    texts = _Words({choice.value: str(choice.label) for choice in choices}, _unknown_label)
+    texts.update({"": "", None: ""})
+    return texts.__getitem__
 
-    def label(value: Any) -> str:
-        return texts[value] if value else ""
 
-    return label
+def _unknown_label(value: Any) -> Any:
+    """An empty value (``0``, ``False``) has no label; any other value not among the choices is an error."""
+    if value:
+        raise KeyError(value)
+    return None
 
 
 def declared_reads(table: Table, columns: Sequence[Any]) -> list[FromValues] | None:

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import batched
 from typing import IO, Any
 
 from django.utils import timezone
@@ -52,6 +53,11 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CR = re.compile(r"\r\n?")
 _NOT_AS_IS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # what XML forbids, and CR (which a cell turns into LF)
 _ERROR_CODES = frozenset(ERROR_CODES)
+# A text that starts with a formula prefix, among texts each preceded by a NUL (``CsvWriter.writechunk``): one
+# search per column of a chunk instead of a test per cell; a NUL inside a text can only give a false alarm.
+_FORMULA_IN_JOINED = re.compile("\x00[" + "".join(map(re.escape, FORMULA_PREFIXES)) + "]")
+_NONE = type(None)
+_CSV_QUOTED = (",", '"', "\r", "\n")  # what makes ``csv.writer`` (default dialect) quote a field
 
 Value = str | int | float | Decimal | bool | dt.date | dt.datetime | None
 
@@ -102,6 +108,7 @@ class CsvWriter:
         if bom:
             stream.write(BOM)
         self._writer = csv.writer(stream, **fmtparams)
+        self._stream = stream if not fmtparams else None  # the default dialect: ``writechunk`` may join lines itself
         self.rows = 0
         self._days: dict[dt.date, str] = {}  # each date as the language writes it (one language per file)
 
@@ -134,6 +141,58 @@ class CsvWriter:
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
+
+    def writechunk(self, rows: Sequence[Sequence[object]]) -> None:
+        """``writerow`` for each of ``rows`` (of one length), worked out a column at a time: a column of
+        whole numbers, or of texts none of which starts with a formula prefix (one regular expression
+        over the column), is written as it is, and a column of dates through the dates already
+        formatted; only a column of other or mixed types is converted cell by cell. Then ``csv``
+        writes the chunk in one call. A large export spent most of its time testing cells one by one."""
+        rows = [row if isinstance(row, (list, tuple)) else list(row) for row in rows]
+        lengths = {len(row) for row in rows}
+        if len(lengths) != 1 or 0 in lengths:  # none, empty rows or rows of several lengths: one at a time
+            self.writerows(rows)
+            return
+        columns = [self._column(column) for column in zip(*rows, strict=True)]
+        texts = [self._texts(column) for column in columns] if self._stream is not None and len(columns) > 1 else []
+        if texts and all(text is not None for text in texts):
+            self._stream.write("\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n")  # type: ignore[union-attr]
+        else:
+            self._writer.writerows(zip(*columns, strict=True))
+        self.rows += len(rows)
+
+    def _column(self, values: tuple[object, ...]) -> Sequence[object]:
+        """One column of a chunk as ``_fields`` writes each of its cells."""
+        kinds = set(map(type, values))
+        kinds.discard(_NONE)
+        if not kinds or kinds == {int}:
+            return values
+        if kinds == {str}:
+            joined = "\x00" + "\x00".join(filter(None, values))  # type: ignore[arg-type]
+            return values if _FORMULA_IN_JOINED.search(joined) is None else [self._field(v) for v in values]
+        if kinds == {dt.date}:
+            days, day_of = self._days, self._day
+            return [None if v is None else days.get(v) or day_of(v) for v in values]  # type: ignore[call-overload]
+        return [self._field(v) for v in values]
+
+    @staticmethod
+    def _texts(values: Sequence[object]) -> Sequence[str] | None:
+        """A column's fields as ``csv.writer`` writes them (default dialect, a row of two fields or more) when
+        none needs quoting: NULL empty, a whole number in digits, a text as it is; None when one needs quotes
+        (a comma, a double quote, a line break) or is of another type: ``csv.writer`` then writes the chunk.
+        Joining the lines here takes a third of the time ``csv.writer`` takes to test every field."""
+        kinds = set(map(type, values))
+        kinds.discard(_NONE)
+        if kinds <= {int}:
+            return ["" if v is None else str(v) for v in values]
+        if kinds == {str}:
+            texts: list[str] = [v or "" for v in values]  # type: ignore[misc]
+            joined = "".join(texts)
+            return None if any(mark in joined for mark in _CSV_QUOTED) else texts  # a character: found as by memchr
+        return None
+
+    def _field(self, value: object) -> object:
+        return self._fields((value,))[0]
 
 
 def write_csv(target: str | os.PathLike[str] | IO[str], rows: Iterable[Iterable[object]],
@@ -172,10 +231,9 @@ def csv_chunks(rows: Iterable[Iterable[object]], header: Sequence[str] | None = 
     writer = CsvWriter(sink)
     if header is not None:
         writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
-        if writer.rows % rows_per_chunk == 0:
-            yield sink.take()
+    for chunk in batched(rows, rows_per_chunk):
+        writer.writechunk(chunk)  # type: ignore[arg-type]
+        yield sink.take()
     yield sink.take()
 
 

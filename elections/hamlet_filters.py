@@ -75,7 +75,10 @@ class HamletFilterSet(FilterSet):
         fields = ["q", "term", "as_of", "units", "new_commune", "district", "commune", "kind", "special_area",
                   "project01", "has_cell", "congress_held", "chief_elected", "chief_member"]
 
-    def __init__(self, *args: Any, request: Any = None, new_layout: bool = False, **kwargs: Any):
+    def __init__(self, *args: Any, request: Any = None, new_layout: bool = False, named_only: bool = False,
+                 **kwargs: Any):
+        """``named_only``: the units are read only to check those the query names (an export, which shows no
+        drop-down): the same choices for them, without reading the country's thousands of communes."""
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request is not None else None
         scope = Scope.of(user)
@@ -83,7 +86,7 @@ class HamletFilterSet(FilterSet):
         district = text.whole_number(self.data.get("district")) if self.data else None
         chosen = {self.data.get("commune"), self.data.get("new_commune")} if self.data else set()
         earlier_units = communes.earlier().filter(Exists(Hamlet.objects.filter(commune=OuterRef("pk")))).order_by()
-        if new_layout:  # the earlier units are hidden: only those a link names are choices (so that they validate)
+        if new_layout or named_only:  # hidden: only the units a link names are choices (so that they validate)
             named = whole_numbers(chosen)
             earlier_units = earlier_units.filter(Q(pk__in=named) | Q(district_id=district)) if (
                 named or district is not None) else earlier_units.none()
@@ -96,9 +99,12 @@ class HamletFilterSet(FilterSet):
             [((sort, where_sort is None, where_sort or "", pk), pk, name, key, where)
              for pk, name, key, sort, district_id, where, where_sort in earlier
              if district is None or district_id == district], chosen))
+        new_units = communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk")))).order_by()
+        if named_only:
+            new_units = new_units.filter(pk__in=whole_numbers(chosen))
         new_communes = unit_choices(limited([((sort, pk), pk, name, key, where) for pk, name, key, sort, where in (
-            communes.new().filter(Exists(Hamlet.objects.filter(new_commune=OuterRef("pk")))).order_by()
-            .values_list("pk", "name", "name_key", "name_sort", "province__name"))], chosen)) if new_layout else []
+            new_units.values_list("pk", "name", "name_key", "name_sort", "province__name"))], chosen)) if (
+            new_layout) else []
         unplaced = [] if scope.is_commune else [(UNPLACED, _("Chưa xếp vào xã mới"))]
         self.filters["new_commune"].extra["choices"] = [*new_communes, *unplaced]
         self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]

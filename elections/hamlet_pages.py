@@ -116,10 +116,13 @@ class HamletListView(ObjectListView):
         return add_results(hamlets, self.period.term, self.period.as_of)
 
     def base_queryset(self) -> QuerySet[Hamlet]:
-        """The hamlets listed with their results and namesakes' former communes (a correlated subquery
-        per row): what the export writes and what a page reads for its own rows (``page_of``)."""
+        """The hamlets listed with their results and namesakes' former communes: what the export writes
+        (the country's namesakes found once) and what a page reads for its own rows (``page_of``: a
+        probe per row)."""
         hamlets = self.results_queryset()
-        return hamlets.with_former() if self.new_layout and self.period.term is not None else hamlets
+        if not self.new_layout or self.period.term is None:
+            return hamlets
+        return hamlets.with_former(every_row="_export" in self.request.GET)
 
     def get_filterset(self, filterset_class: Any) -> Any:
         """A page is worked out in two steps (``PageRows``): its hamlets' pks from the plain hamlets when
@@ -144,7 +147,8 @@ class HamletListView(ObjectListView):
         return NewLayoutHamletTable if self.new_layout else HamletTable
 
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
-        return {**super().get_filterset_kwargs(filterset_class), "new_layout": self.new_layout}
+        return {**super().get_filterset_kwargs(filterset_class), "new_layout": self.new_layout,
+                "named_only": "_export" in self.request.GET}
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {**super().get_table_kwargs(), "next_url": self.request.get_full_path()}

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadre_tracker.export_values import FromValues, from_values, labels
-from hamlets.models import Hamlet, HamletKind, namesake_name
+from hamlets.models import Hamlet, HamletKind, namesake_namer
 from hamlets.text import bare_name
 
 from .models import PartyRole
@@ -174,9 +174,10 @@ class NewLayoutHamletTable(HamletTable):
         annotation (``Xóm 1 (Thanh Lâm cũ)``) and the 2025 commune or "not placed yet"."""
         unplaced = gettext("Chưa xếp vào xã mới")
         bare = cache(bare_name)  # a few hundred communes for thousands of namesakes
+        namesake = namesake_namer()
 
         def name(own: str, former: str | None) -> str:
-            return namesake_name(own, bare(former)) if former else own
+            return namesake(own, bare(former)) if former else own
 
         return {**super().export_values(), "name": from_values("name", "former_name", convert=name),
                 "new_commune": from_values("new_commune__name",

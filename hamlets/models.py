@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When, Window
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -64,7 +65,14 @@ def _kinds_by_key(language: str | None) -> dict[str, HamletKind]:
 def namesake_name(name: str, former: str) -> str:
     """``Xóm 1 (Thanh Lâm cũ)``: a hamlet told apart from a namesake in its 2025 commune by its earlier
     commune's bare name (``former``), in the active language."""
-    return _("%(name)s (%(former)s cũ)") % {"name": name, "former": former}
+    return namesake_namer()(name, former)
+
+
+def namesake_namer() -> Callable[[str, str], str]:
+    """``namesake_name`` with its text translated once, in the active language: an export names thousands
+    of namesakes, and a translation looked up for each took a tenth of a second."""
+    text = str(_("%(name)s (%(former)s cũ)"))
+    return lambda name, former: text % {"name": name, "former": former}
 
 
 class HamletQuerySet(KeepsHamletsInStep, ScopedQuerySet):
@@ -88,12 +96,23 @@ class HamletQuerySet(KeepsHamletsInStep, ScopedQuerySet):
         """A hamlet first entered in the 2025 list counts in no figure dated before 1 July 2025."""
         return self if day >= NEW_LIST_FROM else self.filter(commune__isnull=False)
 
-    def with_former(self) -> HamletQuerySet:
+    def with_former(self, every_row: bool = False) -> HamletQuerySet:
         """``former_name``: the earlier commune's bare name where the hamlet has a namesake in its
-        2025 commune (``Xóm 1 (Thanh Lâm cũ)``), else None."""
-        namesake = Hamlet.objects.filter(new_commune=OuterRef("new_commune"), name_key=OuterRef("name_key")).exclude(
-            pk=OuterRef("pk"))
-        return self.annotate(former_name=Case(When(Exists(namesake), then=F("commune__name")), default=None,
+        2025 commune (``Xóm 1 (Thanh Lâm cũ)``), else None.
+
+        A page asks for each of its rows (an index probe per row); ``every_row`` (an export of up to the
+        whole country) finds the country's namesakes once instead, one pass over the index in order
+        (a window count per 2025 commune and name) that the rows are then looked up in: the probes took
+        a quarter of a national export's query."""
+        if every_row:
+            twins = Hamlet.objects.filter(new_commune__isnull=False).annotate(
+                twins=Window(Count("pk"), partition_by=[F("new_commune"), F("name_key")])).filter(
+                twins__gt=1).values("pk")
+            namesake: Any = Q(pk__in=twins)
+        else:
+            namesake = Exists(Hamlet.objects.filter(new_commune=OuterRef("new_commune"),
+                                                    name_key=OuterRef("name_key")).exclude(pk=OuterRef("pk")))
+        return self.annotate(former_name=Case(When(namesake, then=F("commune__name")), default=None,
                                               output_field=models.CharField()))
 
     def search(self, query: str) -> HamletQuerySet:

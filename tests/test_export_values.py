@@ -23,10 +23,19 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
 
-from cadre_tracker import generic
-from cadre_tracker.spreadsheets import EXCEL_MAX_TEXT, CsvWriter, cell, looks_like_formula, safe_row, xlsx_row
+from cadre_tracker import export_values, generic
+from cadre_tracker.spreadsheets import (
+    EXCEL_MAX_TEXT,
+    CsvWriter,
+    cell,
+    csv_chunks,
+    looks_like_formula,
+    safe_row,
+    write_csv,
+    xlsx_row,
+)
 from elections.models import PartyRole, Term
-from hamlets.models import Hamlet
+from hamlets.models import Hamlet, namesake_name, namesake_namer
 from tests.factories import (
     ChiefElectionFactory,
     CommuneFactory,
@@ -208,3 +217,144 @@ def test_an_export_breaks_ties_by_primary_key_only_where_it_may():
     assert not generic.total_order(Hamlet.objects.all()).query.order_by  # the model's own order, untouched
     values = Hamlet.objects.order_by("commune__code").values("commune__code")
     assert generic.total_order(values).query.order_by == ("commune__code",)
+
+
+def chunk_columns() -> list[list[object]]:
+    """Columns that each take one of ``CsvWriter.writechunk``'s ways: whole numbers (with NULLs), plain texts,
+    texts with one formula deep down (and a NUL inside a text, a false alarm), dates (with NULLs), and mixed."""
+    rows = 40
+    texts = [f"Xóm {i}" for i in range(rows)]
+    return [
+        [None if i % 7 == 0 else i for i in range(rows)],
+        texts,
+        [*texts[:30], "=1+2", *texts[31:]],
+        [*texts[:5], "a\x00=b", *texts[6:]],
+        [None if i % 3 == 0 else dt.date(2022, 1 + i % 12, 1 + i % 28) for i in range(rows)],
+        [WRITER_VALUES[i % len(WRITER_VALUES)] for i in range(rows)],
+        [*texts[:10], "\uff1dSUM", "", None, *texts[13:]],
+        [True if i % 2 else None for i in range(rows)],
+    ]
+
+
+def plain_columns() -> list[list[object]]:
+    """Columns whose fields no CSV quotes: the writer joins their lines itself."""
+    columns = chunk_columns()
+    return [columns[i] for i in (0, 1, 2, 3, 4, 6)]
+
+
+QUOTED = [[*[f"Xóm {i}" for i in range(39)], 'Xóm "Cũ"'], [*[f"Xóm {i}" for i in range(39)], "Xóm 1, Xóm 2"],
+          ["a\nb", *[f"Xóm {i}" for i in range(39)]], [*range(39), None]]
+
+
+@pytest.mark.parametrize("columns", [chunk_columns(), plain_columns(), [*plain_columns(), QUOTED[0]],
+                                     [*plain_columns(), QUOTED[1]], [QUOTED[2], QUOTED[3]], [QUOTED[3], QUOTED[3]],
+                                     [chunk_columns()[1]], [[""] * 40, [None] * 40], [[""] * 40]],
+                         ids=["mixed", "plain", "quote", "comma", "line-break", "numbers", "one-column", "empty",
+                              "one-empty-column"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_csv_chunks_write_what_safe_row_gives(language, columns):
+    """A chunk written column by column (its lines joined by the writer, or by ``csv`` when a field needs
+    quotes) is what ``safe_row`` gives row by row, whatever the columns hold, and so are empty rows and rows
+    of several lengths (written one at a time)."""
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    odd = [[], ["=x", 1], [dt.date(2022, 3, 5)], []]
+    with translation.override(language):
+        stream = io.StringIO(newline="")
+        writer = CsvWriter(stream, bom=False)
+        writer.writechunk(rows)
+        writer.writechunk(odd)
+        writer.writechunk([])
+        writer.writechunk([tuple(row) for row in rows[:3]])
+        expected = io.StringIO(newline="")
+        csv.writer(expected).writerows([safe_row(row) for row in [*rows, *odd, *rows[:3]]])
+    assert stream.getvalue() == expected.getvalue()
+    assert writer.rows == len(rows) + len(odd) + 3
+
+
+def test_csv_chunks_keep_formulas_quoted_wherever_they_are():
+    stream = io.StringIO(newline="")
+    CsvWriter(stream, bom=False).writechunk([list(row) for row in zip(*plain_columns(), strict=True)])
+    text = stream.getvalue()
+    assert "'=1+2" in text and "'\uff1dSUM" in text and "a\x00=b" in text and "'a" not in text
+
+
+def test_csv_chunks_stream_the_same_csv_as_rows_one_by_one():
+    """``csv_chunks`` (a chunk at a time) gives ``write_csv``'s text (a row at a time), header first."""
+    rows = [list(row) for row in zip(*chunk_columns(), strict=True)]
+    header = ["Tên", "=Cột", "Ngày"]
+    with translation.override("vi"):
+        chunked = "".join(csv_chunks(rows, header=header, rows_per_chunk=7))
+        one_by_one = io.StringIO(newline="")
+        write_csv(one_by_one, rows, header)
+    assert chunked == one_by_one.getvalue()
+
+
+def test_yes_no_and_labels_read_every_value_as_before():
+    """The dict lookups give the earlier functions' texts: NULL empty, any other value by its truth; a label
+    for a choice, empty for an empty value, an error for a value that is no choice."""
+    with translation.override("en"):
+        yes = export_values.yes_no()
+        assert [yes(v) for v in (True, False, None, 1, 0, 2, "x", "")] == ["Yes", "No", "", "Yes", "No", "Yes", "Yes",
+                                                                           "No"]
+        label = export_values.labels(PartyRole)
+        assert [label(v) for v in ("", None, 0, False)] == ["", "", "", ""]
+        assert label(PartyRole.SECRETARY) == str(PartyRole.SECRETARY.label)
+        with pytest.raises(KeyError):
+            label("no such role")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_namesake_namer_writes_namesake_name(language):
+    with translation.override(language):
+        assert namesake_namer()("Xóm 1", "Thanh Lâm") == namesake_name("Xóm 1", "Thanh Lâm")
+        assert namesake_name("Xóm 1", "Thanh Lâm") == {"vi": "Xóm 1 (Thanh Lâm cũ)",
+                                                       "en": "Xóm 1 (formerly Thanh Lâm)"}[language]
+
+
+def test_the_countrys_namesakes_found_at_once_are_those_probed_per_row(terms):
+    """``with_former(every_row=True)`` (an export) names the same former communes as the probe per row (a
+    page): namesakes in one 2025 commune, whatever their earlier commune; not the unplaced ones, nor a lone
+    name, nor a name shared with a hamlet of another 2025 commune."""
+    hamlets(24, *terms)
+    unplaced = Hamlet.objects.filter(name__in=["Xóm 4", "Xóm 5"])
+    unplaced.update(new_commune=None)
+    lone = HamletFactory(commune=Hamlet.objects.filter(name="Xóm 2").first().commune, name="Xóm 2 bis")
+    hanh_lam = Hamlet.objects.filter(new_commune__isnull=False).first().new_commune
+    elsewhere = NewCommuneFactory(province=hanh_lam.province, name="Xã Khác", code=99)
+    HamletFactory(commune=None, new_commune=elsewhere, name="Xóm 6")  # a 2025-only hamlet, its name taken elsewhere
+    probed = dict(Hamlet.objects.with_former().values_list("pk", "former_name"))
+    at_once = dict(Hamlet.objects.with_former(every_row=True).values_list("pk", "former_name"))
+    assert at_once == probed
+    named = {Hamlet.objects.get(pk=pk).name: former for pk, former in probed.items() if former}
+    assert named["Xóm 3"] and "Xóm 6" not in named
+    assert not any(probed[pk] for pk in unplaced.values_list("pk", flat=True)) and not probed[lone.pk]
+
+
+@pytest.mark.parametrize("period", [P2022, P2026], ids=["earlier-layout", "2025-layout"])
+def test_an_export_checks_the_units_it_names_as_the_page_does(admin, terms, monkeypatch, period):
+    """An export reads only the units its query names (``named_only``): the same rows as when it read every
+    unit's choice, for a commune, a district, both, a 2025 commune, the unplaced, and a unit out of reach."""
+    from elections.hamlet_filters import UNPLACED
+    from elections.hamlet_pages import HamletListView
+    from hamlets.models import Commune
+
+    hamlets(9, *terms)
+    hamlets(6, *terms, code=41)
+    Hamlet.objects.filter(name="Xóm 1").update(new_commune=None)
+    lam = Commune.objects.get(name="Xã Thanh Lâm", district__province__code=40)
+    new = Commune.objects.get(name="Xã Hạnh Lâm", province__code=40)
+    empty = CommuneFactory(district=lam.district, name="Xã Không Thôn")  # no hamlet: no choice
+    other = Commune.objects.get(name="Xã Thanh Lâm", district__province__code=41)  # not in the district named
+    named_units = [{}, {"commune": lam.pk}, {"district": lam.district_id},
+                   {"district": lam.district_id, "commune": lam.pk}, {"new_commune": new.pk},
+                   {"new_commune": UNPLACED}, {"commune": empty.pk}, {"district": lam.district_id, "commune": other.pk}]
+    read_all = HamletListView.get_filterset_kwargs
+
+    def rows(units: dict[str, object]) -> bytes:
+        return export(admin, {**period, **units}, "csv", "", "vi")
+
+    named = [rows(units) for units in named_units]
+    monkeypatch.setattr(HamletListView, "get_filterset_kwargs",
+                        lambda self, fc: {**read_all(self, fc), "named_only": False})
+    assert named == [rows(units) for units in named_units]
+    assert len({text.count(b"\n") for text in named}) >= 3  # the units do filter

@@ -50,3 +50,23 @@ def test_an_invisible_character_does_not_make_a_second_hamlet(db):
     first = HamletFactory(name="Xóm 1")
     with pytest.raises(IntegrityError), transaction.atomic():
         HamletFactory(name="Xóm\u200b 1", commune=first.commune)
+
+
+BARE_NAMES = ["Xã Thanh Lâm", "XÃ  Thanh  Lâm", "xa\u0303 Thanh Lâm", "Xã", "Xã ", "Thành phố Huế", "thành  phố\tHuế",
+              "Thành phố", "Thành Phố Hồ Chí Minh", "Thị trấn Bến", "Thi\u0323 xa\u0303 Kỳ Anh", "Thị xã", "Phường 1",
+              "Đặc khu Phú Quốc", "Huyện Kỳ Anh", "Quận 1", "Tỉnh Nam Định", "Xã\u200b Ba", "\u00a0Xã An", "Xã\u00a0An",
+              "Thuỷ Xuân", "Phố Huế", "Thành Huế", "Thị Trấn", "Xóm 1", "", "  ", "ThÀnh PHỐ A B", "Xãx Lâm"]
+
+
+@pytest.mark.parametrize("name", BARE_NAMES)
+def test_bare_name_drops_the_prefix_split_prefix_finds(name):
+    """``bare_name`` keys the first words only, and drops exactly the prefix that keying the whole name finds."""
+    cleaned = text.clean(name)
+    prefix, _bare = text.split_prefix(cleaned)
+    expected = " ".join(cleaned.split(" ")[len(prefix.split(" ")):]) if prefix else cleaned
+    assert text.bare_name(name) == expected
+
+
+def test_bare_name_examples():
+    assert [text.bare_name(n) for n in ("Thành phố Huế", "thị  xã Kỳ Anh", "Xã", "Phố Huế", "Thị Trấn")] == [
+        "Huế", "Kỳ Anh", "Xã", "Phố Huế", "Thị Trấn"]
