@@ -26,11 +26,13 @@ IMPORT_ROWS = 5_000
 
 # -- exports ---------------------------------------------------------------------------------------
 def child(argv: list[str]) -> None:
-    """In a process of its own: ``csv URL OUT`` / ``xlsx URL OUT`` (the app's export through the test client)
+    """In a process of its own: ``csv URL OUT`` / ``xlsx URL OUT`` (the app's export through the test client,
+    as the first request of a worker started as ``wsgi.py`` starts one)
     or ``xlsx-floor CSV OUT`` (openpyxl write-only of the CSV's cells); prints JSON."""
     mode, source, out = argv
     result: dict[str, Any] = {}
     if mode in ("csv", "xlsx"):
+        import cadre_tracker.wsgi  # noqa: F401 -- a served worker loads the views when it starts (wsgi.py)
         from benchmarks.national import client
 
         browser = client()
