@@ -5,7 +5,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import F
 
-from elections import intervals
+from elections import facts, intervals
+from elections.fact_models import HamletFact
 from elections.models import ChiefElection, ChiefEvaluation, ChiefPlan, HamletTerm, OfficialArea
 from hamlets.models import Hamlet, HamletKind
 
@@ -35,6 +36,7 @@ def test_demo_data_fills_once_and_documents_accounts(capsys):
         hamlet__chief_elections__chief_member_since__isnull=False).exists()
     assert ChiefEvaluation.objects.filter(year=2025, rating="not completed").exists()
     assert OfficialArea.objects.filter(commune__isnull=False).exists() and intervals.mismatches() == []
+    assert facts.stale() == [] and HamletFact.objects.exists()  # the rows the figures read, in step
     commune_board = User.objects.get(username="xa.hanhlam")
     assert commune_board.scope.commune.name == "Xã Hạnh Lâm" and commune_board.scope.commune.unit_list == "2025"
     call_command("demo_data")

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
-from elections import intervals
+from elections import facts, intervals
+from elections.fact_models import HamletFact
 from elections.figures import Figures
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from elections.national_data.generate import MARK, wipe
@@ -76,6 +77,7 @@ def test_counts_and_both_terms(generated):
 def test_derived_columns_as_save_fills_them(generated):
     """Rows written without ``save()`` carry what ``save()`` would have derived."""
     assert intervals.mismatches() == []  # the figures' interval columns too
+    assert facts.stale() == [] and HamletFact.objects.exists()  # and the facts rows they read
     for hamlet in Hamlet.objects.all()[:50]:
         assert (hamlet.name_key, hamlet.search, hamlet.name_sort) == (
             text.match_key(hamlet.name), text.search_key(hamlet.name), text.sort_key(hamlet.name))
