@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cadre_tracker.spreadsheets import cell, text_cell
+from cadre_tracker.spreadsheets import StyledCells, text_cell
 
 from ..figures import Ratio
 
@@ -104,15 +104,17 @@ def write_table(ws: WriteOnlyWorksheet, table: Table) -> None:
         ws.append([])
     ws.append([text_cell(ws, c.header, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
                for c in table.columns])
+    cells = StyledCells(ws)
+    styles: dict[tuple[bool, bool], list[Any]] = {}  # (total, below target): each column's style
     for row in table.rows:
-        ws.append(_data_row(ws, table.columns, row))
-
-
-def _data_row(ws: WriteOnlyWorksheet, columns: Sequence[Column], row: Any) -> list[Any]:
-    font = BOLD if getattr(row, "is_total", False) else None
-    fill = BELOW_TARGET_FILL if getattr(row, "below_target", False) else None
-    return [cell(ws, cell_value(c, row), number_format=NUMBER_FORMATS[c.kind], font=font, fill=fill)
-            for c in columns]
+        state = (getattr(row, "is_total", False), getattr(row, "below_target", False))
+        row_styles = styles.get(state)
+        if row_styles is None:
+            font, fill = BOLD if state[0] else None, BELOW_TARGET_FILL if state[1] else None
+            row_styles = styles[state] = [cells.style(number_format=NUMBER_FORMATS[c.kind], font=font, fill=fill)
+                                          for c in table.columns]
+        make = cells.make
+        ws.append([make(cell_value(c, row), style) for c, style in zip(table.columns, row_styles, strict=True)])
 
 
 def _layout(ws: WriteOnlyWorksheet, table: Table) -> None:
