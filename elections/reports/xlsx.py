@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cadre_tracker.spreadsheets import StyledCells, text_cell
+from cadre_tracker.spreadsheets import StyledCells, cells_sheet, text_cell
 
 from ..figures import Ratio
 
@@ -89,7 +89,7 @@ def write_workbook(target: str | os.PathLike[str] | IO[bytes], tables: Sequence[
     workbook.properties.creator = creator
     workbook.properties.title = title
     for table in tables:
-        write_table(workbook.create_sheet(table.sheet), table)
+        write_table(cells_sheet(workbook, table.sheet), table)
     workbook.save(target)
 
 
