@@ -338,6 +338,17 @@ def _stored_as_is(value: object) -> bool:
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
+class _SharedStyle(StyleArray):
+    """A ``StyleArray`` shared by many cells and never changed, its hash worked out once: openpyxl
+    looks every styled cell's array up in the workbook's styles (two hashes of its nine fields)."""
+
+    def __init__(self, values: StyleArray) -> None:
+        self._hash = hash(tuple(values))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
 class StyledCells:
     """``cell`` for the many cells of one sheet that share a few styles, each style worked out once.
 
@@ -363,7 +374,8 @@ class StyledCells:
             kwargs = {"number_format": number_format, "font": font, "fill": fill, "alignment": alignment,
                       "border": border}
             prototype = _style(WriteOnlyCell(self._ws), **kwargs)
-            made = self._styles[key] = (prototype._style, kwargs)  # kwargs keep the objects (and ids) alive
+            array = None if prototype._style is None else _SharedStyle(prototype._style)  # noqa: SLF001
+            made = self._styles[key] = (array, kwargs)  # kwargs keep the objects (and ids) alive
         return made
 
     def make(self, value: object, style: tuple[StyleArray | None, dict[str, Any]]) -> WriteOnlyCell:
