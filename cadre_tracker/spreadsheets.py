@@ -11,7 +11,8 @@ injection"). Text is dangerous when it starts with one of
   the file is UTF-8 with a byte-order mark so that Excel shows Vietnamese
   correctly; a date is written as the interface's language writes it
   (``05/03/2022`` in Vietnamese, ISO in English).
-* **xlsx** (``text_cell``, ``cell``, ``xlsx_row``): every text is written as
+* **xlsx** (``text_cell``, ``cell``, ``xlsx_row``; thousands of cells in a few styles:
+  ``cadre_tracker.styled_cells``, which writes them as ``cell`` does): every text is written as
   a *string* cell (``data_type == "s"``), never a formula, and a dangerous
   one also gets the ``quotePrefix`` style, so Excel keeps it text even after
   the cell is edited. The text itself stays exactly as given, except what
@@ -35,10 +36,8 @@ from typing import IO, Any
 
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Fill, Font
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .language import day, english
@@ -336,95 +335,3 @@ def _stored_as_is(value: object) -> bool:
         return not (value.startswith(FORMULA_PREFIXES) or _NOT_AS_IS.search(value)
                     or value in _ERROR_CODES or len(value) > EXCEL_MAX_TEXT)
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
-
-
-class _SharedStyle(StyleArray):
-    """A ``StyleArray`` shared by many cells and never changed, its hash worked out once: openpyxl
-    looks every styled cell's array up in the workbook's styles (two hashes of its nine fields)."""
-
-    def __init__(self, values: StyleArray) -> None:
-        self._hash = hash(tuple(values))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-
-class StyledCells:
-    """``cell`` for the many cells of one sheet that share a few styles, each style worked out once.
-
-    Setting a font, a fill or a number format on a cell hashes the style object into the workbook's
-    lists at every cell (openpyxl's ``StyleableObject``): that was half the Python time of a report.
-    Here each distinct combination is applied once, to a prototype cell, and its ``StyleArray`` (the
-    indexes openpyxl writes) is shared by every cell of that style; the common values (whole numbers,
-    finite floats, ``None``, plain text) are bound directly, exactly as ``cell`` binds them. Anything
-    else (dates, formula-like or XML-unsafe text, ...) goes through ``cell`` itself.
-    """
-
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        self._ws = ws
-        self._styles: dict[tuple[int, ...], tuple[StyleArray | None, dict[str, Any]]] = {}
-
-    def style(self, *, number_format: str | None = None, font: Font | None = None, fill: Fill | None = None,
-              alignment: Alignment | None = None, border: Border | None = None) -> tuple[StyleArray | None,
-                                                                                          dict[str, Any]]:
-        """The shared style of these settings (a key for ``make``), registered with the workbook once."""
-        key = (id(number_format), id(font), id(fill), id(alignment), id(border))
-        made = self._styles.get(key)
-        if made is None:
-            kwargs = {"number_format": number_format, "font": font, "fill": fill, "alignment": alignment,
-                      "border": border}
-            prototype = _style(WriteOnlyCell(self._ws), **kwargs)
-            array = None if prototype._style is None else _SharedStyle(prototype._style)  # noqa: SLF001
-            made = self._styles[key] = (array, kwargs)  # kwargs keep the objects (and ids) alive
-        return made
-
-    def make(self, value: object, style: tuple[StyleArray | None, dict[str, Any]]) -> WriteOnlyCell:
-        """``cell(ws, value, **settings)`` for the settings ``style`` was made from."""
-        array, kwargs = style
-        kind = type(value)
-        if kind is int or value is None:
-            made = Cell(self._ws, 1, 1)
-            made._value = value  # noqa: SLF001  (what binding an int or None stores; type "n")
-        elif kind is float and math.isfinite(value):  # type: ignore[arg-type]
-            made = Cell(self._ws, 1, 1)
-            made._value = repr(value)  # noqa: SLF001  (as ``number_cell``)
-        elif kind is str and not (_NOT_AS_IS.search(value) or value.startswith(FORMULA_PREFIXES)  # type: ignore[arg-type]
-                                  or len(value) > EXCEL_MAX_TEXT):  # type: ignore[arg-type]
-            made = Cell(self._ws, 1, 1)
-            made._value = value  # noqa: SLF001  (as ``text_cell``: the text as it is, a string cell)
-            made.data_type = "s"
-        else:
-            return cell(self._ws, value, **kwargs)
-        made._style = array  # noqa: SLF001  (shared, never changed: openpyxl only reads it when writing)
-        return made
-
-
-class CellsSheet(WriteOnlyWorksheet):
-    """A write-only sheet whose rows of ready cells are placed without trying each as a value first.
-
-    openpyxl's ``append`` binds every item of a row to a reusable cell and, when the item is a cell
-    already, falls back on it through a ``ValueError`` whose message holds the cell's ``repr``: a
-    third of the time a sheet of styled cells spent outside writing XML. A row made only of cells
-    (``StyledCells.make``, ``cell``, ``text_cell``) is placed here directly; any other row goes the
-    usual way. What is written is the same.
-    """
-
-    def _values_to_row(self, values: Any, row_idx: int) -> Iterator[Any]:
-        if isinstance(values, list) and all(type(value) is Cell for value in values):
-            for col_idx, made in enumerate(values, 1):
-                made.column = col_idx
-                made.row = row_idx
-                if made._hyperlink is not None:  # noqa: SLF001  (as openpyxl places a linked cell)
-                    made._hyperlink.ref = made.coordinate  # noqa: SLF001
-                yield made
-            return
-        yield from super()._values_to_row(values, row_idx)
-
-
-def cells_sheet(workbook: Workbook, title: str) -> CellsSheet:
-    """``workbook.create_sheet(title)`` (a write-only workbook) as a ``CellsSheet``."""
-    if not workbook.write_only:
-        raise ValueError("a CellsSheet belongs to a write-only workbook")
-    sheet = CellsSheet(parent=workbook, title=title)
-    workbook._add_sheet(sheet)  # noqa: SLF001  (what create_sheet does with the sheet it makes)
-    return sheet

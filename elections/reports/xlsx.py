@@ -22,7 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cadre_tracker.spreadsheets import StyledCells, cells_sheet, text_cell
+from cadre_tracker.spreadsheets import text_cell
+from cadre_tracker.styled_cells import StyledCells, cells_sheet
 
 from ..figures import Ratio
 
@@ -113,8 +114,7 @@ def write_table(ws: WriteOnlyWorksheet, table: Table) -> None:
             font, fill = BOLD if state[0] else None, BELOW_TARGET_FILL if state[1] else None
             row_styles = styles[state] = [cells.style(number_format=NUMBER_FORMATS[c.kind], font=font, fill=fill)
                                           for c in table.columns]
-        make = cells.make
-        ws.append([make(cell_value(c, row), style) for c, style in zip(table.columns, row_styles, strict=True)])
+        ws.append(cells.row([cell_value(c, row) for c in table.columns], row_styles))
 
 
 def _layout(ws: WriteOnlyWorksheet, table: Table) -> None:
