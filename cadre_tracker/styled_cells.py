@@ -67,7 +67,7 @@ class StyledCells:
 
     def style(self, *, number_format: str | None = None, font: Font | None = None, fill: Fill | None = None,
               alignment: Alignment | None = None, border: Border | None = None) -> CellStyle:
-        """The shared style of these settings, registered with the workbook once."""
+        """The shared style of these settings, worked out once per sheet."""
         key = (id(number_format), id(font), id(fill), id(alignment), id(border))
         made = self._styles.get(key)
         if made is None:
@@ -78,8 +78,8 @@ class StyledCells:
         return made
 
     def _array(self, settings: dict[str, Any]) -> StyleArray | None:
-        """The array ``cell`` gives a cell with ``settings`` (its fonts, fills and formats registered with
-        the workbook; the array itself is, as ever, when a cell is written with it)."""
+        """The array ``cell`` gives a cell with ``settings`` (its font, fill and format are registered with
+        the workbook now; the array itself, as ever, when a cell is written with it)."""
         array = _style(WriteOnlyCell(self._ws), **settings)._style  # noqa: SLF001
         return None if array is None or not any(array) else _SharedStyle(array)
 

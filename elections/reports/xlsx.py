@@ -4,8 +4,9 @@ Each ``Table`` becomes one sheet: title rows, a blank row, the header row
 (the first row whose first cell is the first column's header), the data
 rows, and nothing else. The header is frozen and repeated on every printed
 page; pages are A4 landscape, fitted to the width. Every cell goes through
-``cadre_tracker.spreadsheets``, so no text is ever a formula, and no cell is
-merged.
+``cadre_tracker.spreadsheets`` (the data rows through ``cadre_tracker.styled_cells``,
+which writes them as ``spreadsheets.cell`` does, each style worked out once), so no
+text is ever a formula, and no cell is merged.
 """
 
 from __future__ import annotations
