@@ -17,7 +17,7 @@ from cadre_tracker.spreadsheets import EXCEL_MAX_TEXT, cell
 from cadre_tracker.styled_cells import CellsSheet, StyledCells, StyledRow, cells_sheet
 
 VALUES: list[Any] = [
-    0, 7, -12, 10**12, 1 / 3, 233 / 230, -0.5, 2.0, None, True, False, Decimal("0.905"), Fraction(214, 218),
+    0, 7, -12, 2_000_000, 1 / 3, 233 / 230, -0.5, 2.0, None, True, False, Decimal("0.905"), Fraction(214, 218),
     dt.date(2022, 3, 5), dt.datetime(2022, 3, 5, 8, 30), "Xóm 3", "", " =after a space", "a=b", "#N/A",
     "=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tx", "line\rbreak", "bell\x07",
     "x" * (EXCEL_MAX_TEXT + 5), "Thôn\nhai dòng",
