@@ -22,13 +22,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
+from xml.sax.saxutils import escape
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Fill, Font
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 
 from .spreadsheets import _NOT_AS_IS, EXCEL_MAX_TEXT, FORMULA_PREFIXES, _style, cell
 
@@ -141,19 +145,26 @@ class CellsSheet(WriteOnlyWorksheet):
     other row goes the usual way. What is written is the same.
     """
 
-    def _values_to_row(self, values: Any, row_idx: int) -> Iterator[Any]:
+    def _get_writer(self) -> None:
+        if self._writer is None:
+            self._writer = _CellsWriter(self)
+            self._writer.write_top()
+
+    def _values_to_row(self, values: Any, row_idx: int) -> Any:
         if type(values) is StyledRow:
-            yield from self._styled_row(values, row_idx)
-            return
+            return _BoundRow(self, values, row_idx)
         if isinstance(values, list) and all(type(value) is Cell for value in values):
-            for col_idx, made in enumerate(values, 1):
-                made.column = col_idx
-                made.row = row_idx
-                if made._hyperlink is not None:  # noqa: SLF001  (as openpyxl places a linked cell)
-                    made._hyperlink.ref = made.coordinate  # noqa: SLF001
-                yield made
-            return
-        yield from super()._values_to_row(values, row_idx)
+            return self._ready_cells(values, row_idx)
+        return super()._values_to_row(values, row_idx)
+
+    @staticmethod
+    def _ready_cells(values: list[Cell], row_idx: int) -> Iterator[Cell]:
+        for col_idx, made in enumerate(values, 1):
+            made.column = col_idx
+            made.row = row_idx
+            if made._hyperlink is not None:  # noqa: SLF001  (as openpyxl places a linked cell)
+                made._hyperlink.ref = made.coordinate  # noqa: SLF001
+            yield made
 
     def _styled_row(self, values: StyledRow, row_idx: int) -> Iterator[Cell]:
         reused = Cell(self, row_idx, 1)  # one cell for the row, as openpyxl's ``append`` does for values
@@ -166,6 +177,66 @@ class CellsSheet(WriteOnlyWorksheet):
                 made.column = col_idx
                 made.row = row_idx
                 yield made
+
+
+class _BoundRow:
+    """A ``StyledRow`` at its place in a ``CellsSheet``: its cells one after another (one reused cell)."""
+
+    __slots__ = ("row_idx", "sheet", "values")
+
+    def __init__(self, sheet: CellsSheet, values: StyledRow, row_idx: int) -> None:
+        self.sheet, self.values, self.row_idx = sheet, values, row_idx
+
+    def __iter__(self) -> Iterator[Cell]:
+        return self.sheet._styled_row(self.values, self.row_idx)  # noqa: SLF001
+
+
+class _CellsWriter(WorksheetWriter):
+    """openpyxl's sheet writer, but a ``StyledRow``'s common cells are written as text.
+
+    openpyxl builds an XML element per cell and serialises it (most of the time a report takes):
+    here a whole number, a finite float, None or a plain text is written as the very text openpyxl
+    would serialise for it (``<c r="B7" s="3" t="n"><v>12</v></c>``), into the same stream; any
+    other cell, and every row when the stream is not the plain one this expects, goes through
+    openpyxl. ``tests/test_styled_cells.py`` compares the bytes with openpyxl's own.
+    """
+
+    def write_row(self, xf: Any, row: Any, row_idx: int) -> None:
+        write = getattr(xf, "_file", None)  # et_xmlfile's writer (openpyxl without lxml)
+        if type(row) is not _BoundRow or not callable(write) or row_idx in self.ws.row_dimensions:
+            super().write_row(xf, row, row_idx)
+            return
+        styles = self.ws.parent._cell_styles  # noqa: SLF001
+        parts = [f'<row r="{row_idx}">']
+        for col_idx, (value, style) in enumerate(zip(row.values, row.values.styles, strict=True), 1):
+            kind = type(value)
+            if kind is int or kind is float and math.isfinite(value) or value is None:
+                array, text = style.array, None if value is None else (
+                    "%.16g" % value if kind is int else repr(value))  # noqa: UP031  (openpyxl's safe_string; number_cell)
+                kind_attr = "n"
+            elif (kind is str and value and value == value.strip() and not (
+                    _NOT_AS_IS.search(value) or value.startswith(FORMULA_PREFIXES) or len(value) > EXCEL_MAX_TEXT)):
+                array, text, kind_attr = style.text_array, escape(value), "inlineStr"
+            else:
+                made = cell(self.ws, value, **style.settings)
+                made.column, made.row = col_idx, row_idx
+                write("".join(parts))
+                parts = []
+                if made._value is not None or made.has_style:  # noqa: SLF001  (as openpyxl's write_row)
+                    write_cell(xf, self.ws, made, made.has_style)
+                continue
+            if array is None and text is None:
+                continue  # an empty cell without style: not written
+            where = f'{get_column_letter(col_idx)}{row_idx}'
+            styled = "" if array is None else f' s="{styles.add(array)}"'
+            if text is None:
+                parts.append(f'<c r="{where}"{styled} t="{kind_attr}" />')
+            elif kind_attr == "n":
+                parts.append(f'<c r="{where}"{styled} t="n"><v>{text}</v></c>')
+            else:
+                parts.append(f'<c r="{where}"{styled} t="inlineStr"><is><t>{text}</t></is></c>')
+        parts.append("</row>")
+        write("".join(parts))
 
 
 def cells_sheet(workbook: Workbook, title: str) -> CellsSheet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -20,7 +21,8 @@ VALUES: list[Any] = [
     0, 7, -12, 2_000_000, 1 / 3, 233 / 230, -0.5, 2.0, None, True, False, Decimal("0.905"), Fraction(214, 218),
     dt.date(2022, 3, 5), dt.datetime(2022, 3, 5, 8, 30), "Xóm 3", "", " =after a space", "a=b", "#N/A",
     "=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tx", "line\rbreak", "bell\x07",
-    "x" * (EXCEL_MAX_TEXT + 5), "Thôn\nhai dòng",
+    "x" * (EXCEL_MAX_TEXT + 5), "Thôn\nhai dòng", "A & B <c> \"d\" 'e'", " leading", "trailing ", "   ",
+    10**17, 2**60, -(10**16) - 1, 1e300, 5e-324, float("inf"), -0.0,
 ]
 RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 SETTINGS: list[dict[str, Any]] = [
@@ -79,11 +81,24 @@ def _through_plain_rows(workbook: Workbook) -> None:  # ``row`` on a sheet that 
         ws.append(row)
 
 
+@pytest.mark.filterwarnings("ignore:Cell .* is marked as a date")  # huge numbers in a date format, both ways
 @pytest.mark.parametrize("fill_sheet", [_through_rows, _through_make, _through_plain_rows])
 def test_every_value_in_every_style_is_written_as_cell_writes_it(fill_sheet):
     expected = _described(_written(_through_cell))
     assert len(expected) == len(SETTINGS) and all(len(row) == len(VALUES) for row in expected)
     assert _described(_written(fill_sheet)) == expected
+
+
+def test_the_sheet_and_its_styles_are_the_very_bytes_openpyxl_writes():
+    """``CellsSheet`` writes the common cells of a ``StyledRow`` as text itself: byte for byte what
+    openpyxl serialises, the style indexes included (the styles registered in the same order)."""
+    def parts(book: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(book)) as archive:
+            return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+    expected, written = parts(_written(_through_cell)), parts(_written(_through_rows))
+    assert b"<c r=" in expected["xl/worksheets/sheet1.xml"]
+    assert written == expected
 
 
 def test_a_style_is_worked_out_once_and_shared():
