@@ -8,13 +8,17 @@ as a value and fell back on it through an exception: most of a report's Python t
 * ``StyledCells(ws).style(...)`` works each combination of settings out once for the workbook
   (a ``CellStyle``: the openpyxl ``StyleArray`` shared by its cells, its hash computed once);
 * ``cells_sheet(workbook, title)`` makes a ``CellsSheet``, to which ``StyledCells.row(values, styles)``
-  is appended: each value is bound in turn to one reused cell, as openpyxl's own ``append`` does
-  with plain values.
+  is appended: with openpyxl's own XML writer (et_xmlfile, no lxml), each common value is written
+  as the very text openpyxl would serialise for its cell (building and serialising an element per
+  cell was then most of the time); otherwise each is bound in turn to one reused cell, as
+  openpyxl's own ``append`` does with plain values.
 
 Only values bound exactly as ``cell`` binds them take the short way (whole numbers, finite floats,
 None, text that XML carries as it is and no spreadsheet evaluates); any other value (a date, a
 formula-like or XML-unsafe text, a bool, NaN...) is made by ``cell`` itself. The workbook written is
-the same, cell for cell and style for style (``tests/test_styled_cells.py``).
+the same, byte for byte (``tests/test_styled_cells.py``). This leans on openpyxl 3.1's write-only
+internals (``_values_to_row``, ``WorksheetWriter.write_row``, the cell XML); the tests say so if
+an upgrade changes them.
 """
 
 from __future__ import annotations
