@@ -123,3 +123,30 @@ def test_cells_sheet_still_takes_plain_rows_and_ready_cells():
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Xóm 3", 5, None, 1.5], ["=1+1", 2, None, None]]
     assert sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix and sheet["A2"].font.bold
     assert sheet["B2"].number_format == "0.00%"
+
+
+def _tall_second_row_through_cell(workbook: Workbook) -> None:
+    ws = workbook.create_sheet("S")
+    ws.row_dimensions[2].height = 30.0
+    for settings in SETTINGS:
+        ws.append([cell(ws, value, **settings) for value in VALUES])
+
+
+def _tall_second_row_through_rows(workbook: Workbook) -> None:
+    ws = cells_sheet(workbook, "S")
+    ws.row_dimensions[2].height = 30.0
+    cells = StyledCells(ws)
+    for settings in SETTINGS:
+        ws.append(cells.row(VALUES, [cells.style(**settings)] * len(VALUES)))
+
+
+def test_a_row_openpyxl_must_write_itself_is_the_same_too():
+    """A row with its own dimensions (here a height) goes through openpyxl's ``write_row``, each value
+    bound in turn to one reused cell: the same bytes again."""
+    def sheet(book: bytes) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(book)) as archive:
+            return archive.read("xl/worksheets/sheet1.xml") + archive.read("xl/styles.xml")
+
+    expected = sheet(_written(_tall_second_row_through_cell))
+    assert b'<row r="2" ht="30"' in expected
+    assert sheet(_written(_tall_second_row_through_rows)) == expected
