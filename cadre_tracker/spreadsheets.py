@@ -11,7 +11,8 @@ injection"). Text is dangerous when it starts with one of
   the file is UTF-8 with a byte-order mark so that Excel shows Vietnamese
   correctly; a date is written as the interface's language writes it
   (``05/03/2022`` in Vietnamese, ISO in English).
-* **xlsx** (``text_cell``, ``cell``, ``xlsx_row``): every text is written as
+* **xlsx** (``text_cell``, ``cell``, ``xlsx_row``; thousands of cells in a few styles:
+  ``cadre_tracker.styled_cells``, which writes them as ``cell`` does): every text is written as
   a *string* cell (``data_type == "s"``), never a formula, and a dangerous
   one also gets the ``quotePrefix`` style, so Excel keeps it text even after
   the cell is edited. The text itself stays exactly as given, except what

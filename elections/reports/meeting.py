@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import IO, Any
 
 from hamlets.models import Commune, Hamlet, PartyMember, Province, list_in_force
@@ -62,6 +62,13 @@ ZERO: Mapping[str, Ratio] = {code: Ratio(0, 0) for code in CODES}
 TARGET_METRIC = Metric.CHIEF_MEMBERS
 QUERIES = 9  # the whole report, whatever the province's size (asserted by the tests)
 QUERIES_2025 = 7  # the same in the 2025 layout
+
+
+@lru_cache(maxsize=256)
+def _fraction(percent: Decimal) -> Fraction:
+    """A target percentage as an exact fraction (90 -> 9/10); a province has a handful of distinct
+    targets, and the rows ask for them thousands of times."""
+    return Fraction(percent) / 100
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,12 @@ class UnitRow:
     @property
     def target(self) -> Fraction | None:
         """The target for Chiefs who are Party members as a fraction (100 -> 1)."""
-        return None if self.target_percent is None else Fraction(self.target_percent) / 100
+        return None if self.target_percent is None else _fraction(self.target_percent)
 
-    @property
+    @cached_property
     def gap(self) -> Fraction | None:
-        """Chiefs who are Party members % minus the target, exactly; None if either is missing."""
+        """Chiefs who are Party members % minus the target, exactly; None if either is missing.
+        Worked out once per row: the sheet reads it for its column and for the highlight."""
         ratio, target = self.ratios["chief_members"], self.target
         if target is None or not ratio.denominator:
             return None

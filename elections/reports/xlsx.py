@@ -4,8 +4,9 @@ Each ``Table`` becomes one sheet: title rows, a blank row, the header row
 (the first row whose first cell is the first column's header), the data
 rows, and nothing else. The header is frozen and repeated on every printed
 page; pages are A4 landscape, fitted to the width. Every cell goes through
-``cadre_tracker.spreadsheets``, so no text is ever a formula, and no cell is
-merged.
+``cadre_tracker.spreadsheets`` (the data rows through ``cadre_tracker.styled_cells``,
+which writes them as ``spreadsheets.cell`` does, each style worked out once), so no
+text is ever a formula, and no cell is merged.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cadre_tracker.spreadsheets import cell, text_cell
+from cadre_tracker.spreadsheets import text_cell
+from cadre_tracker.styled_cells import StyledCells, cells_sheet
 
 from ..figures import Ratio
 
@@ -89,7 +91,7 @@ def write_workbook(target: str | os.PathLike[str] | IO[bytes], tables: Sequence[
     workbook.properties.creator = creator
     workbook.properties.title = title
     for table in tables:
-        write_table(workbook.create_sheet(table.sheet), table)
+        write_table(cells_sheet(workbook, table.sheet), table)
     workbook.save(target)
 
 
@@ -104,15 +106,16 @@ def write_table(ws: WriteOnlyWorksheet, table: Table) -> None:
         ws.append([])
     ws.append([text_cell(ws, c.header, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
                for c in table.columns])
+    cells = StyledCells(ws)
+    styles: dict[tuple[bool, bool], list[Any]] = {}  # (total, below target): each column's style
     for row in table.rows:
-        ws.append(_data_row(ws, table.columns, row))
-
-
-def _data_row(ws: WriteOnlyWorksheet, columns: Sequence[Column], row: Any) -> list[Any]:
-    font = BOLD if getattr(row, "is_total", False) else None
-    fill = BELOW_TARGET_FILL if getattr(row, "below_target", False) else None
-    return [cell(ws, cell_value(c, row), number_format=NUMBER_FORMATS[c.kind], font=font, fill=fill)
-            for c in columns]
+        state = (getattr(row, "is_total", False), getattr(row, "below_target", False))
+        row_styles = styles.get(state)
+        if row_styles is None:
+            font, fill = BOLD if state[0] else None, BELOW_TARGET_FILL if state[1] else None
+            row_styles = styles[state] = [cells.style(number_format=NUMBER_FORMATS[c.kind], font=font, fill=fill)
+                                          for c in table.columns]
+        ws.append(cells.row([cell_value(c, row) for c in table.columns], row_styles))
 
 
 def _layout(ws: WriteOnlyWorksheet, table: Table) -> None:
