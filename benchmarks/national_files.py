@@ -38,13 +38,16 @@ def child(argv: list[str]) -> None:
         browser = client()
         started = time.perf_counter()
         response = browser.get(source)
-        content = b"".join(response.streaming_content) if response.streaming else response.content
+        with open(out, "wb") as target:  # chunk by chunk, as a server hands them on: the body is never held
+            for chunk in (response.streaming_content if response.streaming else [response.content]):
+                target.write(chunk)
         result["seconds"] = time.perf_counter() - started
+        result["rss_mib"] = peak_rss_mib()  # the request's peak, before the checks below read the file
         if response.status_code != 200:
             raise SystemExit(f"{source}: HTTP {response.status_code}")
-        Path(out).write_bytes(content)
         if mode == "csv":
-            result["rows"] = sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig")))) - 1
+            with open(out, encoding="utf-8-sig", newline="") as stream:
+                result["rows"] = sum(1 for _ in csv.reader(stream)) - 1
     else:
         from openpyxl import Workbook
 
@@ -58,7 +61,7 @@ def child(argv: list[str]) -> None:
         book.save(out)
         result["seconds"] = time.perf_counter() - started
         result["rows"] = len(rows) - 1
-    result["rss_mib"] = peak_rss_mib()
+    result.setdefault("rss_mib", peak_rss_mib())
     print(json.dumps(result))
 
 
