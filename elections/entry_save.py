@@ -51,6 +51,7 @@ from . import profiles, warnings
 from .entry_grid import COLUMNS, PEOPLE, Stored, digest, fingerprint, show
 from .importing import messages as msg
 from .importing import rules
+from .intervals import kept_once
 from .models import ChiefElection, Congress, HamletTerm, PartyRole, Term
 from .people_models import ChiefEvaluation
 from .records import save_record
@@ -219,8 +220,9 @@ def _still(obj: models.Model) -> None:
 
 def write_row(stored: Stored, values: dict[str, Any], term: Term, year: int) -> None:
     """Write one row in its own transaction; ``VersionConflict`` (or ``IntegrityError``, when
-    someone created the same thing meanwhile) leaves nothing written. ``year``: the rating's."""
-    with transaction.atomic():
+    someone created the same thing meanwhile) leaves nothing written. ``year``: the rating's. The
+    hamlet's interval columns and facts rows are brought in step once, after all of it (``kept_once``)."""
+    with transaction.atomic(), kept_once():
         _write_record(stored, values, term)
         if values["party_cell"]:
             _write_congress(stored, _cell(stored), values, term)

@@ -25,8 +25,10 @@ election's ``held_on <= D < until``). It runs in the writer's transaction:
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -85,6 +87,39 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
         LEFT JOIN {_table(Congress)} g ON g.cell_id = pc.id AND g.term_id = t.id AND g.held_on IS NOT NULL
         WHERE {only("h.id")}"""
     return sql, [True, *ids, False, *ids, *ids]
+
+
+class Pending:
+    """What writes inside ``held()`` left to bring in step: their hamlets, and the cells of congresses."""
+
+    def __init__(self) -> None:
+        self.hamlets: set[int] = set()
+        self.cells: set[int] = set()
+
+
+_held = threading.local()
+
+
+def pending() -> Pending | None:
+    """The notes of the ``held()`` block this thread is in, if any."""
+    return getattr(_held, "pending", None)
+
+
+@contextmanager
+def held() -> Iterator[Pending]:
+    """Inside, each save, delete or bulk update notes its hamlets (a congress its cell) instead of bringing
+    them in step itself; the caller does so once at the end (``intervals.kept_once``): an import that
+    deletes 77 elections one by one (for their history rows) otherwise relinked a hamlet 77 times.
+    Nested blocks share the outermost's notes."""
+    outer = pending()
+    if outer is not None:
+        yield outer
+        return
+    _held.pending = Pending()
+    try:
+        yield _held.pending
+    finally:
+        _held.pending = None
 
 
 def _chunks(hamlet_ids: Iterable[int] | None) -> list[list[int] | None]:
@@ -175,21 +210,33 @@ def _and_parts(where: WhereNode) -> list[Any]:
 @receiver(post_save, sender=PartyCell)
 @receiver(post_delete, sender=PartyCell)
 def _after_cell(sender: type, instance: Any, **kwargs: Any) -> None:
-    if not kwargs.get("raw"):  # fixtures carry no facts: ``refresh()`` after loading them
+    if kwargs.get("raw"):  # fixtures carry no facts: ``refresh()`` after loading them
+        return
+    if (notes := pending()) is not None:
+        notes.hamlets.add(instance.hamlet_id)
+    else:
         refresh([instance.hamlet_id])
 
 
 @receiver(post_save, sender=Congress)
 @receiver(post_delete, sender=Congress)
 def _after_congress(sender: type, instance: Congress, **kwargs: Any) -> None:
-    if not kwargs.get("raw"):
-        hamlet_id = PartyCell.objects.filter(pk=instance.cell_id).values_list("hamlet_id", flat=True).first()
-        refresh([hamlet_id] if hamlet_id is not None else [])
+    if kwargs.get("raw"):
+        return
+    if (notes := pending()) is not None:
+        notes.cells.add(instance.cell_id)
+        return
+    hamlet_id = PartyCell.objects.filter(pk=instance.cell_id).values_list("hamlet_id", flat=True).first()
+    refresh([hamlet_id] if hamlet_id is not None else [])
 
 
 @receiver(post_save, sender=Hamlet)
 def _after_hamlet(sender: type, instance: Hamlet, **kwargs: Any) -> None:
-    if not kwargs.get("raw"):
+    if kwargs.get("raw"):
+        return
+    if (notes := pending()) is not None:
+        notes.hamlets.add(instance.pk)
+    else:
         refresh([instance.pk])
 
 
@@ -199,4 +246,4 @@ def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None
     HamletFact.objects.filter(hamlet_id=instance.pk).delete()
 
 
-__all__ = ["COLUMNS", "refresh", "rows_sql", "same_rows", "stale"]
+__all__ = ["COLUMNS", "Pending", "held", "pending", "refresh", "rows_sql", "same_rows", "stale"]

@@ -15,16 +15,18 @@ the import's bulk writes (``importing.writer``) and after bulk generators (demo 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from hamlets.models import PartyCell
 from hamlets.signals import hamlets_changed
 
-from .facts import refresh
+from .facts import held, pending, refresh
 from .models import ChiefElection, HamletTerm, Term
 
 CHUNK = 500
@@ -62,6 +64,23 @@ def relink(hamlet_ids: Iterable[int] | None = None, *, elections: type = ChiefEl
         refresh(ids)
 
 
+@contextmanager
+def kept_once() -> Iterator[set[int]]:
+    """A block of writes whose hamlets are brought in step (interval columns, then facts rows) once, at
+    its end, in the same transaction: what its saves, deletes and bulk updates note (``facts.held``),
+    and the hamlets the caller adds to the set it yields (bulk creations send no signal). Inside an outer
+    block, the outer one does it."""
+    if (outer := pending()) is not None:
+        yield outer.hamlets
+        return
+    with held() as notes:
+        yield notes.hamlets
+        hamlets = set(notes.hamlets)
+        if notes.cells:
+            hamlets.update(PartyCell.objects.filter(pk__in=notes.cells).values_list("hamlet_id", flat=True))
+    relink(hamlets)
+
+
 def mismatches() -> list[str]:
     """Every stored interval that disagrees with a recount from scratch (empty: all in step)."""
     wrong: list[str] = []
@@ -96,14 +115,20 @@ def mismatches() -> list[str]:
 def _relink_after_write(sender: type, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loading fixtures: they carry their own values
         return
-    relink([instance.hamlet_id])
+    if (notes := pending()) is not None:  # inside ``kept_once``: once, at its end
+        notes.hamlets.add(instance.hamlet_id)
+    else:
+        relink([instance.hamlet_id])
 
 
 @receiver(hamlets_changed)
 def _relink_after_bulk(sender: type, hamlet_ids: Iterable[int], **kwargs: Any) -> None:
     """Hamlets, their records, elections, cells or congresses written in bulk (``QuerySet.update``,
     ``bulk_update``) or moved to other units (``hamlets.signals``)."""
-    relink(hamlet_ids)
+    if (notes := pending()) is not None:
+        notes.hamlets.update(hamlet_ids)
+    else:
+        relink(hamlet_ids)
 
 
 @receiver(post_save, sender=Term)
@@ -116,4 +141,4 @@ def _relink_after_term(sender: type, instance: Term, created: bool = False, **kw
     refresh()  # a term made, moved or deleted: which record is in force for it changes for every hamlet
 
 
-__all__ = ["mismatches", "relink"]
+__all__ = ["kept_once", "mismatches", "relink"]

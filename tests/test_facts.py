@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 import pytest
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from elections import facts
+from elections import facts, intervals
 from elections.fact_models import HamletFact
 from elections.figures import Figures, Level
 from elections.importing import import_workbook
@@ -209,3 +210,27 @@ def test_every_scope_reads_the_same_figures_on_the_rows_own_columns(world):
     with CaptureQueriesContext(connection) as captured:
         Figures(hamlets.in_province(world.home), world.term, dt.date(2022, 6, 20)).by("district")
     assert Hamlet._meta.db_table not in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize("elections", [3, 30])
+def test_writes_kept_once_bring_their_hamlets_in_step_once_at_the_end(elections):
+    """Inside ``kept_once`` each save or delete only notes its hamlet: deleting 3 or 30 elections one by one
+    (as the import does, for their history rows) costs the same upkeep, and leaves everything in step."""
+    term = TermFactory()
+    hamlets = [HamletFactory(term=term) for _ in range(3)]
+    made = [ChiefElectionFactory(hamlet=hamlets[i % 3], term=term, held_on=dt.date(2022, 1, 1) + dt.timedelta(days=i))
+            for i in range(elections)]
+    congress = CongressFactory(cell=PartyCellFactory(hamlet=hamlets[0]), term=term, held_on=dt.date(2022, 3, 1))
+    with CaptureQueriesContext(connection) as captured, intervals.kept_once() as touched:
+        for election in made[1:]:
+            election.delete()
+        congress.held_on = dt.date(2022, 4, 1)
+        congress.save()
+        HamletTerm.objects.filter(hamlet=hamlets[2]).update(party_members=1)
+        assert touched >= {hamlets[1].pk, hamlets[2].pk}  # noted (the congress by its cell), not yet done
+        assert facts.stale() != []  # not yet: at the end of the block
+    upkeep = [q for q in captured.captured_queries if re.match(
+        r'\s*(UPDATE "elections_chiefelection" SET "until"|UPDATE "elections_hamletterm" SET "(start|until)_year"'
+        r'|DELETE FROM "elections_hamletfact"|INSERT INTO "elections_hamletfact")', q["sql"])]
+    assert len(upkeep) == 5  # three UPDATEs of the interval columns, one DELETE and one INSERT of facts
+    assert facts.stale() == [] and intervals.mismatches() == []

@@ -35,7 +35,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cadre_tracker.db import analyze
-from elections.intervals import relink
+from elections.intervals import kept_once
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
 from hamlets.models import Hamlet, PartyCell, PartyMember
@@ -74,7 +74,8 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
     reason = reason[:REASON_LENGTH]
     versions = plan.versions()
     try:
-        with transaction.atomic():
+        # the hamlets' interval columns and facts rows brought in step once, at the end (``kept_once``)
+        with transaction.atomic(), kept_once() as touched:
             _check(plan, versions, expected)
             if changed := _unversioned(((Target, plan.targets), (AdmissionTarget, plan.admission_targets))):
                 raise Conflict(targets=changed)
@@ -91,7 +92,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
             _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
             _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
-            relink(_touched_hamlets(plan))  # bulk writes send no signals
+            touched.update(_touched_hamlets(plan))  # bulk writes send no signals
             _save(PartyMember, plan.members, user, reason)
             _save(Target, plan.targets, user, reason)
             _save(AdmissionTarget, plan.admission_targets, user, reason)
