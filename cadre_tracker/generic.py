@@ -32,6 +32,7 @@ from openpyxl.styles import Font
 
 from cadre_tracker.export_values import declared_reads, value_rows
 from cadre_tracker.spreadsheets import csv_chunks, xlsx_row
+from cadre_tracker.styled_cells import StyledCells, cells_sheet
 from hamlets.scoping import ScopedQuerySet
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -155,18 +156,29 @@ def export_table(table: Table, fmt: str, name: str) -> HttpResponseBase:
         response = StreamingHttpResponse(_in_language(translation.get_language(), csv_chunks(rows, header=header)),
                                          content_type="text/csv; charset=utf-8")
     else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=(name or "Export")[:31])
-        sheet.freeze_panes = "A2"
-        sheet.append(xlsx_row(sheet, next(rows), font=Font(bold=True)))
-        for row in rows:
-            sheet.append(xlsx_row(sheet, row))
         stored = tempfile.TemporaryFile()  # removed when the response closes it
-        workbook.save(stored)
+        write_xlsx(stored, rows, name)
         stored.seek(0)
         response = FileResponse(stored, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def write_xlsx(target: Any, rows: Iterator[list[Any]], name: str) -> None:
+    """A header row in bold, then the rows, to a one-sheet write-only workbook saved to ``target``. The
+    rows' common cells (numbers, plain text, empty) are written as openpyxl writes them but without an
+    element per cell (``styled_cells``), dates and the rest as ``xlsx_row`` makes them: the same bytes."""
+    workbook = Workbook(write_only=True)
+    sheet = cells_sheet(workbook, (name or "Export")[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append(xlsx_row(sheet, next(rows), font=Font(bold=True)))
+    cells = StyledCells(sheet)
+    plain: list[Any] = []
+    for row in rows:
+        if len(plain) != len(row):
+            plain = [cells.style()] * len(row)
+        sheet.append(cells.row(row, plain))
+    workbook.save(target)
 
 
 def _in_language(language: str | None, chunks: Iterator[str]) -> Iterator[str]:

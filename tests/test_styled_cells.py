@@ -150,3 +150,37 @@ def test_a_row_openpyxl_must_write_itself_is_the_same_too():
     expected = sheet(_written(_tall_second_row_through_cell))
     assert b'<row r="2" ht="30"' in expected
     assert sheet(_written(_tall_second_row_through_rows)) == expected
+
+
+def test_a_list_export_writes_the_bytes_plain_rows_of_cells_would():
+    """``generic.write_xlsx`` (the hamlet list's and every list's xlsx export) writes the very sheet that
+    appending ``xlsx_row`` rows to a plain write-only sheet wrote, whatever the values."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from cadre_tracker.generic import write_xlsx
+    from cadre_tracker.spreadsheets import xlsx_row
+
+    header = ["Tên", "Số", "Ngày", "Ghi chú"]
+    rows = [["Xóm 1", 12, dt.date(2022, 6, 15), None], ["=SUM(A1)", -0, None, " lề "], ["a & <b>", 2**40, "",
+            "Có"], ["x\x07y", 3, dt.date(1930, 1, 1), "@cmd"], [None, None, None, None], ["Bản Mới", 0, "", "+1"]]
+
+    def sheet_bytes(book: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(book)) as archive:
+            return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+    made = io.BytesIO()
+    write_xlsx(made, iter([header, *rows]), "Thôn")
+    plain = Workbook(write_only=True)
+    sheet = plain.create_sheet(title="Thôn")
+    sheet.freeze_panes = "A2"
+    sheet.append(xlsx_row(sheet, header, font=Font(bold=True)))
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    expected = io.BytesIO()
+    plain.save(expected)
+    assert sheet_bytes(made.getvalue()) == sheet_bytes(expected.getvalue())
