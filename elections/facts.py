@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Expression, Lookup, Q, QuerySet
 from django.db.models.expressions import Col
@@ -174,6 +175,43 @@ def same_rows(hamlets: QuerySet[Hamlet]) -> Q | None:
     on the facts rows' unit columns, so that the figures of a province read the province's rows through
     an index instead of probing every hamlet's rows; None when any part of it cannot be said so (an OR,
     a NOT, a subquery, a name...): the caller then narrows by the hamlets themselves."""
+    found = unit_conditions(hamlets)
+    if found is None:
+        return None
+    narrowed = Q()
+    for column, lookup, value in found:
+        narrowed &= Q(**{f"{column}__{lookup}": value})
+    return narrowed
+
+
+def same_rows_sql(hamlets: QuerySet[Hamlet]) -> tuple[str, list[Any]]:
+    """``same_rows`` as an SQL condition on the facts table and its parameters (``1 = 1`` for every
+    hamlet), or, when the filter cannot be said on the rows' columns, the hamlets' ids as a subquery."""
+    if not (hamlets.query.where or hamlets.query.is_sliced):
+        return "1 = 1", []
+    found = unit_conditions(hamlets)
+    if found is None:
+        try:
+            sub, params = hamlets.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return "1 = 0", []
+        return f"hamlet_id IN ({sub})", list(params)
+    parts, params = ["1 = 1"], []
+    for column, lookup, value in found:
+        if lookup == "isnull" or value is None:
+            parts.append(f"{column} IS {'' if lookup != 'isnull' or value else 'NOT '}NULL")
+        elif lookup == "in":
+            values = list(value)
+            parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
+            params.extend(values)
+        else:
+            parts.append(f"{column} = %s")
+            params.append(value)
+    return " AND ".join(parts), params
+
+
+def unit_conditions(hamlets: QuerySet[Hamlet]) -> list[tuple[str, str, Any]] | None:
+    """``same_rows``'s conditions as (facts column, lookup, value), or None."""
     query = hamlets.query
     if query.is_sliced or query.distinct or query.combinator or query.extra or query.group_by is not None:
         return None
@@ -182,7 +220,7 @@ def same_rows(hamlets: QuerySet[Hamlet]) -> Q | None:
         parent = paths.get(getattr(join, "parent_alias", None))
         if parent is not None and join.join_field is not None and not join.join_field.many_to_many:
             paths[alias] = f"{parent}.{join.join_field.name}".lstrip(".")
-    narrowed = Q()
+    found: list[tuple[str, str, Any]] = []
     for part in _and_parts(query.where):
         if part is None or not isinstance(part, Lookup) or not isinstance(part.lhs, Col):
             return None
@@ -193,8 +231,8 @@ def same_rows(hamlets: QuerySet[Hamlet]) -> Q | None:
             return None
         if part.lookup_name == "in":
             value = [getattr(v, "pk", v) for v in value]
-        narrowed &= Q(**{f"{column}__{part.lookup_name}": getattr(value, "pk", value)})
-    return narrowed
+        found.append((column, part.lookup_name, getattr(value, "pk", value)))
+    return found
 
 
 def _and_parts(where: WhereNode) -> list[Any]:
@@ -246,4 +284,5 @@ def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None
     HamletFact.objects.filter(hamlet_id=instance.pk).delete()
 
 
-__all__ = ["COLUMNS", "Pending", "held", "pending", "refresh", "rows_sql", "same_rows", "stale"]
+__all__ = ["COLUMNS", "Pending", "held", "pending", "refresh", "rows_sql", "same_rows", "same_rows_sql", "stale",
+           "unit_conditions"]
