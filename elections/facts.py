@@ -245,15 +245,19 @@ def _and_parts(where: WhereNode) -> list[Any]:
     return parts
 
 
+def _in_step(hamlet_id: int) -> None:
+    """Rewrite a hamlet's rows now, or note it for the end of the ``held()`` block it was written in."""
+    if (notes := pending()) is not None:
+        notes.hamlets.add(hamlet_id)
+    else:
+        refresh([hamlet_id])
+
+
 @receiver(post_save, sender=PartyCell)
 @receiver(post_delete, sender=PartyCell)
 def _after_cell(sender: type, instance: Any, **kwargs: Any) -> None:
-    if kwargs.get("raw"):  # fixtures carry no facts: ``refresh()`` after loading them
-        return
-    if (notes := pending()) is not None:
-        notes.hamlets.add(instance.hamlet_id)
-    else:
-        refresh([instance.hamlet_id])
+    if not kwargs.get("raw"):  # fixtures carry no facts: ``refresh()`` after loading them
+        _in_step(instance.hamlet_id)
 
 
 @receiver(post_save, sender=Congress)
@@ -270,12 +274,8 @@ def _after_congress(sender: type, instance: Congress, **kwargs: Any) -> None:
 
 @receiver(post_save, sender=Hamlet)
 def _after_hamlet(sender: type, instance: Hamlet, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
-        return
-    if (notes := pending()) is not None:
-        notes.hamlets.add(instance.pk)
-    else:
-        refresh([instance.pk])
+    if not kwargs.get("raw"):
+        _in_step(instance.pk)
 
 
 @receiver(post_delete, sender=Hamlet)
