@@ -42,7 +42,7 @@ class HamletFact(models.Model):
 
     class Meta:
         # a hamlet's rows (refresh; figures of hamlets chosen otherwise than by unit), and the units a
-        # scope names (``facts.same_rows``: a province of either list, a district, a 2025 commune)
+        # scope names (``facts.scope_sql``: a province of either list, a district, a 2025 commune)
         indexes = [
             models.Index(fields=["hamlet_id", "term_id"], name="fact_hamlet_term"),
             models.Index(fields=["term_id", "province"], name="fact_term_province"),

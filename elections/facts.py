@@ -33,7 +33,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Expression, Lookup, Q, QuerySet
+from django.db.models import Expression, Lookup, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.signals import post_delete, post_save
 from django.db.models.sql.where import AND, WhereNode
@@ -170,23 +170,11 @@ _SAME_ON_FACTS = {
 _LOOKUPS = ("exact", "in", "isnull")
 
 
-def same_rows(hamlets: QuerySet[Hamlet]) -> Q | None:
-    """The filter of ``hamlets`` (a scope: ``restrict``, ``in_province``, a district, the unplaced...) said
-    on the facts rows' unit columns, so that the figures of a province read the province's rows through
-    an index instead of probing every hamlet's rows; None when any part of it cannot be said so (an OR,
-    a NOT, a subquery, a name...): the caller then narrows by the hamlets themselves."""
-    found = unit_conditions(hamlets)
-    if found is None:
-        return None
-    narrowed = Q()
-    for column, lookup, value in found:
-        narrowed &= Q(**{f"{column}__{lookup}": value})
-    return narrowed
-
-
-def same_rows_sql(hamlets: QuerySet[Hamlet]) -> tuple[str, list[Any]]:
-    """``same_rows`` as an SQL condition on the facts table and its parameters (``1 = 1`` for every
-    hamlet), or, when the filter cannot be said on the rows' columns, the hamlets' ids as a subquery."""
+def scope_sql(hamlets: QuerySet[Hamlet]) -> tuple[str, list[Any]]:
+    """The filter of ``hamlets`` (a scope: ``restrict``, ``in_province``, a district, the unplaced...) as an
+    SQL condition on the facts table and its parameters (``1 = 1`` for every hamlet): said on the rows'
+    unit columns (``unit_conditions``), so that a province's figures read its own rows through an index
+    instead of probing every hamlet's rows, or, when it cannot be said so, the hamlets' ids (a subquery)."""
     if not (hamlets.query.where or hamlets.query.is_sliced):
         return "1 = 1", []
     found = unit_conditions(hamlets)
@@ -211,7 +199,8 @@ def same_rows_sql(hamlets: QuerySet[Hamlet]) -> tuple[str, list[Any]]:
 
 
 def unit_conditions(hamlets: QuerySet[Hamlet]) -> list[tuple[str, str, Any]] | None:
-    """``same_rows``'s conditions as (facts column, lookup, value), or None."""
+    """The filter of ``hamlets`` as conditions on the facts rows' unit columns, (column, lookup, value);
+    None when any part of it cannot be said so (an OR, a NOT, a subquery, a name...)."""
     query = hamlets.query
     if query.is_sliced or query.distinct or query.combinator or query.extra or query.group_by is not None:
         return None
@@ -284,5 +273,4 @@ def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None
     HamletFact.objects.filter(hamlet_id=instance.pk).delete()
 
 
-__all__ = ["COLUMNS", "Pending", "held", "pending", "refresh", "rows_sql", "same_rows", "same_rows_sql", "stale",
-           "unit_conditions"]
+__all__ = ["COLUMNS", "Pending", "held", "pending", "refresh", "rows_sql", "scope_sql", "stale", "unit_conditions"]

@@ -45,7 +45,7 @@ from hamlets.models import Commune, District, Hamlet, PartyMember
 from hamlets.units import NEW_LIST_FROM
 
 from .fact_models import HamletFact
-from .facts import same_rows, same_rows_sql
+from .facts import scope_sql
 from .models import AdmissionTarget, Metric, PartyRole, Term
 from .results import congress_held, in_office
 
@@ -159,14 +159,9 @@ def count_facts(facts: QuerySet | tuple[str, Sequence[object]], columns: Mapping
     """One aggregate query over ``facts`` (a values() queryset, or its SQL and parameters, with ``f_group``
     when ``grouped``): per output column, ``COUNT(*)`` (condition None) or the number of facts rows
     meeting its SQL condition (its ``params`` come before the inner query's)."""
-    if isinstance(facts, tuple):
-        (inner, inner_params), db = facts, DEFAULT_DB_ALIAS
-    else:
-        try:
-            inner, inner_params = facts.query.sql_with_params()
-        except EmptyResultSet:  # a scope that can see nothing
-            return Counts(["f_group", *columns] if grouped else list(columns), [])
-        db = facts.db
+    if (found := query_sql(facts)) is None:  # a scope that can see nothing
+        return Counts(["f_group", *columns] if grouped else list(columns), [])
+    inner, inner_params, db = found
     connection = connections[db]
     quote = connection.ops.quote_name
     # FILTER (PostgreSQL; SQLite 3.30+, which Django 5.2 requires) is cheaper than SUM(CASE ...)
@@ -256,18 +251,28 @@ def counted_hamlets(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date,
     return hamlets.counted_on(as_of).order_by().filter(in_force, **condition)
 
 
-def fact_rows(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> QuerySet[HamletFact]:
-    """The facts rows of the hamlets a term's figures count on a date (each hamlet's record in force, one
-    row per stretch with one chief): ``hamlets``' filter said on the rows' unit columns when it can be
-    (``facts.same_rows``), else by the hamlets' ids."""
-    rows = HamletFact.objects.filter(term_id=term.pk).order_by()
+def fact_rows(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> tuple[str, list[object]]:
+    """``FROM ... WHERE ...`` of the facts rows of the hamlets a term's figures count on a date (each
+    hamlet's record in force, one row per stretch with one chief), and its parameters: ``hamlets``' filter
+    said on the rows' own columns (``facts.scope_sql``). Written as SQL, not through the ORM, whose
+    building of this one table's query cost as much as running it for a province."""
+    scope, params = scope_sql(hamlets)
+    where = f"term_id = %s AND {scope}"
     if as_of < NEW_LIST_FROM:  # a hamlet first entered in the 2025 list counts in nothing dated before
-        rows = rows.filter(commune__isnull=False)
-    if hamlets.query.where or hamlets.query.is_sliced:  # a scope: its hamlets only
-        narrowed = same_rows(hamlets)
-        rows = rows.filter(narrowed) if narrowed is not None else rows.filter(
-            hamlet_id__in=hamlets.order_by().values("pk"))
-    return rows
+        where += " AND commune IS NOT NULL"
+    return f"FROM {connection.ops.quote_name(HamletFact._meta.db_table)} WHERE {where}", [term.pk, *params]
+
+
+def query_sql(query: QuerySet | tuple[str, Sequence[object]]) -> tuple[str, Sequence[object], str] | None:
+    """A query given as a queryset or as its SQL and parameters: (SQL, parameters, database alias); None
+    for a queryset that can see nothing."""
+    if isinstance(query, tuple):
+        return query[0], query[1], DEFAULT_DB_ALIAS
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, params, query.db
 
 
 class Figures:
@@ -290,24 +295,17 @@ class Figures:
 
     def _facts(self, group: str | None) -> tuple[str, list[object]]:
         """Each counted hamlet's facts on the date, one row per hamlet, read from its ``HamletFact`` row
-        of the term whose stretch holds the date (``elections.facts``, kept in step with every write): the
-        SQL written here, not through the ORM, whose building of this one table's query cost as much as
-        running it for a province (the same query ``fact_rows`` makes, with the facts worked out)."""
+        of the term whose stretch holds the date (``elections.facts``, kept in step with every write)."""
         as_of = self.as_of
-        scope, scope_params = same_rows_sql(self.hamlets)
-        where = ["term_id = %s", "(valid_from IS NULL OR valid_from <= %s)",
-                 "(valid_until IS NULL OR valid_until > %s)", scope]
-        if as_of < NEW_LIST_FROM:  # a hamlet first entered in the 2025 list counts in nothing dated before
-            where.append("commune IS NOT NULL")
-        if self.special_only:
-            where.append("special")
+        rows, params = fact_rows(self.hamlets, self.term, as_of)
         sql = (f"SELECT {FACT_GROUPS[group] if group else '0'} AS f_group, cell AS f_cell, "
                "CASE WHEN congress_on <= %s THEN %s ELSE %s END AS f_congress, "
                "CASE WHEN has_chief AND chief_member_since <= %s THEN 'm:' || chief_role "
                "WHEN has_chief THEN 'n:' ELSE NULL END AS f_chief, "
-               "members AS f_members, special AS f_special, p01 AS f_p01 "
-               f"FROM {connection.ops.quote_name(HamletFact._meta.db_table)} WHERE {' AND '.join(where)}")
-        return sql, [as_of, True, False, as_of, self.term.pk, as_of, as_of, *scope_params]
+               f"members AS f_members, special AS f_special, p01 AS f_p01 {rows} "
+               "AND (valid_from IS NULL OR valid_from <= %s) AND (valid_until IS NULL OR valid_until > %s)"
+               + (" AND special" if self.special_only else ""))
+        return sql, [as_of, True, False, as_of, *params, as_of, as_of]
 
     def live_facts(self, group: str | None) -> QuerySet:
         """The same facts worked out from the tables they live in (records, elections, cells, congresses,

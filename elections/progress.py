@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Min, QuerySet
 
 from hamlets.models import Hamlet
 
-from .figures import counted_hamlets, fact_rows
+from .figures import counted_hamlets, fact_rows, query_sql
 from .models import ChiefElection, Congress, Term
 
 
@@ -47,9 +46,10 @@ def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, live:
         congresses = (Congress.objects.filter(term=term, held_on__lte=as_of, cell__hamlet__in=with_cell)
                       .order_by().annotate(day=F("held_on")).values("day"))
     else:
-        first = fact_rows(hamlets, term, as_of).filter(valid_from__isnull=True)  # one per counted hamlet
-        first_elections = first.filter(valid_until__lte=as_of).annotate(day=F("valid_until")).values("day")
-        congresses = first.filter(cell=True, congress_on__lte=as_of).annotate(day=F("congress_on")).values("day")
+        rows, params = fact_rows(hamlets, term, as_of)
+        first = f"{rows} AND valid_from IS NULL"  # one row per counted hamlet
+        first_elections = (f"SELECT valid_until AS day {first} AND valid_until <= %s", [*params, as_of])
+        congresses = (f"SELECT congress_on AS day {first} AND cell AND congress_on <= %s", [*params, as_of])
     elections, congresses = _per_week(first_elections), _per_week(congresses)
     last = as_of - dt.timedelta(days=as_of.weekday())
     # the chart starts at the first event, but never more than a year before the term starts
@@ -71,17 +71,16 @@ def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, live:
     return Progress(weeks, e_series, c_series)
 
 
-def _per_week(days: QuerySet) -> dict[dt.date, int]:
-    """How many rows of ``days`` (a values() query with a ``day`` column) fall in each week (Monday):
-    one query, the rows counted by the database per day (a term's events fall on a few hundred days),
-    the days put in their weeks here; truncating every row's day to its week in SQL cost twice as much."""
-    inner = days.values("day")
-    try:
-        sql, params = inner.query.sql_with_params()
-    except EmptyResultSet:
+def _per_week(days: QuerySet | tuple[str, list[object]]) -> dict[dt.date, int]:
+    """How many rows of ``days`` (a values() query with a ``day`` column, or its SQL and parameters) fall
+    in each week (Monday): one query, the rows counted by the database per day (a term's events fall on a
+    few hundred days), the days put in their weeks here; truncating every row's day to its week in SQL
+    cost twice as much."""
+    if (found := query_sql(days.values("day") if isinstance(days, QuerySet) else days)) is None:
         return {}
+    sql, params, db = found
     weeks: dict[dt.date, int] = {}
-    with connections[inner.db].cursor() as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(f"SELECT day, COUNT(*) FROM ({sql}) days GROUP BY day", params)
         for day, n in cursor.fetchall():
             monday = _as_date(day) - dt.timedelta(days=_as_date(day).weekday())

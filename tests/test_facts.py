@@ -200,11 +200,11 @@ def test_every_scope_reads_the_same_figures_on_the_rows_own_columns(world):
                hamlets.filter(commune__district=world.mine), hamlets.in_province(world.new_province).unplaced(),
                hamlets.filter(new_commune=world.communes["hoanh_son"]), hamlets.filter(pk__in=[
                    world.hamlets["mine"].pk, world.hamlets["ha_tan"].pk])]
-    said = [facts.same_rows(scope) for scope in scopes]
+    said = [facts.unit_conditions(scope) for scope in scopes]
     assert all(q is not None for q in said)
     fallbacks = [hamlets.filter(name__startswith="Bản"), hamlets.filter(Q(commune__district=world.mine)
                                                                           | Q(province=world.new_province))]
-    assert [facts.same_rows(scope) for scope in fallbacks] == [None, None]
+    assert [facts.unit_conditions(scope) for scope in fallbacks] == [None, None]
     for day in (dt.date(2022, 6, 1), dt.date(2022, 6, 20), dt.date(2025, 8, 1)):
         same_figures(world.term, [day], scopes + fallbacks)
     with CaptureQueriesContext(connection) as captured:
