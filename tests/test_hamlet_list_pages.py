@@ -184,7 +184,8 @@ def test_the_pages_together_list_every_counted_hamlet_once_with_its_results(coun
 @pytest.mark.parametrize("sort", ["congress_held_on", "-kind", "district"])
 def test_a_sort_with_ties_pages_every_hamlet_once_ties_by_primary_key(country, sort):
     """Many hamlets tie on a sorted column (no congress, one kind, one district): every page's query ends
-    its order with the primary key (by name, or as the first column selected), so the pages together list each hamlet once, ties in creation order."""
+    its order with the primary key (by name, or as the first column selected), so the pages together list
+    each hamlet once, ties in creation order."""
     client = country.client()
     query = {**EARLIER, "sort": sort}
     _plain, _rows, count = page(client, query)
