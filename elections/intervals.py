@@ -26,7 +26,7 @@ from django.dispatch import receiver
 from hamlets.models import PartyCell
 from hamlets.signals import hamlets_changed
 
-from .facts import held, pending, refresh
+from .facts import Pending, held, pending, refresh
 from .models import ChiefElection, HamletTerm, Term
 
 CHUNK = 500
@@ -65,16 +65,16 @@ def relink(hamlet_ids: Iterable[int] | None = None, *, elections: type = ChiefEl
 
 
 @contextmanager
-def kept_once() -> Iterator[set[int]]:
+def kept_once() -> Iterator[Pending]:
     """A block of writes whose hamlets are brought in step (interval columns, then facts rows) once, at
     its end, in the same transaction: what its saves, deletes and bulk updates note (``facts.held``),
-    and the hamlets the caller adds to the set it yields (bulk creations send no signal). Inside an outer
-    block, the outer one does it."""
+    and what the caller notes in the ``Pending`` it yields (bulk creations send no signal). Inside an
+    outer block, the outer one does it."""
     if (outer := pending()) is not None:
-        yield outer.hamlets
+        yield outer
         return
     with held() as notes:
-        yield notes.hamlets
+        yield notes
         hamlets = set(notes.hamlets)
         if notes.cells:
             hamlets.update(PartyCell.objects.filter(pk__in=notes.cells).values_list("hamlet_id", flat=True))
@@ -113,18 +113,19 @@ def mismatches() -> list[str]:
 @receiver(post_save, sender=HamletTerm)
 @receiver(post_delete, sender=HamletTerm)
 def _relink_after_write(sender: type, instance: Any, **kwargs: Any) -> None:
-    if kwargs.get("raw"):  # loading fixtures: they carry their own values
-        return
-    if (notes := pending()) is not None:  # inside ``kept_once``: once, at its end
-        notes.hamlets.add(instance.hamlet_id)
-    else:
-        relink([instance.hamlet_id])
+    if not kwargs.get("raw"):  # loading fixtures: they carry their own values
+        _in_step([instance.hamlet_id])
 
 
 @receiver(hamlets_changed)
 def _relink_after_bulk(sender: type, hamlet_ids: Iterable[int], **kwargs: Any) -> None:
     """Hamlets, their records, elections, cells or congresses written in bulk (``QuerySet.update``,
     ``bulk_update``) or moved to other units (``hamlets.signals``)."""
+    _in_step(hamlet_ids)
+
+
+def _in_step(hamlet_ids: Iterable[int]) -> None:
+    """Relink these hamlets now, or note them for the end of the ``kept_once`` block they were written in."""
     if (notes := pending()) is not None:
         notes.hamlets.update(hamlet_ids)
     else:

@@ -221,13 +221,13 @@ def test_writes_kept_once_bring_their_hamlets_in_step_once_at_the_end(elections)
     made = [ChiefElectionFactory(hamlet=hamlets[i % 3], term=term, held_on=dt.date(2022, 1, 1) + dt.timedelta(days=i))
             for i in range(elections)]
     congress = CongressFactory(cell=PartyCellFactory(hamlet=hamlets[0]), term=term, held_on=dt.date(2022, 3, 1))
-    with CaptureQueriesContext(connection) as captured, intervals.kept_once() as touched:
+    with CaptureQueriesContext(connection) as captured, intervals.kept_once() as notes:
         for election in made[1:]:
             election.delete()
         congress.held_on = dt.date(2022, 4, 1)
         congress.save()
         HamletTerm.objects.filter(hamlet=hamlets[2]).update(party_members=1)
-        assert touched >= {hamlets[1].pk, hamlets[2].pk}  # noted (the congress by its cell), not yet done
+        assert notes.hamlets >= {hamlets[1].pk, hamlets[2].pk} and notes.cells == {congress.cell_id}  # noted
         assert facts.stale() != []  # not yet: at the end of the block
     upkeep = [q for q in captured.captured_queries if re.match(
         r'\s*(UPDATE "elections_chiefelection" SET "until"|UPDATE "elections_hamletterm" SET "(start|until)_year"'

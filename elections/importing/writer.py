@@ -35,6 +35,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cadre_tracker.db import analyze
+from elections.facts import Pending
 from elections.intervals import kept_once
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
@@ -75,7 +76,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
     versions = plan.versions()
     try:
         # the hamlets' interval columns and facts rows brought in step once, at the end (``kept_once``)
-        with transaction.atomic(), kept_once() as touched:
+        with transaction.atomic(), kept_once() as notes:
             _check(plan, versions, expected)
             if changed := _unversioned(((Target, plan.targets), (AdmissionTarget, plan.admission_targets))):
                 raise Conflict(targets=changed)
@@ -92,7 +93,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
             _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
             _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
-            touched.update(_touched_hamlets(plan))  # bulk writes send no signals
+            _note_touched(plan, notes)
             _save(PartyMember, plan.members, user, reason)
             _save(Target, plan.targets, user, reason)
             _save(AdmissionTarget, plan.admission_targets, user, reason)
@@ -168,24 +169,17 @@ def _save_terms(plan: Plan) -> None:
             term._state.db = stored._state.db
 
 
-def _touched_hamlets(plan: Plan) -> set[int]:
-    """The hamlets whose facts the plan's bulk writes may change: created or updated hamlets, cells,
-    records, congresses (through their cell) and elections (deletions refreshed theirs themselves)."""
+def _note_touched(plan: Plan, notes: Pending) -> None:
+    """Note what the plan's bulk writes may change the facts of (they send no signal): created or updated
+    hamlets, cells, records and elections, and the cells of its congresses (deletions noted theirs)."""
     def written(tracker: Tracker) -> list[Any]:
         return [*tracker.created, *tracker.updated()]
 
-    ids = {h.pk for h in written(plan.hamlets)}
-    ids.update(o.hamlet_id for tracker in (plan.cells, plan.records, plan.elections) for o in written(tracker))
-    by_cell = Congress._meta.get_field("cell")
-    cells: set[int] = set()
-    for congress in written(plan.congresses):
-        cell = by_cell.get_cached_value(congress, default=None)  # the plan's own cell, if it holds it
-        if cell is not None and cell.hamlet_id is not None:
-            ids.add(cell.hamlet_id)
-        else:
-            cells.add(congress.cell_id)
-    ids.update(PartyCell.objects.filter(pk__in=cells).values_list("hamlet_id", flat=True) if cells else ())
-    return ids
+    notes.hamlets.update(h.pk for h in written(plan.hamlets))
+    notes.hamlets.update(o.hamlet_id for tracker in (plan.cells, plan.records, plan.elections)
+                         for o in written(tracker))
+    # a congress of a cell created by the plan may hold the cell itself rather than its id
+    notes.cells.update(c.cell_id if c.cell_id is not None else c.cell.pk for c in written(plan.congresses))
 
 
 def _delete(tracker: Tracker, user: Any, reason: str) -> None:
