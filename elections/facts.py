@@ -47,7 +47,7 @@ from .models import ChiefElection, Congress, HamletTerm, Term
 CHUNK = 2000
 COLUMNS = ("hamlet_id", "term_id", "valid_from", "valid_until", "has_chief", "chief_role", "chief_member_since",
            "cell", "congress_on", "members", "special", "p01", "commune", "district", "province", "new_commune",
-           "new_province")
+           "new_province", "name_sort", "district_code", "commune_code", "new_commune_code")
 
 
 def _table(model: Any) -> str:
@@ -77,13 +77,15 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
     sql = f"""
         SELECT h.id, t.id, s.valid_from, s.valid_until, s.has_chief, s.chief_role, s.chief_member_since,
                r.party_cell, g.held_on, r.party_members, r.special_area, r.project01,
-               h.commune_id, c.district_id, d.province_id, h.new_commune_id, h.province_id
+               h.commune_id, c.district_id, d.province_id, h.new_commune_id, h.province_id,
+               h.name_sort, d.code, c.code, nc.code
         FROM {_table(Hamlet)} h
         JOIN {_table(HamletTerm)} r ON r.hamlet_id = h.id
         JOIN {_table(Term)} t ON r.start_year <= t.start_year AND (r.until_year IS NULL OR r.until_year > t.start_year)
         JOIN ({stretch}) s ON s.hamlet_id = h.id AND s.term_id = t.id
         LEFT JOIN {_table(Commune)} c ON c.id = h.commune_id
         LEFT JOIN {_table(District)} d ON d.id = c.district_id
+        LEFT JOIN {_table(Commune)} nc ON nc.id = h.new_commune_id
         LEFT JOIN {_table(PartyCell)} pc ON pc.hamlet_id = h.id
         LEFT JOIN {_table(Congress)} g ON g.cell_id = pc.id AND g.term_id = t.id AND g.held_on IS NOT NULL
         WHERE {only("h.id")}"""

@@ -32,7 +32,6 @@ from cadre_tracker.generic import (
     save_form,
     scoped_object_or_404,
 )
-from cadre_tracker.page_rows import PageRows
 from hamlets import text
 from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyCell, PartyMember
 from hamlets.scoping import Scope
@@ -40,6 +39,7 @@ from hamlets.views import require_editor
 
 from .hamlet_filters import RESULT_FILTERS, UNITS_2025, UNPLACED, HamletFilterSet
 from .hamlet_forms import HamletForm, NewHamletForm, describe_record
+from .hamlet_paging import fact_pages
 from .hamlet_tables import HamletTable, NewLayoutHamletTable
 from .history import hamlet_history
 from .models import ChiefElection, Congress, HamletTerm, Term
@@ -136,8 +136,13 @@ class HamletListView(ObjectListView):
         return filterset
 
     def get_table_data(self) -> Any:
+        """A page's rows chosen on the facts rows where its filters and order can be said there, else on
+        the hamlets (``hamlet_paging``), then read with their results (``PageRows``)."""
         rows = super().get_table_data()  # ``TotalOrderRows``: ties broken by the primary key
-        return PageRows(rows.data, self.page_of) if getattr(self, "page_rows", False) else rows
+        if not getattr(self, "page_rows", False):
+            return rows
+        return fact_pages(rows.data, self.page_of, self.filterset, ObjectListView.base_queryset(self),
+                          self.period.term, self.period.as_of)
 
     def page_of(self, pks: list[int]) -> QuerySet[Hamlet]:
         """A page's hamlets with their results and namesakes: ≤ one page of rows worked out."""

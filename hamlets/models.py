@@ -77,7 +77,8 @@ def namesake_namer() -> Callable[[str, str], str]:
 
 class HamletQuerySet(KeepsHamletsInStep, ScopedQuerySet):
     hamlet_path = ""
-    watched = frozenset({"commune", "commune_id", "new_commune", "new_commune_id", "province", "province_id"})
+    watched = frozenset({"commune", "commune_id", "new_commune", "new_commune_id", "province", "province_id", "name",
+                         "name_sort"})
 
     def in_province(self, province: Province) -> HamletQuerySet:
         """The hamlets of a province: a 2025 province holds those of every earlier

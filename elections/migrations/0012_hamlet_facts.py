@@ -3,13 +3,6 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """Every hamlet's facts rows, from the tables as they stand (``elections.facts``)."""
-    from elections.facts import refresh
-
-    refresh()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -43,5 +36,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['hamlet_id', 'term_id'], name='fact_hamlet_term'), models.Index(fields=['term_id', 'province'], name='fact_term_province'), models.Index(fields=['term_id', 'district'], name='fact_term_district'), models.Index(fields=['term_id', 'new_province'], name='fact_term_new_province'), models.Index(fields=['term_id', 'new_commune'], name='fact_term_new_commune')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        # filled by 0013: ``facts.refresh`` writes the columns of the model as it is now, added there
     ]
