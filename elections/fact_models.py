@@ -61,8 +61,10 @@ class HamletFact(models.Model):
             models.Index(fields=["term_id", "new_commune"], name="fact_term_new_commune"),
             # the hamlet list in its default orders, a row per counted hamlet (the stretch before any
             # election), the scope's unit columns carried so that a scoped page needs no table read
+            # (it carries the first election's and the congress's days too: the weekly progress reads them)
             models.Index(fields=["term_id", "new_commune_code", "name_sort", "commune_code", "hamlet_id"],
-                         name="fact_list_2025", condition=models.Q(valid_from__isnull=True), include=UNITS),
+                         name="fact_list_2025", condition=models.Q(valid_from__isnull=True),
+                         include=[*UNITS, "valid_until", "cell", "congress_on"]),
             models.Index(fields=["term_id", "district_code", "commune_code", "name_sort", "hamlet_id"],
                          name="fact_list_earlier", condition=models.Q(valid_from__isnull=True), include=UNITS),
         ]

@@ -103,8 +103,8 @@ class HamletFilterSet(FilterSet):
         if named_only:
             new_units = new_units.filter(pk__in=whole_numbers(chosen))
         new_communes = unit_choices(limited([((sort, pk), pk, name, key, where) for pk, name, key, sort, where in (
-            new_units.values_list("pk", "name", "name_key", "name_sort", "province__name"))], chosen)) if (
-            new_layout) else []
+            capped(new_units.values_list("pk", "name", "name_key", "name_sort", "province__name"), chosen))],
+            chosen)) if new_layout else []
         unplaced = [] if scope.is_commune else [(UNPLACED, _("Chưa xếp vào xã mới"))]
         self.filters["new_commune"].extra["choices"] = [*new_communes, *unplaced]
         self.filters["term"].extra["choices"] = [(t.name, t.name) for t in Term.objects.all()]
@@ -158,6 +158,13 @@ def limited(rows: list[tuple[Any, int, str, str, str | None]], chosen: set[str |
     if len(rows) > MAX_CHOICES:
         rows = [row for row in rows if str(row[1]) in chosen]
     return [(pk, name, key, where) for _sort, pk, name, key, where in sorted(rows)]
+
+
+def capped(units: QuerySet, chosen: set[str | None]) -> list[Any]:
+    """The units' rows, or, when there are more than ``MAX_CHOICES`` (``limited`` keeps only the chosen then),
+    only the chosen ones': the country's 3,321 communes are not read to be dropped."""
+    rows = list(units[:MAX_CHOICES + 1])
+    return rows if len(rows) <= MAX_CHOICES else list(units.filter(pk__in=whole_numbers(chosen)))
 
 
 def whole_numbers(values: Iterable[str | None]) -> list[int]:

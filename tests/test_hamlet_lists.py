@@ -226,6 +226,20 @@ def test_a_country_of_communes_waits_for_a_district_but_keeps_a_drill_downs_comm
     assert choices(client.get(LIST, {**P2022, "district": town.hung_nguyen.pk}), "commune") == ["Xã Hưng Lộc"]
 
 
+def test_a_country_of_2025_communes_reads_only_the_chosen_one(town, monkeypatch):
+    """Past ``MAX_CHOICES`` the 2025 communes' drop-down keeps only a drill-down's commune, and the page
+    reads no more than ``MAX_CHOICES + 1`` of them to know it (then the chosen one alone)."""
+    monkeypatch.setattr("elections.hamlet_filters.MAX_CHOICES", 2)  # three 2025 communes with hamlets
+    client = town.client("staff")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST, P2026)
+    assert choices(page, "new_commune") == ["Chưa xếp vào xã mới"]
+    assert any(re.search(r"LIMIT 3$", q["sql"]) and "hamlets_commune" in q["sql"] for q in queries)
+    chosen = next(c for c in Commune.objects.new() if c.name == "Xã Quế Phong")
+    assert choices(client.get(LIST, {**P2026, "new_commune": chosen.pk}), "new_commune") == [
+        "Xã Quế Phong", "Chưa xếp vào xã mới"]
+
+
 def test_the_2025_layout_offers_the_2025_communes_of_the_scope(town):
     staff = town.client("staff").get(LIST, P2026)
     assert choices(staff, "new_commune") == ["Phường Vinh Hưng", "Xã Hưng Nguyên", "Xã Quế Phong",
