@@ -162,9 +162,10 @@ def limited(rows: list[tuple[Any, int, str, str, str | None]], chosen: set[str |
 
 def capped(units: QuerySet, chosen: set[str | None]) -> list[Any]:
     """The units' rows, or, when there are more than ``MAX_CHOICES`` (``limited`` keeps only the chosen then),
-    only the chosen ones': the country's 3,321 communes are not read to be dropped."""
-    rows = list(units[:MAX_CHOICES + 1])
-    return rows if len(rows) <= MAX_CHOICES else list(units.filter(pk__in=whole_numbers(chosen)))
+    only the chosen ones': the country's 3,321 communes are neither read nor sent to be dropped."""
+    if units[MAX_CHOICES:MAX_CHOICES + 1].exists():
+        return list(units.filter(pk__in=whole_numbers(chosen)))
+    return list(units)
 
 
 def whole_numbers(values: Iterable[str | None]) -> list[int]:
