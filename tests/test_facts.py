@@ -69,7 +69,7 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
     for step in range(60):
         hamlet, term = rng.choice(hamlets), rng.choice([old, new])
         day = dt.date(term.start_year, 1, 1) + dt.timedelta(days=rng.randrange(700))
-        action = rng.randrange(9)
+        action = rng.randrange(10)
         if action == 0 and not ChiefElection.objects.filter(hamlet=hamlet, term=term, held_on=day).exists():
             made.append(ChiefElectionFactory(hamlet=hamlet, term=term, held_on=day,
                                              chief_member_since=rng.choice([None, day, day + dt.timedelta(days=9)]),
@@ -91,10 +91,13 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
         elif action == 6:
             hamlet.commune = rng.choice(communes)
             hamlet.new_commune = rng.choice([None, *new_communes])
+            hamlet.name = rng.choice(["Xóm 2", "Xóm 10", "Thôn Đông"])  # the list's order reads its sort key
             hamlet.save()
         elif action == 7 and made:
             moved = rng.choice(made)
             ChiefElection.objects.filter(pk=moved.pk).update(chief_member_since=day)
+        elif action == 9:
+            Hamlet.objects.filter(pk=hamlet.pk).update(name_sort=rng.choice(["a", "b"]))
         elif action == 8:
             ChiefElection.objects.bulk_update(
                 [ChiefElection(pk=e.pk, chief_party_role=PartyRole.SECRETARY) for e in made[:2]], ["chief_party_role"])
