@@ -111,6 +111,12 @@ def page(client: Client, query: dict[str, object]) -> tuple[bool, list[tuple[obj
     return response.context["view"].plain, rows, table.paginator.count
 
 
+def units_named(country: Country, extra: dict[str, object]) -> dict[str, object]:
+    """``extra`` with ``"first"`` for a district or commune replaced by one of the country's."""
+    units = {"district": country.communes[0].district_id, "commune": country.communes[1].pk}
+    return {name: units[name] if value == "first" and name in units else value for name, value in extra.items()}
+
+
 def one_query(self: hamlet_pages.HamletListView, filterset_class: type) -> HamletFilterSet:
     """The way every page was worked out before: one query, every hamlet with its results, sliced."""
     self.page_rows = self.plain = False
@@ -151,11 +157,7 @@ def test_pages_show_what_the_one_annotated_query_showed(country, monkeypatch, pe
     """Every page, chosen from the plain hamlets or (a filter or order on a result) from the hamlets with
     their results, shows exactly what the one annotated query showed."""
     client = country.client()
-    extra = {**extra}
-    if extra.get("district") == "first":
-        extra["district"] = country.communes[0].district_id
-    if extra.get("commune") == "first":
-        extra["commune"] = country.communes[1].pk
+    extra = units_named(country, extra)
     query = {**period, **extra}
     plain, _rows, count = page(client, query)
     plain_sorts = ("-name", "commune,-name")
@@ -301,11 +303,7 @@ def test_pages_filtered_and_sorted_on_units_and_records_are_chosen_on_the_facts_
     the page's ids are read from them, and every page shows what the one annotated query showed; the
     others (a search, the kind, a person) are chosen on the hamlets as before."""
     client = country.client()
-    extra = {**extra}
-    if extra.get("district") == "first":
-        extra["district"] = country.communes[0].district_id
-    if extra.get("commune") == "first":
-        extra["commune"] = country.communes[1].pk
+    extra = units_named(country, extra)
     query = {**period, **extra}
     count = page(client, query)[2]
     for number in sorted({1, 2, last_page(count)}):
