@@ -61,12 +61,16 @@ class HamletFact(models.Model):
             models.Index(fields=["term_id", "new_commune"], name="fact_term_new_commune"),
             # the hamlet list in its default orders, a row per counted hamlet (the stretch before any
             # election), the scope's unit columns carried so that a scoped page needs no table read
-            # (it carries the first election's and the congress's days too: the weekly progress reads them)
             models.Index(fields=["term_id", "new_commune_code", "name_sort", "commune_code", "hamlet_id"],
-                         name="fact_list_2025", condition=models.Q(valid_from__isnull=True),
-                         include=[*UNITS, "valid_until", "cell", "congress_on"]),
+                         name="fact_list_2025", condition=models.Q(valid_from__isnull=True), include=UNITS),
             models.Index(fields=["term_id", "district_code", "commune_code", "name_sort", "hamlet_id"],
                          name="fact_list_earlier", condition=models.Q(valid_from__isnull=True), include=UNITS),
+            # the weekly progress of the country: each hamlet's first election and its congress by day, read
+            # in order off narrow entries (and the list's count of the country, off the first)
+            models.Index(fields=["term_id", "valid_until"], name="fact_first_election",
+                         condition=models.Q(valid_from__isnull=True)),
+            models.Index(fields=["term_id", "congress_on"], name="fact_first_congress",
+                         condition=models.Q(valid_from__isnull=True, cell=True)),
         ]
 
     def __str__(self) -> str:

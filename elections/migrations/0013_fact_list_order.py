@@ -39,11 +39,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='hamletfact',
-            index=models.Index(condition=models.Q(('valid_from__isnull', True)), fields=['term_id', 'new_commune_code', 'name_sort', 'commune_code', 'hamlet_id'], include=('commune', 'district', 'province', 'new_commune', 'new_province', 'valid_until', 'cell', 'congress_on'), name='fact_list_2025'),
+            index=models.Index(condition=models.Q(('valid_from__isnull', True)), fields=['term_id', 'new_commune_code', 'name_sort', 'commune_code', 'hamlet_id'], include=('commune', 'district', 'province', 'new_commune', 'new_province'), name='fact_list_2025'),
         ),
         migrations.AddIndex(
             model_name='hamletfact',
             index=models.Index(condition=models.Q(('valid_from__isnull', True)), fields=['term_id', 'district_code', 'commune_code', 'name_sort', 'hamlet_id'], include=('commune', 'district', 'province', 'new_commune', 'new_province'), name='fact_list_earlier'),
+        ),
+        migrations.AddIndex(
+            model_name='hamletfact',
+            index=models.Index(condition=models.Q(('valid_from__isnull', True)), fields=['term_id', 'valid_until'], name='fact_first_election'),
+        ),
+        migrations.AddIndex(
+            model_name='hamletfact',
+            index=models.Index(condition=models.Q(('cell', True), ('valid_from__isnull', True)), fields=['term_id', 'congress_on'], name='fact_first_congress'),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
