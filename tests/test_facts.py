@@ -66,6 +66,7 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
     communes = [CommuneFactory() for _ in range(3)]
     hamlets = [HamletFactory(term=old, commune=rng.choice(communes), special_area=i % 3 == 0) for i in range(8)]
     made: list[ChiefElection] = []
+    seen: set[int] = set()
     for step in range(60):
         hamlet, term = rng.choice(hamlets), rng.choice([old, new])
         day = dt.date(term.start_year, 1, 1) + dt.timedelta(days=rng.randrange(700))
@@ -91,7 +92,7 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
         elif action == 6:
             hamlet.commune = rng.choice(communes)
             hamlet.new_commune = rng.choice([None, *new_communes])
-            hamlet.name = rng.choice(["Xóm 2", "Xóm 10", "Thôn Đông"])  # the list's order reads its sort key
+            hamlet.name = f"Xóm {60 - step}"  # unique in its commune; the list's order reads its sort key
             hamlet.save()
         elif action == 7 and made:
             moved = rng.choice(made)
@@ -102,11 +103,13 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
             ChiefElection.objects.bulk_update(
                 [ChiefElection(pk=e.pk, chief_party_role=PartyRole.SECRETARY) for e in made[:2]], ["chief_party_role"])
         assert facts.stale() == [], (step, action)
+        seen.add(action)
     for day in (dt.date(2024, 12, 1), dt.date(2024, 12, 20)):  # a chief, then a by-election
         ChiefElectionFactory(hamlet=hamlets[0], term=old, held_on=day, chief_member_since=dt.date(2024, 12, 10))
     assert facts.stale() == []
     assert HamletFact.objects.filter(valid_from__isnull=False, valid_until__isnull=False).exists()
     assert HamletFact.objects.filter(congress_on__isnull=False).exists()
+    assert seen == set(range(10))  # every kind of write was made
     days = [dt.date(2024, 12, 5), dt.date(2024, 12, 15), dt.date(2024, 12, 25)]
     for term in (old, new):
         same_figures(term, days_of(term) + days, [Hamlet.objects.all(), Hamlet.objects.filter(commune=communes[0])])
