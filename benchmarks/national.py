@@ -15,7 +15,9 @@ on its unit columns: the floor is what a flat ``GROUP BY ... FILTER`` (or a
 floor, engine, floor...), it times each case, takes medians, counts queries,
 checks that every count equals the floor's, and prints the ratios against the
 issue's targets. Pages go through the Django test client (server time: the
-request in process); exports run in a subprocess each (time and peak RSS);
+request in process, templates rendered as a server renders them, without the
+client's instrumentation; the counts are read from one more request outside
+the timing); exports run in a subprocess each (time and peak RSS);
 the meeting report is compared with openpyxl write-only of the same cells;
 the import of 5,000 rows (rolled back) with calamine parse + COPY.
 """
@@ -277,6 +279,26 @@ def get(browser: Any, url: str) -> Any:
     return response
 
 
+def served(browser: Any, url: str) -> Any:
+    """A page as a server renders it: without the test client's template instrumentation, which copies
+    every template's context for ``response.context`` (~30 ms of the national dashboard's page); the
+    counts are read from an instrumented request outside the timing (``checked``)."""
+    from django.template import Template
+    from django.test.utils import _TestState
+
+    instrumented = Template._render
+    Template._render = _TestState.saved_data.template_render
+    try:
+        return get(browser, url)
+    finally:
+        Template._render = instrumented
+
+
+def checked(browser: Any, url: str, check: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """``check`` of a page timed by ``served``, on the same page requested again with the instrumentation."""
+    return lambda _response, floor: check(get(browser, url), floor)
+
+
 def total_equal(response: Any, floor_rows: list[dict[str, Any]]) -> bool:
     floor_total = ratios_of(floor_rows, False)
     total = response.context["total"].ratios
@@ -301,11 +323,12 @@ def page_cases(periods: dict[str, Any], provinces: dict[str, Any], browser: Any,
         flat_counts(table, "new_province")
         return flat_total()
 
+    dashboards = f"/?province={province.code}&{period}", f"/?{period}"
     cases = [
-        Case(f"province dashboard page ({province.name})", "≤ 100 ms",
-             lambda: get(browser, f"/?province={province.code}&{period}"), province_floor, total_equal, limit_ms=100),
-        Case("national dashboard page", "≤ 300 ms", lambda: get(browser, f"/?{period}"), national_floor,
-             total_equal, limit_ms=300),
+        Case(f"province dashboard page ({province.name})", "≤ 100 ms", lambda: served(browser, dashboards[0]),
+             province_floor, checked(browser, dashboards[0], total_equal), limit_ms=100),
+        Case("national dashboard page", "≤ 300 ms", lambda: served(browser, dashboards[1]), national_floor,
+             checked(browser, dashboards[1], total_equal), limit_ms=300),
     ]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
@@ -329,8 +352,9 @@ def page_cases(periods: dict[str, Any], provinces: dict[str, Any], browser: Any,
             url = f"/hamlets/?{period}&page={page}" + (f"&sort={sort}" if sort else "")
             label = "default order" if not sort else f"sorted by {sort}"
             cases.append(Case(f"hamlet list, page {page:,} of {last:,}, {label}", "≤ 50 ms" if not sort else "≤ 300 ms",
-                              lambda url=url: get(browser, url), floor,
-                              lambda response, total: response.context["table"].page.paginator.count == total,
+                              lambda url=url: served(browser, url), floor,
+                              checked(browser, url, lambda response, total: (
+                                  response.context["table"].page.paginator.count == total)),
                               limit_ms=50 if not sort else 300))
     return cases
 
