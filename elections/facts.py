@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -236,19 +236,20 @@ def _and_parts(where: WhereNode) -> list[Any]:
     return parts
 
 
-def _in_step(hamlet_id: int) -> None:
-    """Rewrite a hamlet's rows now, or note it for the end of the ``held()`` block it was written in."""
+def in_step(hamlet_ids: Iterable[int], now: Callable[[list[int]], None] = refresh) -> None:
+    """Bring these hamlets in step ``now`` (their facts rows; ``intervals.relink``: their interval columns,
+    then their rows), or note them for the end of the ``held()`` block they were written in."""
     if (notes := pending()) is not None:
-        notes.hamlets.add(hamlet_id)
+        notes.hamlets.update(hamlet_ids)
     else:
-        refresh([hamlet_id])
+        now(list(hamlet_ids))
 
 
 @receiver(post_save, sender=PartyCell)
 @receiver(post_delete, sender=PartyCell)
 def _after_cell(sender: type, instance: Any, **kwargs: Any) -> None:
     if not kwargs.get("raw"):  # fixtures carry no facts: ``refresh()`` after loading them
-        _in_step(instance.hamlet_id)
+        in_step([instance.hamlet_id])
 
 
 @receiver(post_save, sender=Congress)
@@ -266,7 +267,7 @@ def _after_congress(sender: type, instance: Congress, **kwargs: Any) -> None:
 @receiver(post_save, sender=Hamlet)
 def _after_hamlet(sender: type, instance: Hamlet, **kwargs: Any) -> None:
     if not kwargs.get("raw"):
-        _in_step(instance.pk)
+        in_step([instance.pk])
 
 
 @receiver(post_delete, sender=Hamlet)
@@ -275,4 +276,5 @@ def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None
     HamletFact.objects.filter(hamlet_id=instance.pk).delete()
 
 
-__all__ = ["COLUMNS", "Pending", "held", "pending", "refresh", "rows_sql", "scope_sql", "stale", "unit_conditions"]
+__all__ = ["COLUMNS", "Pending", "held", "in_step", "pending", "refresh", "rows_sql", "scope_sql", "stale",
+           "unit_conditions"]

@@ -251,6 +251,12 @@ def counted_hamlets(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date,
     return hamlets.counted_on(as_of).order_by().filter(in_force, **condition)
 
 
+# Which of a hamlet's facts rows of the term to read: the first (before any election; one per counted hamlet),
+# or the one in force on a date (its two parameters: the date, twice).
+BEFORE_ANY_ELECTION = "valid_from IS NULL"
+ON_THE_DATE = "(valid_from IS NULL OR valid_from <= %s) AND (valid_until IS NULL OR valid_until > %s)"
+
+
 def fact_rows(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date) -> tuple[str, list[object]]:
     """``FROM ... WHERE ...`` of the facts rows of the hamlets a term's figures count on a date (each
     hamlet's record in force, one row per stretch with one chief), and its parameters: ``hamlets``' filter
@@ -302,8 +308,7 @@ class Figures:
                "CASE WHEN congress_on <= %s THEN %s ELSE %s END AS f_congress, "
                "CASE WHEN has_chief AND chief_member_since <= %s THEN 'm:' || chief_role "
                "WHEN has_chief THEN 'n:' ELSE NULL END AS f_chief, "
-               f"members AS f_members, special AS f_special, p01 AS f_p01 {rows} "
-               "AND (valid_from IS NULL OR valid_from <= %s) AND (valid_until IS NULL OR valid_until > %s)"
+               f"members AS f_members, special AS f_special, p01 AS f_p01 {rows} AND {ON_THE_DATE}"
                + (" AND special" if self.special_only else ""))
         return sql, [as_of, True, False, as_of, *params, as_of, as_of]
 

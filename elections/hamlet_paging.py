@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from cadre_tracker.page_rows import PageRows, RowReader
 from hamlets.models import Hamlet
 
-from .figures import fact_rows
+from .figures import BEFORE_ANY_ELECTION, ON_THE_DATE, fact_rows
 from .models import Term
 
 # The filters a page may have and still be chosen on the facts rows: the units (said on the rows' unit
@@ -47,8 +47,6 @@ ON_FACTS = {
     "chief_elected_on": "valid_from", "chief_member_since": "chief_member_since",
 }
 IN_FORCE = frozenset({"chief_elected_on", "chief_member_since"})
-BEFORE_ANY_ELECTION = "valid_from IS NULL"  # one row per counted hamlet and term
-ON_THE_DATE = "(valid_from IS NULL OR valid_from <= %s) AND (valid_until IS NULL OR valid_until > %s)"
 
 
 class FactPages(PageRows):

@@ -26,7 +26,7 @@ from django.dispatch import receiver
 from hamlets.models import PartyCell
 from hamlets.signals import hamlets_changed
 
-from .facts import Pending, held, pending, refresh
+from .facts import Pending, held, in_step, pending, refresh
 from .models import ChiefElection, HamletTerm, Term
 
 CHUNK = 500
@@ -114,22 +114,14 @@ def mismatches() -> list[str]:
 @receiver(post_delete, sender=HamletTerm)
 def _relink_after_write(sender: type, instance: Any, **kwargs: Any) -> None:
     if not kwargs.get("raw"):  # loading fixtures: they carry their own values
-        _in_step([instance.hamlet_id])
+        in_step([instance.hamlet_id], now=relink)
 
 
 @receiver(hamlets_changed)
 def _relink_after_bulk(sender: type, hamlet_ids: Iterable[int], **kwargs: Any) -> None:
     """Hamlets, their records, elections, cells or congresses written in bulk (``QuerySet.update``,
     ``bulk_update``) or moved to other units (``hamlets.signals``)."""
-    _in_step(hamlet_ids)
-
-
-def _in_step(hamlet_ids: Iterable[int]) -> None:
-    """Relink these hamlets now, or note them for the end of the ``kept_once`` block they were written in."""
-    if (notes := pending()) is not None:
-        notes.hamlets.update(hamlet_ids)
-    else:
-        relink(hamlet_ids)
+    in_step(hamlet_ids, now=relink)
 
 
 @receiver(post_save, sender=Term)

@@ -17,7 +17,7 @@ from django.db.models import F, Min, QuerySet
 
 from hamlets.models import Hamlet
 
-from .figures import counted_hamlets, fact_rows, query_sql
+from .figures import BEFORE_ANY_ELECTION, counted_hamlets, fact_rows, query_sql
 from .models import ChiefElection, Congress, Term
 
 
@@ -47,7 +47,7 @@ def weekly_progress(hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, live:
                       .order_by().annotate(day=F("held_on")).values("day"))
     else:
         rows, params = fact_rows(hamlets, term, as_of)
-        first = f"{rows} AND valid_from IS NULL"  # one row per counted hamlet
+        first = f"{rows} AND {BEFORE_ANY_ELECTION}"  # one row per counted hamlet
         first_elections = (f"SELECT valid_until AS day {first} AND valid_until <= %s", [*params, as_of])
         congresses = (f"SELECT congress_on AS day {first} AND cell AND congress_on <= %s", [*params, as_of])
     elections, congresses = _per_week(first_elections), _per_week(congresses)
@@ -82,8 +82,9 @@ def _per_week(days: QuerySet | tuple[str, list[object]]) -> dict[dt.date, int]:
     weeks: dict[dt.date, int] = {}
     with connections[db].cursor() as cursor:
         cursor.execute(f"SELECT day, COUNT(*) FROM ({sql}) days GROUP BY day", params)
-        for day, n in cursor.fetchall():
-            monday = _as_date(day) - dt.timedelta(days=_as_date(day).weekday())
+        for value, n in cursor.fetchall():
+            day = _as_date(value)
+            monday = day - dt.timedelta(days=day.weekday())
             weeks[monday] = weeks.get(monday, 0) + n
     return weeks
 
