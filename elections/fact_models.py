@@ -49,6 +49,11 @@ class HamletFact(models.Model):
     district_code = models.IntegerField(null=True)
     commune_code = models.IntegerField(null=True)
     new_commune_code = models.IntegerField(null=True)
+    # the stretch's election and the cell's congress of the term (None: none), whose people (the chief's
+    # profile, the secretary's) the people figures read through their keys (``people_figures``): a change of
+    # a name or a birth year rewrites no facts row
+    election_id = models.IntegerField(null=True)
+    congress_id = models.IntegerField(null=True)
 
     class Meta:
         # a hamlet's rows (refresh; figures of hamlets chosen otherwise than by unit), and the units a

@@ -47,7 +47,8 @@ from .models import ChiefElection, Congress, HamletTerm, Term
 CHUNK = 2000
 COLUMNS = ("hamlet_id", "term_id", "valid_from", "valid_until", "has_chief", "chief_role", "chief_member_since",
            "cell", "congress_on", "members", "special", "p01", "commune", "district", "province", "new_commune",
-           "new_province", "name_sort", "district_code", "commune_code", "new_commune_code")
+           "new_province", "name_sort", "district_code", "commune_code", "new_commune_code", "election_id",
+           "congress_id")
 
 
 def _table(model: Any) -> str:
@@ -65,12 +66,12 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
     ids = list(hamlet_ids or ())
     stretch = f"""
         SELECT e.hamlet_id, e.term_id, e.held_on AS valid_from, e.until AS valid_until, %s AS has_chief,
-               e.chief_party_role AS chief_role, e.chief_member_since
+               e.chief_party_role AS chief_role, e.chief_member_since, e.id AS election_id
         FROM {_table(ChiefElection)} e WHERE {only("e.hamlet_id")}
         UNION ALL
         SELECT r0.hamlet_id, t0.id, NULL, (SELECT MIN(e0.held_on) FROM {_table(ChiefElection)} e0
                                             WHERE e0.hamlet_id = r0.hamlet_id AND e0.term_id = t0.id),
-               %s, '', NULL
+               %s, '', NULL, NULL
         FROM {_table(Term)} t0 JOIN {_table(HamletTerm)} r0 ON r0.start_year <= t0.start_year
              AND (r0.until_year IS NULL OR r0.until_year > t0.start_year)
         WHERE {only("r0.hamlet_id")}"""
@@ -78,7 +79,7 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
         SELECT h.id, t.id, s.valid_from, s.valid_until, s.has_chief, s.chief_role, s.chief_member_since,
                r.party_cell, g.held_on, r.party_members, r.special_area, r.project01,
                h.commune_id, c.district_id, d.province_id, h.new_commune_id, h.province_id,
-               h.name_sort, d.code, c.code, nc.code
+               h.name_sort, d.code, c.code, nc.code, s.election_id, g.id
         FROM {_table(Hamlet)} h
         JOIN {_table(HamletTerm)} r ON r.hamlet_id = h.id
         JOIN {_table(Term)} t ON r.start_year <= t.start_year AND (r.until_year IS NULL OR r.until_year > t.start_year)

@@ -3,8 +3,12 @@
 ``PeopleFigures`` is to the people facts (``people.people_facts``) what ``figures.Figures`` is to
 the hamlets' results: one SQL query per call, an inner query that works out each counted
 hamlet's facts once (its chief in office, membership, plan, evaluation, congress), and an outer
-``SELECT ... SUM(CASE WHEN ...) ... GROUP BY`` that counts the hamlets meeting each condition.
-The conditions are the ``Q`` objects of ``people.py`` (``IN_OFFICE``, ``stalled(as_of)``, ...),
+``SELECT ... COUNT(*) FILTER (...) ... GROUP BY`` that counts the hamlets meeting each condition.
+The inner query reads each hamlet's ``HamletFact`` row in force on the date (``elections.facts``:
+the chief's election and the congress by their keys, the membership date, the cell, the units), so
+a province costs its own rows, then that election's and congress's people and the chief's plan and
+evaluation; with ``live`` it is ``people_facts``' joins from scratch, the recount the tests compare
+it with. The conditions are the ``Q`` objects of ``people.py`` (``IN_OFFICE``, ``stalled(as_of)``, ...),
 compiled once against the inner query's columns, so nothing is defined twice and no correlated
 subquery is repeated inside an aggregate.
 
@@ -20,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import FullResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -28,9 +32,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import Gender, Hamlet
 
-from .figures import GROUP_FIELDS, Counts, Level, Ratio, Ratios, count_facts
-from .models import Term
-from .people import CONGRESS, IN_OFFICE, NON_MEMBER, NOT_COMPLETED, WITH_PLAN, aged, people_facts, stalled
+from .figures import FACT_GROUPS, GROUP_FIELDS, ON_THE_DATE, Counts, Level, Ratio, Ratios, count_facts, fact_rows
+from .models import ChiefElection, Congress, Term
+from .people import CONGRESS, IN_OFFICE, NON_MEMBER, NOT_COMPLETED, WITH_PLAN, aged, people_facts, plan_step, stalled
+from .people_models import ChiefEvaluation, ChiefPlan, Rating
 
 # The facts the conditions read (``people.people_facts``'s annotations).
 FACTS = ("p_elected_on", "p_member", "p_birth_year", "p_gender", "p_minority", "p_cell", "p_congress_on",
@@ -96,18 +101,64 @@ _COMPILED: dict[tuple[str, str, dt.date], tuple[str | None, tuple[object, ...]]]
 COMPILED_MAX = 2048
 
 
-class PeopleFigures:
-    """The people figures of a set of hamlets for one term on one date; one query per call."""
+# The plan and evaluation subqueries of the facts rows' query by (database, term, date), compiled through the
+# ORM once (``plan_step``'s dates differ by database) and bounded as ``_COMPILED`` is.
+_PERSON_SQL: dict[tuple[str, int, dt.date], tuple[str, list[object], str, list[object]]] = {}
 
-    def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date):
+
+class PeopleFigures:
+    """The people figures of a set of hamlets for one term on one date; one query per call (``live``:
+    worked out from the tables they come from instead of the facts rows, for the tests' recount)."""
+
+    def __init__(self, hamlets: QuerySet[Hamlet], term: Term, as_of: dt.date, live: bool = False):
         self.hamlets = hamlets
         self.term = term
         self.as_of = as_of
+        self.live = live
 
-    def _facts(self, group: str | None) -> QuerySet:
+    def live_facts(self, group: str | None) -> QuerySet:
         facts = people_facts(self.hamlets, self.term, self.as_of).order_by()
         group_value = F(GROUP_FIELDS[group]) if group else Value(0)
         return facts.annotate(f_group=group_value).values("f_group", *FACTS)
+
+    def _facts(self, group: str | None) -> tuple[str, list[object]]:
+        """``FACTS`` of each counted hamlet on the date from its facts row in force (``figures.fact_rows``):
+        the chief's profile through the row's election, the secretary's through its congress (held by the
+        date), the plan and the evaluation by the chief's key, as ``people_facts`` works them out."""
+        as_of, quote = self.as_of, connections[DEFAULT_DB_ALIAS].ops.quote_name
+        rows, params = fact_rows(self.hamlets, self.term, as_of)
+        plan, plan_params, evaluation, evaluation_params = self._person_sql()
+        group_value = FACT_GROUPS[group] if group else "0"
+        sql = f"""
+            SELECT f.f_group, e.held_on AS p_elected_on,
+                   CASE WHEN f.chief_member_since <= %s THEN %s ELSE %s END AS p_member,
+                   e.chief_birth_year AS p_birth_year, e.chief_gender AS p_gender, e.chief_minority AS p_minority,
+                   f.cell AS p_cell, g.held_on AS p_congress_on, g.secretary AS p_secretary,
+                   g.secretary_gender AS p_secretary_gender, g.secretary_minority AS p_secretary_minority,
+                   ({plan}) AS p_plan_step, EXISTS ({evaluation}) AS p_not_completed
+            FROM (SELECT {group_value} AS f_group, hamlet_id, election_id, congress_id, chief_member_since, cell
+                  {rows} AND {ON_THE_DATE}) f
+            LEFT JOIN {quote(ChiefElection._meta.db_table)} e ON e.id = f.election_id
+            LEFT JOIN {quote(Congress._meta.db_table)} g ON g.id = f.congress_id AND g.held_on <= %s"""
+        return sql, [as_of, True, False, *plan_params, *evaluation_params, *params, as_of, as_of, as_of]
+
+    def _person_sql(self) -> tuple[str, list[object], str, list[object]]:
+        """The chief's plan step and "not completed" evaluation as subqueries on the outer row's hamlet
+        (``f.hamlet_id``) and election (``e.chief_key``): ``people_facts``' own querysets."""
+        key = (DEFAULT_DB_ALIAS, self.term.pk, self.as_of)
+        if (found := _PERSON_SQL.get(key)) is not None:
+            return found
+        hamlet, chief = RawSQL("f.hamlet_id", ()), RawSQL("e.chief_key", ())
+        plans = ChiefPlan.objects.order_by().filter(hamlet_id=hamlet, term_id=self.term.pk, chief_key=chief,
+                                                    started_on__lte=self.as_of)
+        evaluations = ChiefEvaluation.objects.order_by().filter(
+            hamlet_id=hamlet, year=self.as_of.year - 1, chief_key=chief, rating=Rating.NOT_COMPLETED)
+        plan, plan_params = plans.annotate(step=plan_step(self.as_of)).values("step")[:1].query.sql_with_params()
+        evaluation, evaluation_params = evaluations.values("pk")[:1].query.sql_with_params()
+        if len(_PERSON_SQL) >= COMPILED_MAX:
+            _PERSON_SQL.clear()
+        found = _PERSON_SQL[key] = (plan, list(plan_params), evaluation, list(evaluation_params))
+        return found
 
     def _condition_sql(self, facts: QuerySet, connection: BaseDatabaseWrapper,
                        condition: Q) -> tuple[str, list[object]]:
@@ -121,8 +172,8 @@ class PeopleFigures:
         return sql, list(params)
 
     def _query(self, group: str | None) -> Counts:
-        facts = self._facts(group)
-        connection = connections[facts.db]
+        facts = self.live_facts(group) if self.live else self._facts(group)
+        connection = connections[facts.db if isinstance(facts, QuerySet) else DEFAULT_DB_ALIAS]
         names = sorted({name for f in PEOPLE_FIGURES for name in (f.numerator, f.denominator)})
         columns: dict[str, str | None] = {}
         params: list[object] = []
@@ -131,7 +182,8 @@ class PeopleFigures:
             if (compiled := _COMPILED.get(key)) is None:
                 if len(_COMPILED) >= COMPILED_MAX:  # dates typed one after another: keep it bounded
                     _COMPILED.clear()
-                compiled = _COMPILED[key] = self._compiled(facts, connection, CONDITIONS[name](self.as_of))
+                typed = facts if isinstance(facts, QuerySet) else self.live_facts(group)  # the columns' types
+                compiled = _COMPILED[key] = self._compiled(typed, connection, CONDITIONS[name](self.as_of))
             sql, condition_params = compiled
             params.extend(condition_params)
             columns[f"n_{name}"] = sql

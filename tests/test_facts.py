@@ -18,11 +18,15 @@ from elections.fact_models import HamletFact
 from elections.figures import Figures, Level
 from elections.importing import import_workbook
 from elections.models import ChiefElection, Congress, HamletTerm, PartyRole, Term
+from elections.people_figures import PeopleFigures
+from elections.people_models import Rating
 from elections.progress import weekly_progress
 from hamlets.models import Hamlet, PartyCell
 from hamlets.placing import place_automatically
 from tests.factories import (
     ChiefElectionFactory,
+    ChiefEvaluationFactory,
+    ChiefPlanFactory,
     CommuneFactory,
     CongressFactory,
     HamletFactory,
@@ -50,6 +54,10 @@ def same_figures(term: Term, days: list[dt.date], scopes: list | None = None) ->
                 for level in LEVELS:
                     assert stored.by(level) == live.by(level), (day, level, special_only)
             assert weekly_progress(hamlets, term, day) == weekly_progress(hamlets, term, day, live=True), day
+            people, live_people = PeopleFigures(hamlets, term, day), PeopleFigures(hamlets, term, day, live=True)
+            assert people.total() == live_people.total(), day
+            for level in LEVELS:
+                assert people.by(level) == live_people.by(level), (day, level)
 
 
 def days_of(term: Term) -> list[dt.date]:
@@ -70,7 +78,7 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
     for step in range(60):
         hamlet, term = rng.choice(hamlets), rng.choice([old, new])
         day = dt.date(term.start_year, 1, 1) + dt.timedelta(days=rng.randrange(700))
-        action = rng.randrange(10)
+        action = rng.randrange(12)
         if action == 0 and not ChiefElection.objects.filter(hamlet=hamlet, term=term, held_on=day).exists():
             made.append(ChiefElectionFactory(hamlet=hamlet, term=term, held_on=day,
                                              chief_member_since=rng.choice([None, day, day + dt.timedelta(days=9)]),
@@ -102,15 +110,41 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
         elif action == 8:
             ChiefElection.objects.bulk_update(
                 [ChiefElection(pk=e.pk, chief_party_role=PartyRole.SECRETARY) for e in made[:2]], ["chief_party_role"])
+        elif action == 10 and made:  # the people the facts rows name by key: no row to rewrite
+            chief = rng.choice(made)
+            ChiefElection.objects.filter(pk=chief.pk).update(
+                chief_birth_year=rng.choice([None, 1950, 1990]), chief_gender=rng.choice(["", "female", "male"]),
+                chief_minority=rng.choice([None, True, False]))
+            Congress.objects.filter(cell__hamlet=hamlet).update(
+                secretary=rng.choice(["", "Lò Thị Bí"]), secretary_gender=rng.choice(["", "female"]),
+                secretary_minority=rng.choice([None, True]))
+        elif action == 11 and made:  # the chief's plan and last year's evaluation
+            chief = rng.choice(made)
+            plan_day = dt.date(chief.term.start_year, 1, 1) + dt.timedelta(days=rng.randrange(700))
+            if not chief.hamlet.chief_plans.filter(term=chief.term, chief_key=chief.chief_key).exists():
+                ChiefPlanFactory(hamlet=chief.hamlet, term=chief.term, chief=chief.chief, started_on=plan_day)
+            year = plan_day.year
+            if not chief.hamlet.chief_evaluations.filter(year=year, chief_key=chief.chief_key).exists():
+                ChiefEvaluationFactory(hamlet=chief.hamlet, year=year, chief=chief.chief,
+                                       rating=rng.choice([Rating.NOT_COMPLETED, Rating.GOOD]))
         assert facts.stale() == [], (step, action)
         seen.add(action)
     for day in (dt.date(2024, 12, 1), dt.date(2024, 12, 20)):  # a chief, then a by-election
-        ChiefElectionFactory(hamlet=hamlets[0], term=old, held_on=day, chief_member_since=dt.date(2024, 12, 10))
+        chief = ChiefElectionFactory(hamlet=hamlets[0], term=old, held_on=day, chief_birth_year=1960,
+                                     chief_member_since=dt.date(2024, 12, 10) if day.day == 1 else None)
+    ChiefPlanFactory(hamlet=hamlets[0], term=old, chief=chief.chief, started_on=dt.date(2024, 12, 22))
+    ChiefEvaluationFactory(hamlet=hamlets[0], year=2023, chief=chief.chief, rating=Rating.NOT_COMPLETED)
+    cell = PartyCell.objects.filter(hamlet=hamlets[0]).first() or PartyCellFactory(hamlet=hamlets[0])
+    Congress.objects.update_or_create(cell=cell, term=old, defaults={
+        "held_on": dt.date(2024, 12, 2), "secretary": "Lò Thị Bí", "secretary_gender": "female"})
     assert facts.stale() == []
     assert HamletFact.objects.filter(valid_from__isnull=False, valid_until__isnull=False).exists()
     assert HamletFact.objects.filter(congress_on__isnull=False).exists()
-    assert seen == set(range(10))  # every kind of write was made
+    assert seen == set(range(12))  # every kind of write was made
     days = [dt.date(2024, 12, 5), dt.date(2024, 12, 15), dt.date(2024, 12, 25)]
+    people = PeopleFigures(Hamlet.objects.filter(pk=hamlets[0].pk), old, dt.date(2024, 12, 25)).total()
+    shown = ("with_plan", "not_completed", "women_secretaries")
+    assert [(people[code].numerator, people[code].denominator) for code in shown] == [(1, 1)] * 3
     for term in (old, new):
         same_figures(term, days_of(term) + days, [Hamlet.objects.all(), Hamlet.objects.filter(commune=communes[0])])
 

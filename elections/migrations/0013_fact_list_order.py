@@ -3,13 +3,6 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """Every hamlet's facts rows, with the list's order columns, from the tables as they stand."""
-    from elections.facts import refresh
-
-    refresh()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -53,5 +46,4 @@ class Migration(migrations.Migration):
             model_name='hamletfact',
             index=models.Index(condition=models.Q(('cell', True), ('valid_from__isnull', True)), fields=['term_id', 'congress_on'], name='fact_first_congress'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
