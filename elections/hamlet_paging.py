@@ -57,6 +57,7 @@ class FactPages(PageRows):
         super().__init__(data, read)
         self.rows, self.as_of = rows, as_of
         self.read_from_facts = False  # whether the page was chosen on the facts rows (tests, benchmarks)
+        self.read_backwards = False  # ... in the reversed order, from the last row
 
     def __len__(self) -> int:
         if getattr(self, "_length", None) is None:
@@ -70,21 +71,35 @@ class FactPages(PageRows):
         order = self.order_sql() if isinstance(key, slice) and key.stop is not None else None
         if order is None:
             return super().__getitem__(key)
-        (order_sql, order_params), in_force = order
-        start = key.start or 0
+        (order_sql, order_params), in_force, total = order
+        start, stop = key.start or 0, key.stop
+        # A page past the middle is read from the other end, the order reversed (an index read backwards):
+        # the country's last page reads its 50 entries instead of skipping 99,950. Only under a total order
+        # (it ends with the hamlet's id), where reversed it is exactly the reverse.
+        backwards = total and start > len(self) // 2
+        if backwards:
+            stop = min(stop, len(self))
+            order_sql, _ = self.order_sql(reverse=True)[0]
+            limit, offset = max(0, stop - start), len(self) - stop
+        else:
+            limit, offset = max(0, stop - start), start
         sql, params = self.rows
         when, when_params = (ON_THE_DATE, [self.as_of, self.as_of]) if in_force else (BEFORE_ANY_ELECTION, [])
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT hamlet_id {sql} AND {when} ORDER BY {order_sql} LIMIT %s OFFSET %s",
-                           [*params, *when_params, *order_params, max(0, key.stop - start), start])
+                           [*params, *when_params, *order_params, limit, offset])
             pks = [row[0] for row in cursor.fetchall()]
-        self.read_from_facts = True
+        if backwards:
+            pks.reverse()
+        self.read_from_facts, self.read_backwards = True, backwards
         found = {row.pk: row for row in self.read(pks)} if pks else {}
         return [found[pk] for pk in pks if pk in found]
 
-    def order_sql(self) -> tuple[tuple[str, list[Any]], bool] | None:
-        """The queryset's order said on the facts rows (SQL, parameters), and whether it reads the row in
-        force on the date; None when any part of it cannot be (an expression, a person's name...)."""
+    def order_sql(self, reverse: bool = False) -> tuple[tuple[str, list[Any]], bool, bool] | None:
+        """The queryset's order said on the facts rows (SQL, parameters; ``reverse``: each direction turned,
+        which reverses NULLs' places too on both databases), whether it reads the row in force on the date,
+        and whether it is total (ends with the hamlet's id); None when any part of it cannot be said there
+        (an expression, a person's name...)."""
         parts, params, in_force, seen = [], [], False, set()
         for accessor in self.data.query.order_by:
             if not isinstance(accessor, str):
@@ -96,10 +111,12 @@ class FactPages(PageRows):
             if column in seen:  # ``?sort=new_commune,name`` names the commune twice: the second adds nothing
                 continue
             seen.add(column)
-            parts.append(f"{column} {'DESC' if accessor.startswith('-') else 'ASC'}")
+            parts.append(f"{column} {'DESC' if accessor.startswith('-') != reverse else 'ASC'}")
             params += [self.as_of] * column.count("%s")
             in_force = in_force or name in IN_FORCE
-        return ((", ".join(parts), params), in_force) if parts else None
+        if not parts:
+            return None
+        return (", ".join(parts), params), in_force, parts[-1].startswith("hamlet_id ")
 
 
 def fact_pages(data: QuerySet, read: RowReader, filterset: Any, scoped: QuerySet[Hamlet], term: Term | None,
