@@ -45,7 +45,7 @@ from hamlets.models import Commune, District, Hamlet, PartyMember
 from hamlets.units import NEW_LIST_FROM
 
 from .fact_models import HamletFact
-from .facts import scope_sql
+from .facts import scope_sql, unit_conditions
 from .models import AdmissionTarget, Metric, PartyRole, Term
 from .results import congress_held, in_office
 
@@ -468,8 +468,29 @@ def admissions_by_commune(hamlets: QuerySet[Hamlet], as_of: dt.date, members: Qu
         targets = AdmissionTarget.objects.filter(commune_id__in=hamlets.order_by().values("new_commune_id"))
     else:
         targets = AdmissionTarget.objects.filter(commune__in=communes)
-    return _admissions(members.filter(hamlet__in=hamlets.order_by().values("pk")), "hamlet__new_commune_id",
-                       targets, "commune_id", as_of, first_year)
+    return _admissions(members_of(hamlets, members), "hamlet__new_commune_id", targets, "commune_id", as_of,
+                       first_year)
+
+
+# A facts row's unit column (``facts.unit_conditions``) -> the same unit seen from a member.
+_MEMBER_UNITS = {"hamlet_id": "hamlet_id", "commune": "hamlet__commune_id", "district": "hamlet__commune__district_id",
+                 "province": "hamlet__commune__district__province_id", "new_commune": "hamlet__new_commune_id",
+                 "new_province": "hamlet__province_id"}
+
+
+def members_of(hamlets: QuerySet[Hamlet], members: QuerySet[PartyMember]) -> QuerySet[PartyMember]:
+    """``members`` of ``hamlets``: a scope said on the units (a province, a district, a user's area) is said
+    on the members' hamlets' own columns, so that a province's admissions read its hamlets through an index
+    (27 -> 18 ms at 100,000 hamlets), not the country's hamlets hashed against a subquery of the same table;
+    any other filter, by the hamlets' ids."""
+    found = unit_conditions(hamlets)
+    if found is None:
+        return members.filter(hamlet__in=hamlets.order_by().values("pk"))
+    for column, lookup, value in found:
+        if lookup == "exact" and value is None:
+            lookup, value = "isnull", True
+        members = members.filter(**{f"{_MEMBER_UNITS[column]}__{lookup}": value})
+    return members
 
 
 def _admissions(members: QuerySet[PartyMember], member_group: str, targets: QuerySet[AdmissionTarget],
