@@ -229,7 +229,8 @@ class Dashboard:
     @cached_property
     def _figures(self) -> tuple[dict[int | None, Ratios], dict[int | None, Ratios]]:
         """The figures by unit, of all hamlets and of the special-area ones (one query)."""
-        return Figures(self.hamlets, self.term, self.as_of).by_with_special(self.level, RATIO_CODES)
+        return Figures(self.hamlets, self.term, self.as_of).by_with_special(self.level, RATIO_CODES,
+                                                                            (*RATIO_CODES, *COUNT_CODES))
 
     @cached_property
     def rows(self) -> list[Row]:

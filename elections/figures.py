@@ -374,16 +374,17 @@ class Figures:
         figures, splits = self._select(codes)
         return self._query(level, figures, splits).by_group(self._pairs(figures, splits))
 
-    def by_with_special(self, level: Level, special_codes: Sequence[str]) -> tuple[dict[int | None, Ratios],
-                                                                                  dict[int | None, Ratios]]:
-        """``by(level)`` and, from the same query, what ``special_only=True`` gives for ``special_codes``:
+    def by_with_special(self, level: Level, special_codes: Sequence[str], codes: Sequence[str] | None = None,
+                        ) -> tuple[dict[int | None, Ratios], dict[int | None, Ratios]]:
+        """``by(level, codes)`` and, from the same query, what ``special_only=True`` gives for ``special_codes``:
         a special-area figure counts the same facts with ``f_special`` added to its numerator's and its
         denominator's conditions (the record in force, as ``counted_hamlets`` filters it), so one scan
         of the hamlets serves the dashboard's two tables. Every unit with hamlets is in both dicts (the
-        special figures of a unit without special-area hamlets are 0/0)."""
+        special figures of a unit without special-area hamlets are 0/0). A dashboard names the ``codes`` it
+        shows: each count left out is a condition fewer on every row (the country's 30 are its cost)."""
         if self.special_only:
             raise ValueError("by_with_special counts every hamlet and the special-area ones beside them")
-        figures, splits = self._select(None)
+        figures, splits = self._select(codes)
         counts = self._counts(figures, splits)
         special_pairs = {}
         for code in special_codes:

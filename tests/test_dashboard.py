@@ -83,6 +83,12 @@ def test_the_special_area_figures_of_the_one_query_are_those_of_a_special_only_q
     assert {unit: dict(special[unit]) for unit in alone} == {unit: dict(ratios) for unit, ratios in alone.items()}
     assert all(ratio == Ratio(0, 0) for unit in set(special) - set(alone) for ratio in special[unit].values())
     assert any(ratio.numerator for ratios in alone.values() for ratio in ratios.values())
+    shown = ("elections", "cells_at_risk")  # only the figures a dashboard names, the same
+    named, named_special = Figures(hamlets, term, JULY_15).by_with_special(level, ["elections"], shown)
+    assert {unit: dict(ratios) for unit, ratios in named.items()} == {
+        unit: {code: whole[unit][code] for code in shown} for unit in whole}
+    assert {unit: dict(ratios) for unit, ratios in named_special.items()} == {
+        unit: {"elections": special[unit]["elections"]} for unit in special}
 
 
 # session, user, scope, term, province; figures by unit, of all hamlets and the special-area ones (one
