@@ -257,7 +257,7 @@ def test_query_count_is_fixed_whatever_the_size(term, django_assert_num_queries)
             assert len(report.districts_rows()) == expected_rows  # cached: no more queries
             report.communes_rows()
             report.admissions_rows()
-    assert QUERIES == 9
+    assert QUERIES == 8
 
 
 def test_rows_for_the_dashboard_hold_ratios(term, nghe_an, nghe_an_2022):
