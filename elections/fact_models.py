@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from hamlets.bounds import NAME_LENGTH
 from hamlets.text import SORT_KEY_LENGTH
 
 UNITS = ["commune", "district", "province", "new_commune", "new_province"]
@@ -49,11 +50,15 @@ class HamletFact(models.Model):
     district_code = models.IntegerField(null=True)
     commune_code = models.IntegerField(null=True)
     new_commune_code = models.IntegerField(null=True)
-    # the stretch's election and the cell's congress of the term (None: none), whose people (the chief's
-    # profile, the secretary's) the people figures read through their keys (``people_figures``): a change of
-    # a name or a birth year rewrites no facts row
-    election_id = models.IntegerField(null=True)
-    congress_id = models.IntegerField(null=True)
+    # the people figures' facts (``people_figures``): the stretch's chief's profile and key (the plan and the
+    # evaluation are found by it), and the secretary of the cell's congress of the term (None: no congress)
+    chief_birth_year = models.PositiveSmallIntegerField(null=True)
+    chief_gender = models.CharField(max_length=10, blank=True)
+    chief_minority = models.BooleanField(null=True)
+    chief_key = models.CharField(max_length=2 * NAME_LENGTH, blank=True)
+    secretary_named = models.BooleanField(null=True)
+    secretary_gender = models.CharField(max_length=10, blank=True)
+    secretary_minority = models.BooleanField(null=True)
 
     class Meta:
         # a hamlet's rows (refresh; figures of hamlets chosen otherwise than by unit), and the units a

@@ -47,8 +47,8 @@ from .models import ChiefElection, Congress, HamletTerm, Term
 CHUNK = 2000
 COLUMNS = ("hamlet_id", "term_id", "valid_from", "valid_until", "has_chief", "chief_role", "chief_member_since",
            "cell", "congress_on", "members", "special", "p01", "commune", "district", "province", "new_commune",
-           "new_province", "name_sort", "district_code", "commune_code", "new_commune_code", "election_id",
-           "congress_id")
+           "new_province", "name_sort", "district_code", "commune_code", "new_commune_code", "chief_birth_year",
+           "chief_gender", "chief_minority", "chief_key", "secretary_named", "secretary_gender", "secretary_minority")
 
 
 def _table(model: Any) -> str:
@@ -66,12 +66,13 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
     ids = list(hamlet_ids or ())
     stretch = f"""
         SELECT e.hamlet_id, e.term_id, e.held_on AS valid_from, e.until AS valid_until, %s AS has_chief,
-               e.chief_party_role AS chief_role, e.chief_member_since, e.id AS election_id
+               e.chief_party_role AS chief_role, e.chief_member_since, e.chief_birth_year, e.chief_gender,
+               e.chief_minority, e.chief_key
         FROM {_table(ChiefElection)} e WHERE {only("e.hamlet_id")}
         UNION ALL
         SELECT r0.hamlet_id, t0.id, NULL, (SELECT MIN(e0.held_on) FROM {_table(ChiefElection)} e0
                                             WHERE e0.hamlet_id = r0.hamlet_id AND e0.term_id = t0.id),
-               %s, '', NULL, NULL
+               %s, '', NULL, NULL, '', NULL, ''
         FROM {_table(Term)} t0 JOIN {_table(HamletTerm)} r0 ON r0.start_year <= t0.start_year
              AND (r0.until_year IS NULL OR r0.until_year > t0.start_year)
         WHERE {only("r0.hamlet_id")}"""
@@ -79,7 +80,9 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
         SELECT h.id, t.id, s.valid_from, s.valid_until, s.has_chief, s.chief_role, s.chief_member_since,
                r.party_cell, g.held_on, r.party_members, r.special_area, r.project01,
                h.commune_id, c.district_id, d.province_id, h.new_commune_id, h.province_id,
-               h.name_sort, d.code, c.code, nc.code, s.election_id, g.id
+               h.name_sort, d.code, c.code, nc.code, s.chief_birth_year, s.chief_gender, s.chief_minority,
+               s.chief_key, CASE WHEN g.id IS NULL THEN NULL WHEN g.secretary = '' THEN %s ELSE %s END,
+               COALESCE(g.secretary_gender, ''), g.secretary_minority
         FROM {_table(Hamlet)} h
         JOIN {_table(HamletTerm)} r ON r.hamlet_id = h.id
         JOIN {_table(Term)} t ON r.start_year <= t.start_year AND (r.until_year IS NULL OR r.until_year > t.start_year)
@@ -90,7 +93,7 @@ def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
         LEFT JOIN {_table(PartyCell)} pc ON pc.hamlet_id = h.id
         LEFT JOIN {_table(Congress)} g ON g.cell_id = pc.id AND g.term_id = t.id AND g.held_on IS NOT NULL
         WHERE {only("h.id")}"""
-    return sql, [True, *ids, False, *ids, *ids]
+    return sql, [False, True, True, *ids, False, *ids, *ids]  # in the order of their marks
 
 
 class Pending:
@@ -157,9 +160,12 @@ def stale() -> list[str]:
             + [f"not expected: {dict(zip(COLUMNS, row, strict=True))}" for row in sorted(extra, key=repr)])
 
 
+BOOLEANS = ("has_chief", "cell", "special", "p01", "chief_minority", "secretary_named", "secretary_minority")
+
+
 def _normal(row: tuple) -> tuple:
     """A row as comparable values (SQLite gives booleans as 0/1 and dates as text from a raw cursor)."""
-    return tuple(None if v is None else bool(v) if c in ("has_chief", "cell", "special", "p01")
+    return tuple(None if v is None else bool(v) if c in BOOLEANS
                  else str(v) for c, v in zip(COLUMNS, row, strict=True))
 
 

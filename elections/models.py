@@ -158,13 +158,15 @@ class HamletTerm(Versioned):
 
 class CongressQuerySet(KeepsHamletsInStep, ScopedQuerySet):
     hamlet_path = "cell__hamlet"
-    watched = frozenset({"cell", "cell_id", "term", "term_id", "held_on"})  # what the facts rows read
+    # what the facts rows read
+    watched = frozenset({"cell", "cell_id", "term", "term_id", "held_on", "secretary", "secretary_gender",
+                         "secretary_minority"})
 
 
 class ChiefElectionQuerySet(KeepsHamletsInStep, HamletChildQuerySet):
     # what the interval columns and facts rows read (``until`` is theirs)
     watched = frozenset({"hamlet", "hamlet_id", "term", "term_id", "held_on", "chief_party_role",
-                         "chief_member_since"})
+                         "chief_member_since", "chief_birth_year", "chief_gender", "chief_minority", "chief_key"})
 
 
 class Congress(Derived, Versioned):

@@ -5,10 +5,10 @@ the hamlets' results: one SQL query per call, an inner query that works out each
 hamlet's facts once (its chief in office, membership, plan, evaluation, congress), and an outer
 ``SELECT ... COUNT(*) FILTER (...) ... GROUP BY`` that counts the hamlets meeting each condition.
 The inner query reads each hamlet's ``HamletFact`` row in force on the date (``elections.facts``:
-the chief's election and the congress by their keys, the membership date, the cell, the units), so
-a province costs its own rows, then that election's and congress's people and the chief's plan and
-evaluation; with ``live`` it is ``people_facts``' joins from scratch, the recount the tests compare
-it with. The conditions are the ``Q`` objects of ``people.py`` (``IN_OFFICE``, ``stalled(as_of)``, ...),
+the chief's profile and key, the membership date, the cell, the congress and its secretary, the
+units), so a province costs its own rows, then the chief's plan and evaluation by key; with
+``live`` it is ``people_facts``' joins from scratch, the recount the tests compare it with.
+The conditions are the ``Q`` objects of ``people.py`` (``IN_OFFICE``, ``stalled(as_of)``, ...),
 compiled once against the inner query's columns, so nothing is defined twice and no correlated
 subquery is repeated inside an aggregate.
 
@@ -32,8 +32,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hamlets.models import Gender, Hamlet
 
+from .fact_models import HamletFact
 from .figures import FACT_GROUPS, GROUP_FIELDS, ON_THE_DATE, Counts, Level, Ratio, Ratios, count_facts, fact_rows
-from .models import ChiefElection, Congress, Term
+from .models import Term
 from .people import CONGRESS, IN_OFFICE, NON_MEMBER, NOT_COMPLETED, WITH_PLAN, aged, people_facts, plan_step, stalled
 from .people_models import ChiefEvaluation, ChiefPlan, Rating
 
@@ -123,32 +124,32 @@ class PeopleFigures:
 
     def _facts(self, group: str | None) -> tuple[str, list[object]]:
         """``FACTS`` of each counted hamlet on the date from its facts row in force (``figures.fact_rows``):
-        the chief's profile through the row's election, the secretary's through its congress (held by the
-        date), the plan and the evaluation by the chief's key, as ``people_facts`` works them out."""
-        as_of, quote = self.as_of, connections[DEFAULT_DB_ALIAS].ops.quote_name
+        the chief's profile and the secretary's as the row holds them, the congress if held by the date, the
+        plan and the evaluation found by the chief's key, as ``people_facts`` works them out (a secretary
+        is only told named or not: ``p_secretary`` is ``''`` for a blank one, as the conditions read it)."""
+        as_of = self.as_of
         rows, params = fact_rows(self.hamlets, self.term, as_of)
         plan, plan_params, evaluation, evaluation_params = self._person_sql()
         group_value = FACT_GROUPS[group] if group else "0"
         sql = f"""
-            SELECT f.f_group, e.held_on AS p_elected_on,
-                   CASE WHEN f.chief_member_since <= %s THEN %s ELSE %s END AS p_member,
-                   e.chief_birth_year AS p_birth_year, e.chief_gender AS p_gender, e.chief_minority AS p_minority,
-                   f.cell AS p_cell, g.held_on AS p_congress_on, g.secretary AS p_secretary,
-                   g.secretary_gender AS p_secretary_gender, g.secretary_minority AS p_secretary_minority,
+            SELECT {group_value} AS f_group, valid_from AS p_elected_on,
+                   CASE WHEN chief_member_since <= %s THEN %s ELSE %s END AS p_member,
+                   chief_birth_year AS p_birth_year, chief_gender AS p_gender, chief_minority AS p_minority,
+                   cell AS p_cell, CASE WHEN congress_on <= %s THEN congress_on END AS p_congress_on,
+                   CASE WHEN secretary_named THEN %s WHEN secretary_named IS NOT NULL THEN '' END AS p_secretary,
+                   secretary_gender AS p_secretary_gender, secretary_minority AS p_secretary_minority,
                    ({plan}) AS p_plan_step, EXISTS ({evaluation}) AS p_not_completed
-            FROM (SELECT {group_value} AS f_group, hamlet_id, election_id, congress_id, chief_member_since, cell
-                  {rows} AND {ON_THE_DATE}) f
-            LEFT JOIN {quote(ChiefElection._meta.db_table)} e ON e.id = f.election_id
-            LEFT JOIN {quote(Congress._meta.db_table)} g ON g.id = f.congress_id AND g.held_on <= %s"""
-        return sql, [as_of, True, False, *plan_params, *evaluation_params, *params, as_of, as_of, as_of]
+            {rows} AND {ON_THE_DATE}"""
+        return sql, [as_of, True, False, as_of, "+", *plan_params, *evaluation_params, *params, as_of, as_of]
 
     def _person_sql(self) -> tuple[str, list[object], str, list[object]]:
-        """The chief's plan step and "not completed" evaluation as subqueries on the outer row's hamlet
-        (``f.hamlet_id``) and election (``e.chief_key``): ``people_facts``' own querysets."""
+        """The chief's plan step and "not completed" evaluation as subqueries on the outer facts row's hamlet
+        and chief's key: ``people_facts``' own querysets."""
         key = (DEFAULT_DB_ALIAS, self.term.pk, self.as_of)
         if (found := _PERSON_SQL.get(key)) is not None:
             return found
-        hamlet, chief = RawSQL("f.hamlet_id", ()), RawSQL("e.chief_key", ())
+        facts = connections[DEFAULT_DB_ALIAS].ops.quote_name(HamletFact._meta.db_table)
+        hamlet, chief = RawSQL(f"{facts}.hamlet_id", ()), RawSQL(f"{facts}.chief_key", ())
         plans = ChiefPlan.objects.order_by().filter(hamlet_id=hamlet, term_id=self.term.pk, chief_key=chief,
                                                     started_on__lte=self.as_of)
         evaluations = ChiefEvaluation.objects.order_by().filter(
