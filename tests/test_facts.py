@@ -145,6 +145,15 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
     people = PeopleFigures(Hamlet.objects.filter(pk=hamlets[0].pk), old, dt.date(2024, 12, 25)).total()
     shown = ("with_plan", "not_completed", "women_secretaries")
     assert [(people[code].numerator, people[code].denominator) for code in shown] == [(1, 1)] * 3
+    Congress.objects.filter(cell=cell, term=old).update(secretary="")  # a gender given, no name: not counted
+    alone = Hamlet.objects.filter(pk=hamlets[0].pk)
+    blank = PeopleFigures(alone, old, dt.date(2024, 12, 25)).total()["women_secretaries"]
+    assert (blank.numerator, blank.denominator) == (0, 1)
+    assert blank == PeopleFigures(alone, old, dt.date(2024, 12, 25), live=True).total()["women_secretaries"]
+    Congress.objects.filter(cell=cell, term=old).update(secretary="Lò Thị Bí", secretary_minority=True)
+    minority = PeopleFigures(alone, old, dt.date(2024, 12, 25)).total()  # the chief's own flag is unknown
+    assert [(minority[c].numerator, minority[c].denominator) for c in ("minority_secretaries", "minority_chiefs")] \
+        == [(1, 1), (0, 1)]
     for term in (old, new):
         same_figures(term, days_of(term) + days, [Hamlet.objects.all(), Hamlet.objects.filter(commune=communes[0])])
 
