@@ -176,6 +176,10 @@ _SAME_ON_FACTS = {
     ("", "province"): "new_province", ("commune", "id"): "commune", ("commune", "district"): "district",
     ("commune.district", "id"): "district", ("commune.district", "province"): "province",
 }
+# Read the other way: a facts row's unit column -> a lookup path from the hamlet that filters the same
+# (``figures.members_of`` says a scope on the members' hamlet with it).
+HAMLET_PATHS = {column: "__".join([*filter(None, path.split(".")), field])
+                for (path, field), column in _SAME_ON_FACTS.items()}
 _LOOKUPS = ("exact", "in", "isnull")
 
 
@@ -283,5 +287,5 @@ def _after_hamlet_deleted(sender: type, instance: Hamlet, **kwargs: Any) -> None
     HamletFact.objects.filter(hamlet_id=instance.pk).delete()
 
 
-__all__ = ["COLUMNS", "Pending", "held", "in_step", "pending", "refresh", "rows_sql", "scope_sql", "stale",
-           "unit_conditions"]
+__all__ = ["COLUMNS", "HAMLET_PATHS", "Pending", "held", "in_step", "pending", "refresh", "rows_sql", "scope_sql",
+           "stale", "unit_conditions"]

@@ -45,7 +45,7 @@ from hamlets.models import Commune, District, Hamlet, PartyMember
 from hamlets.units import NEW_LIST_FROM
 
 from .fact_models import HamletFact
-from .facts import scope_sql, unit_conditions
+from .facts import HAMLET_PATHS, scope_sql, unit_conditions
 from .models import AdmissionTarget, Metric, PartyRole, Term
 from .results import congress_held, in_office
 
@@ -473,12 +473,6 @@ def admissions_by_commune(hamlets: QuerySet[Hamlet], as_of: dt.date, members: Qu
                        first_year)
 
 
-# A facts row's unit column (``facts.unit_conditions``) -> the same unit seen from a member.
-_MEMBER_UNITS = {"hamlet_id": "hamlet_id", "commune": "hamlet__commune_id", "district": "hamlet__commune__district_id",
-                 "province": "hamlet__commune__district__province_id", "new_commune": "hamlet__new_commune_id",
-                 "new_province": "hamlet__province_id"}
-
-
 def members_of(hamlets: QuerySet[Hamlet], members: QuerySet[PartyMember]) -> QuerySet[PartyMember]:
     """``members`` of ``hamlets``: a scope said on the units (a province, a district, a user's area) is said
     on the members' hamlets' own columns, so that a province's hamlets are read through an index, not the
@@ -491,7 +485,7 @@ def members_of(hamlets: QuerySet[Hamlet], members: QuerySet[PartyMember]) -> Que
     for column, lookup, value in found:
         if lookup == "exact" and value is None:
             lookup, value = "isnull", True
-        members = members.filter(**{f"{_MEMBER_UNITS[column]}__{lookup}": value})
+        members = members.filter(**{f"hamlet__{HAMLET_PATHS[column]}__{lookup}": value})
     return members
 
 

@@ -110,7 +110,7 @@ def test_saves_updates_and_deletes_keep_the_facts_in_step():
         elif action == 8:
             ChiefElection.objects.bulk_update(
                 [ChiefElection(pk=e.pk, chief_party_role=PartyRole.SECRETARY) for e in made[:2]], ["chief_party_role"])
-        elif action == 10 and made:  # the people the facts rows name by key: no row to rewrite
+        elif action == 10 and made:  # the chief's and the secretary's profiles, in bulk: their rows rewritten
             chief = rng.choice(made)
             ChiefElection.objects.filter(pk=chief.pk).update(
                 chief_birth_year=rng.choice([None, 1950, 1990]), chief_gender=rng.choice(["", "female", "male"]),
