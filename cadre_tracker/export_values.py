@@ -48,7 +48,7 @@ def from_values(*paths: str, convert: Callable[..., Any] | None = None) -> FromV
     return FromValues(paths, convert)
 
 
-class _Words(dict):
+class Words(dict):
     """The texts of a column's values, looked up by ``dict.__getitem__`` (``map`` calls it with no Python frame
     per cell); a value not listed is looked up by its truth (``default_of``)."""
 
@@ -62,16 +62,35 @@ class _Words(dict):
 
 def yes_no() -> Callable[[Any], str]:
     """A boolean as the generic export writes it, in the active language: ``Có``/``Không``, ``""`` for NULL."""
-    words = _Words({True: str(_("Có")), False: str(_("Không")), None: ""}, bool)
+    words = Words({True: str(_("Có")), False: str(_("Không")), None: ""}, bool)
     return words.__getitem__
 
 
 def labels(choices: Any) -> Callable[[Any], str]:
     """A choice's label in the active language (``""`` for an empty value), the ``TextChoices`` translated
     once: the value of a column whose ``value_<column>`` is ``str(Choices(value).label) if value else ""``."""
-    texts = _Words({choice.value: str(choice.label) for choice in choices}, _unknown_label)
+    texts = Words({choice.value: str(choice.label) for choice in choices}, _unknown_label)
     texts.update({"": "", None: ""})
     return texts.__getitem__
+
+
+@dataclass(frozen=True)
+class OrText:
+    """A text column's value, or ``text`` where it is NULL (a default the table shows for a missing
+    relation); said in SQL too (``sql``), for the CSV the database writes (``csv_lines``)."""
+
+    text: str
+
+    def __call__(self, value: str | None) -> str:
+        return self.text if value is None else value
+
+    def sql(self, columns: list[str]) -> tuple[str, tuple[str]]:
+        return f"COALESCE({columns[0]}, %s)", (self.text,)
+
+
+def or_text(text: str) -> OrText:
+    """The converter of a text column shown as ``text`` where it is NULL, in the active language's words."""
+    return OrText(text)
 
 
 def _unknown_label(value: Any) -> Any:

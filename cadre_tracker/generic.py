@@ -30,6 +30,7 @@ from django_tables2.data import TableQuerysetData
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cadre_tracker.csv_lines import csv_lines
 from cadre_tracker.export_values import declared_reads, value_rows
 from cadre_tracker.spreadsheets import csv_chunks, xlsx_row
 from cadre_tracker.styled_cells import StyledCells, cells_sheet
@@ -78,7 +79,7 @@ def export_rows(table: Table) -> Iterator[list[Any]]:
     columns read from ``values_list()`` (``export_values()``, see ``export_values``) is read that way,
     without model instances: five times faster again.
     """
-    columns = [c for c in table.columns if c.name not in getattr(table, "export_exclude", ())]
+    columns = export_columns(table)
     yield [str(c.header) for c in columns]
     data = getattr(table.data, "data", None)
     if isinstance(data, QuerySet):
@@ -93,6 +94,26 @@ def export_rows(table: Table) -> Iterator[list[Any]]:
     records = data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(data, QuerySet) else table.data
     for record in records:
         yield [read(record) for read in readers]
+
+
+def export_columns(table: Table) -> list[Any]:
+    """The table's columns an export writes (its bound columns but ``export_exclude``)."""
+    return [c for c in table.columns if c.name not in getattr(table, "export_exclude", ())]
+
+
+def csv_body(table: Table) -> Iterator[str | bytes]:
+    """The table's rows as a formula-safe CSV (BOM and header first), chunk by chunk: written by PostgreSQL
+    when the table declares its reads (``csv_lines``: the same bytes, a fraction of the time), else by
+    ``CsvWriter`` from ``export_rows``."""
+    columns = export_columns(table)
+    reads = declared_reads(table, columns)
+    lines = csv_lines(total_order(table.data.data), reads) if reads is not None else None
+    if lines is None:
+        rows = export_rows(table)
+        yield from csv_chunks(rows, header=next(rows))
+        return
+    yield from csv_chunks((), header=[str(c.header) for c in columns])
+    yield from lines
 
 
 def total_order(queryset: QuerySet) -> QuerySet:
@@ -148,14 +169,13 @@ def export_table(table: Table, fmt: str, name: str) -> HttpResponseBase:
     """The table's rows (all of them, not one page) as CSV or xlsx, formula-safe, streamed: the CSV
     row chunk by row chunk as the database gives them, the xlsx from a temporary file that openpyxl's
     write-only mode fills row by row; memory stays flat whatever the size."""
-    rows = export_rows(table)
     filename = f"{slugify(name) or 'export'}-{timezone.localdate().isoformat()}.{fmt}"
     response: HttpResponseBase
     if fmt == "csv":
-        header = next(rows)
-        response = StreamingHttpResponse(_in_language(translation.get_language(), csv_chunks(rows, header=header)),
+        response = StreamingHttpResponse(_in_language(translation.get_language(), csv_body(table)),
                                          content_type="text/csv; charset=utf-8")
     else:
+        rows = export_rows(table)
         stored = tempfile.TemporaryFile()  # removed when the response closes it
         write_xlsx(stored, rows, name)
         stored.seek(0)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import cache
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -24,9 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cadre_tracker.export_values import FromValues, from_values, labels
-from hamlets.models import Hamlet, HamletKind, namesake_namer
-from hamlets.text import bare_name
+from cadre_tracker.export_values import FromValues, from_values, labels, or_text
+from hamlets.models import Hamlet, HamletKind, ListName
 
 from .models import PartyRole
 
@@ -173,15 +171,8 @@ class NewLayoutHamletTable(HamletTable):
         """The earlier layout's reads, with the name as ``Hamlet.display_name`` writes it from the ``former_name``
         annotation (``Xóm 1 (Thanh Lâm cũ)``) and the 2025 commune or "not placed yet"."""
         unplaced = gettext("Chưa xếp vào xã mới")
-        bare = cache(bare_name)  # a few hundred communes for thousands of namesakes
-        namesake = namesake_namer()
-
-        def name(own: str, former: str | None) -> str:
-            return namesake(own, bare(former)) if former else own
-
-        return {**super().export_values(), "name": from_values("name", "former_name", convert=name),
-                "new_commune": from_values("new_commune__name",
-                                           convert=lambda commune: unplaced if commune is None else commune)}
+        return {**super().export_values(), "name": from_values("name", "former_name", convert=ListName()),
+                "new_commune": from_values("new_commune__name", convert=or_text(unplaced))}
 
 
 def _td_attrs(bound: Any) -> str:

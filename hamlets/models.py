@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, When, Window
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -71,8 +72,54 @@ def namesake_name(name: str, former: str) -> str:
 def namesake_namer() -> Callable[[str, str], str]:
     """``namesake_name`` with its text translated once, in the active language: an export names thousands
     of namesakes, and a translation looked up for each took a tenth of a second."""
-    text = str(_("%(name)s (%(former)s cũ)"))
+    text = _namesake_text()
     return lambda name, former: text % {"name": name, "former": former}
+
+
+def _namesake_text() -> str:
+    return str(_("%(name)s (%(former)s cũ)"))
+
+
+class ListName:
+    """A hamlet's name as a 2025-layout list writes it from its own name and, for a namesake, its earlier
+    commune's name (``former``: NULL for the others): ``Xóm 1 (Thanh Lâm cũ)``. Called in Python
+    (``export_values``), or said in SQL for the CSV the database writes (``cadre_tracker.csv_lines``)."""
+
+    def __init__(self) -> None:
+        self.namesake = namesake_namer()
+        self.bare = functools.cache(text.bare_name)  # a few hundred communes for thousands of namesakes
+
+    def __call__(self, own: str, former: str | None) -> str:
+        return self.namesake(own, self.bare(former)) if former else own
+
+    def sql(self, columns: list[str]) -> tuple[str, tuple[str, ...]]:
+        """The same in SQL over the two columns: the former commune's bare name by ``text.bare_name_sql``,
+        or, for the few commune names not written plainly (none in the official lists), as ``bare_name``
+        gives it, looked up in a table of them made here."""
+        own, former = columns
+        plain, plain_params = text.bare_name_sql(former)
+        odd = _odd_commune_names()
+        lookup = "SELECT odd.bare FROM unnest(%s::text[], %s::text[]) AS odd (name, bare)"
+        bare = f"COALESCE({plain}, ({lookup} WHERE odd.name = {former}))"
+        bare_params = (*plain_params, list(odd), list(odd.values()))
+        marked = _namesake_text() % {"name": "\x00name\x00", "former": "\x00former\x00"}
+        parts, params = [], []
+        for index, piece in enumerate(marked.split("\x00")):
+            if index % 2:
+                parts.append(own if piece == "name" else bare)
+                params.extend(() if piece == "name" else bare_params)
+            elif piece:
+                parts.append("%s")
+                params.append(piece)
+        return f"CASE WHEN {former} IS NULL OR {former} = '' THEN {own} ELSE {' || '.join(parts)} END", tuple(params)
+
+
+def _odd_commune_names() -> dict[str, str]:
+    """Each commune name ``text.bare_name_sql`` leaves to Python, with its bare name."""
+    plain, params = text.bare_name_sql('"hamlets_commune"."name"')
+    names = Commune.objects.alias(bare=RawSQL(plain, params)).filter(bare__isnull=True).order_by().values_list(
+        "name", flat=True)
+    return {name: text.bare_name(name) for name in set(names)}
 
 
 class HamletQuerySet(KeepsHamletsInStep, ScopedQuerySet):
