@@ -27,8 +27,10 @@ IMPORT_ROWS = 5_000
 # -- exports ---------------------------------------------------------------------------------------
 def child(argv: list[str]) -> None:
     """In a process of its own: ``csv URL OUT`` / ``xlsx URL OUT`` (the app's export through the test client,
-    as the first request of a worker started as ``wsgi.py`` starts one)
-    or ``xlsx-floor CSV OUT`` (openpyxl write-only of the CSV's cells); prints JSON."""
+    by a worker started as ``wsgi.py`` starts one: timed as its first request, ``cold_seconds``, then again
+    as a worker that has served before, ``seconds``, which is what a served worker mostly is: its database
+    connection outlives a request, ``CONN_MAX_AGE``) or ``xlsx-floor CSV OUT`` (openpyxl write-only of the
+    CSV's cells); prints JSON."""
     mode, source, out = argv
     result: dict[str, Any] = {}
     if mode in ("csv", "xlsx"):
@@ -36,12 +38,16 @@ def child(argv: list[str]) -> None:
         from benchmarks.national import client
 
         browser = client()
-        started = time.perf_counter()
-        response = browser.get(source)
-        with open(out, "wb") as target:  # chunk by chunk, as a server hands them on: the body is never held
-            for chunk in (response.streaming_content if response.streaming else [response.content]):
-                target.write(chunk)
-        result["seconds"] = time.perf_counter() - started
+        for key in ("cold_seconds", "seconds"):
+            started = time.perf_counter()
+            response = browser.get(source)
+            with open(out, "wb") as target:  # chunk by chunk, as a server hands them on: the body is never held
+                for chunk in (response.streaming_content if response.streaming else [response.content]):
+                    target.write(chunk)
+            result[key] = time.perf_counter() - started
+            if mode == "xlsx":  # seconds, not milliseconds: a new session's ~50 ms do not count, and each run is long
+                result["seconds"] = result.pop(key)
+                break
         result["rss_mib"] = peak_rss_mib()  # the request's peak, before the checks below read the file
         if response.status_code != 200:
             raise SystemExit(f"{source}: HTTP {response.status_code}")
@@ -122,7 +128,9 @@ def export_outcomes(periods: dict[str, Any], runs: int) -> list[Outcome]:
     out.append(Outcome(f"CSV export, {count:,} hamlets", ms, floor_ms, ms / floor_ms, 0, 1,
                        runs_csv[0]["rows"] == count, "≤ 3× floor, process < 150 MiB",
                        ms <= 3 * floor_ms and rss < 150,
-                       f"peak RSS {rss:.0f} MiB; {sizes['app.csv'] / 2**20:.1f} MiB; floor: COPY TO of the same cells"))
+                       f"peak RSS {rss:.0f} MiB; {sizes['app.csv'] / 2**20:.1f} MiB; floor: COPY TO of the same cells; "
+                       f"a worker's first request (a new database session): "
+                       f"{statistics.median(r['cold_seconds'] for r in runs_csv) * 1000:.0f} ms"))
     ms = statistics.median(r["seconds"] for r in runs_xlsx) * 1000
     floor_ms = statistics.median(r["seconds"] for r in floors_xlsx) * 1000
     rss, floor_rss = max(r["rss_mib"] for r in runs_xlsx), max(r["rss_mib"] for r in floors_xlsx)
