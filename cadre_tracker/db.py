@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import connection, models
 
@@ -21,3 +21,28 @@ def analyze(tables: Iterable[type[models.Model]]) -> bool:
         for name in names:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
     return True
+
+
+# PostgreSQL's own defaults for autovacuum's ANALYZE: a table is analysed again once this many rows plus this
+# share of its rows have changed; below that its statistics are what the server itself keeps.
+ANALYZE_THRESHOLD, ANALYZE_SCALE = 50, 0.1
+
+
+def analyze_changed(written: Mapping[type[models.Model], int]) -> list[str]:
+    """``analyze`` the tables a bulk write changed by as much as autovacuum's rule (``ANALYZE_THRESHOLD`` rows
+    plus ``ANALYZE_SCALE`` of the rows the statistics last counted; a table never analysed, or empty, always):
+    an import of 5,000 hamlets into a country of 100,000 leaves the estimates as they were, the same import
+    into an empty province refreshes them. The tables analysed (none on SQLite)."""
+    if connection.vendor != "postgresql" or not written:
+        return []
+    tables = {model._meta.db_table: count for model, count in written.items() if count}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' AND relname = ANY(%s) "
+                       "AND relnamespace = current_schema()::regnamespace", [list(tables)])
+        counted = dict(cursor.fetchall())
+    chosen = sorted(name for name, count in tables.items()
+                    if counted.get(name, -1) <= 0 or count >= ANALYZE_THRESHOLD + ANALYZE_SCALE * counted[name])
+    with connection.cursor() as cursor:
+        for name in chosen:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    return chosen

@@ -47,6 +47,7 @@ def _clean(value: str) -> str:
     return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", value))).strip()
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a name's words repeat far more than names do (Văn, Thị, Nguyễn...)
 def _canonical_tone(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tones = [ch for ch in decomposed if ch in TONE_MARKS]

@@ -1,10 +1,12 @@
 """After a bulk write on PostgreSQL the planner's statistics are refreshed (issue 9, item 11)."""
 
+import math
+
 import pytest
 from django.db import connection
 
-from cadre_tracker.db import analyze
-from hamlets.models import Hamlet
+from cadre_tracker.db import analyze, analyze_changed
+from hamlets.models import Hamlet, PartyMember
 from tests.factories import HamletFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,3 +28,27 @@ def test_analyze_refreshes_statistics_on_postgresql_only():
     assert analyze([Hamlet]) is True
     after = last_analyze(Hamlet._meta.db_table)
     assert after is not None and (before is None or after > before)
+
+
+def test_a_bulk_write_refreshes_the_tables_it_changed_by_autovacuums_rule():
+    """Tables never analysed, or changed by 50 rows plus a tenth of those last counted, are analysed; others not."""
+    if connection.vendor != "postgresql":
+        assert analyze_changed({Hamlet: 500}) == []
+        return
+    HamletFactory.create_batch(3)
+    analyze([Hamlet, PartyMember])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Hamlet._meta.db_table])
+        assert cursor.fetchone()[0] == 3
+    assert analyze_changed({Hamlet: 54, PartyMember: 0}) == [Hamlet._meta.db_table]
+    assert analyze_changed({Hamlet: 0}) == []
+    table = Hamlet._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        counted = cursor.fetchone()[0]
+    before = last_analyze(table)
+    grown = math.ceil(50 + 0.1 * counted)
+    assert analyze_changed({Hamlet: grown - 1}) == []
+    assert last_analyze(table) == before
+    assert analyze_changed({Hamlet: grown}) == [table]
+    assert last_analyze(table) > before

@@ -12,11 +12,11 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from elections.importing import import_workbook
-from elections.importing.loading import stored
+from elections.importing.loading import fresh, stored
 from elections.importing.service import default_reason
-from elections.models import ChiefElection, Congress, HamletTerm
+from elections.models import ChiefElection, Congress, HamletTerm, Term
 from hamlets import text
-from hamlets.models import Hamlet, PartyCell
+from hamlets.models import Hamlet, PartyCell, PartyMember
 from tests.workbooks import hamlet_row, history_count, make_units, snapshot, write_workbook
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,34 @@ def test_stored_builds_the_objects_a_queryset_would(units, tmp_path):
         assert [o.__dict__.keys() - {"_state"} for o in fast] == [o.__dict__.keys() - {"_state"} for o in slow]
         assert all(not o._state.adding and o._state.db == "default" for o in fast)
         assert fast == slow  # same pk, same model
+
+
+def _built(obj) -> tuple[dict, set, bool, str | None]:
+    return ({k: v for k, v in obj.__dict__.items() if k != "_state"}, set(obj._state.fields_cache),
+            obj._state.adding, obj._state.db)
+
+
+def test_fresh_builds_the_objects_init_would(units):
+    """``fresh(Model, **values)`` leaves an object as ``Model(**values)``: defaults (constant and computed),
+    attnames, related objects cached with their keys copied (saved or not), a one-to-one's other side."""
+    hamlet = Hamlet.objects.create(name="Bản Cáng", commune=units["Xã Mai Sơn"])
+    term = Term.objects.get_or_create_from_text("2022-2025")
+    unsaved = Hamlet(name="Bản Mới", commune_id=units["Xã Mai Sơn"].pk)
+    cases = [
+        (Hamlet, {"name": "Bản Na", "commune_id": units["Xã Mai Sơn"].pk, "kind": "ban", "party_members": 4}),
+        (Hamlet, {}),
+        (HamletTerm, {"hamlet": hamlet, "term": term, "party_members": 7, "party_cell": True}),
+        (HamletTerm, {"hamlet": unsaved, "term_id": term.pk}),
+        (PartyCell, {"hamlet": unsaved, "active": False}),
+        (Congress, {"cell": PartyCell(hamlet=hamlet), "term": term, "held_on": dt.date(2022, 6, 1), "secretary": "A"}),
+        (ChiefElection, {"hamlet": hamlet, "term": term, "held_on": dt.date(2022, 6, 2), "chief": "B",
+                         "chief_member_since": None}),
+        (PartyMember, {"hamlet": None, "full_name": "C", "birth_year": 1980}),
+    ]
+    for model, values in cases:
+        slow, fast = model(**values), fresh(model, **values)
+        assert _built(fast) == _built(slow), model
+    cell_slow, cell_fast = PartyCell(hamlet=unsaved), fresh(PartyCell, hamlet=unsaved)  # noqa: F841
+    assert unsaved.party_cell is cell_fast  # the one-to-one's reverse side points at the last one made
+    with pytest.raises(TypeError, match="colour"):
+        fresh(Hamlet, name="x", colour="red")

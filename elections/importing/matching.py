@@ -32,6 +32,7 @@ from typing import Any
 from hamlets import text
 from hamlets.models import Hamlet
 
+from .loading import fresh
 from .messages import Label, both
 from .units import Unit, Units
 
@@ -132,7 +133,8 @@ class HamletIndex:
     def apply(self, match: Match, name: str, values: dict[str, Any]) -> HamletKey:
         """Create, adopt or place the hamlet as ``match`` says; its key."""
         if match.key is None:
-            hamlet = Hamlet(commune_id=match.commune_id, new_commune_id=match.new_commune_id, name=name, **values)
+            hamlet = fresh(Hamlet, commune_id=match.commune_id, new_commune_id=match.new_commune_id, name=name,
+                           **values)
             hamlet.fill_keys()
             hamlet.province_id = self.units.hamlet_province(match.commune_id, match.new_commune_id)
             self._serial -= 1

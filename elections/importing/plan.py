@@ -53,7 +53,7 @@ from hamlets.models import Hamlet, PartyCell
 from hamlets.scoping import Scope
 
 from . import messages as msg
-from .loading import stored
+from .loading import fresh, stored
 from .matching import HamletIndex, HamletKey, Match
 from .messages import Label, both
 from .places import Place
@@ -393,7 +393,8 @@ class Planner:
         if record is None:
             if self._in_force(key, row.term, values):
                 return []
-            self.records[(key, row.term)] = self.plan.records.create(HamletTerm(hamlet=hamlet, term=term, **values))
+            self.records[(key, row.term)] = self.plan.records.create(
+                fresh(HamletTerm, hamlet=hamlet, term=term, **values))
             return []
         return Tracker.assign(record, values, RECORD_LABELS)
 
@@ -410,7 +411,7 @@ class Planner:
         """The hamlet's cell holds its congresses; its active flag follows the latest term's record."""
         cell = self.cells.get(key)
         if row.party_cell and cell is None:
-            self.cells[key] = self.plan.cells.create(PartyCell(hamlet=hamlet, active=latest))
+            self.cells[key] = self.plan.cells.create(fresh(PartyCell, hamlet=hamlet, active=latest))
             return [msg.CELL_CREATED]
         if latest and cell is not None and cell.active != row.party_cell:
             cell.active = row.party_cell
@@ -427,7 +428,7 @@ class Planner:
         values = {"held_on": row.congress_held_on, "secretary": row.secretary,
                   "deputy_secretary": row.deputy_secretary, **self._secretary_profile(row, election)}
         if congress is None:
-            congress = Congress(cell=self.cells[key], term=term, **values)
+            congress = fresh(Congress, cell=self.cells[key], term=term, **values)
             self.congresses[(key, row.term)] = self.plan.congresses.create(congress)
             return [msg.congress_created(term.name, row.congress_held_on)]
         return Tracker.assign(congress, values, CONGRESS_LABELS)
@@ -480,7 +481,7 @@ class Planner:
                   "chief_party_role": row.chief_party_role,
                   **{name: row.profile[name] for name in CHIEF_FIELDS if name in row.profile}}
         if same is None:
-            same = self.plan.elections.create(ChiefElection(hamlet=hamlet, term=term, **values))
+            same = self.plan.elections.create(fresh(ChiefElection, hamlet=hamlet, term=term, **values))
             self.elections[(key, row.term)].append(same)  # the plans' sheet looks for it
             return [*details, msg.election_created(day)], same
         return details + Tracker.assign(same, values, ELECTION_LABELS), same

@@ -15,6 +15,7 @@ from elections.models import AdmissionTarget, Metric, Target
 from hamlets.models import PartyMember
 
 from . import messages as msg
+from .loading import fresh
 from .matching import Match
 from .messages import both
 from .plan import ADMISSION_TARGET_LABELS, MEMBER_LABELS, TARGET_LABELS, HamletKey, Tracker, chunks
@@ -57,7 +58,7 @@ def admissions(planner: Planner, rows: list[AdmissionRow]) -> None:
         else:
             subject = f"{row.full_name} ({row.birth_year}), {hamlet.name}, {row.place.commune.name}"
         if member is None:
-            member = PartyMember(hamlet=hamlet, full_name=row.full_name, birth_year=row.birth_year, **values)
+            member = fresh(PartyMember, hamlet=hamlet, full_name=row.full_name, birth_year=row.birth_year, **values)
             member.fill_keys()
             planner.plan.members.create(member)
             planner.plan.changes.append(Change(check.columns.sheet, row.row, subject, "create", (msg.MEMBER_CREATED,)))
