@@ -214,7 +214,8 @@ def test_a_large_import_refreshes_the_planner_statistics(run, monkeypatch):
     from elections.importing import writer
 
     analysed: list[set[str]] = []
-    monkeypatch.setattr(writer, "analyze", lambda models: analysed.append({m.__name__ for m in models}))
+    monkeypatch.setattr(writer, "analyze_changed",  # which of them it analyses: tests/test_analyze.py
+                        lambda written: analysed.append({m.__name__ for m, count in written.items() if count}))
     monkeypatch.setattr(writer, "ANALYZE_AFTER", 8)  # one row writes 5 objects (hamlet, record, cell, ...)
     run(hamlet_row(hamlet="Xóm 1"))
     assert analysed == []  # a small import leaves it to autovacuum
