@@ -35,14 +35,12 @@ def analyze_changed(written: Mapping[type[models.Model], int]) -> list[str]:
     into an empty province refreshes them. The tables analysed (none on SQLite)."""
     if connection.vendor != "postgresql" or not written:
         return []
-    tables = {model._meta.db_table: count for model, count in written.items() if count}
+    tables = {model._meta.db_table: (model, count) for model, count in written.items() if count}
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' AND relname = ANY(%s) "
                        "AND relnamespace = current_schema()::regnamespace", [list(tables)])
         counted = dict(cursor.fetchall())
-    chosen = sorted(name for name, count in tables.items()
+    chosen = sorted(name for name, (_model, count) in tables.items()
                     if counted.get(name, -1) <= 0 or count >= ANALYZE_THRESHOLD + ANALYZE_SCALE * counted[name])
-    with connection.cursor() as cursor:
-        for name in chosen:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    analyze(tables[name][0] for name in chosen)
     return chosen
