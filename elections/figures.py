@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from django.core.exceptions import EmptyResultSet
@@ -74,21 +74,34 @@ class Ratio:
     @property
     def fraction(self) -> Decimal | None:
         """The exact fraction (0..1), or None when the denominator is 0."""
-        if not self.denominator:
-            return None
-        return Decimal(self.numerator) / Decimal(self.denominator)
+        return _fraction(self.numerator, self.denominator)
 
     @cached_property  # a dashboard cell reads it three times (figure, light, gap)
     def percent(self) -> Decimal | None:
         """Percentage rounded half-up to two decimals, as shown on screen."""
-        fraction = self.fraction
-        if fraction is None:
-            return None
-        return (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return _percent(self.numerator, self.denominator)
 
     def __str__(self) -> str:
         percent = self.percent
         return f"{self.numerator}/{self.denominator}" + (f" ({percent}%)" if percent is not None else "")
+
+
+# A province's dashboard shows some 16,000 ratios, most of them of small counts that repeat (3/4, 0/1...):
+# their Decimal arithmetic was the page's largest single cost in Python (issue 11). Decimals are immutable,
+# so one worked out is shared.
+@lru_cache(maxsize=65536)
+def _fraction(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+@lru_cache(maxsize=65536)
+def _percent(numerator: int, denominator: int) -> Decimal | None:
+    fraction = _fraction(numerator, denominator)
+    if fraction is None:
+        return None
+    return (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def add_up(groups: Iterable[Mapping[str, Ratio]], codes: Sequence[str]) -> dict[str, Ratio]:
