@@ -221,3 +221,23 @@ def test_a_large_import_refreshes_the_planner_statistics(run, monkeypatch):
     assert analysed == []  # a small import leaves it to autovacuum
     run(hamlet_row(hamlet="Xóm 2"), hamlet_row(hamlet="Xóm 3"))
     assert analysed and {"Hamlet", "HamletTerm"} <= analysed[0]
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cycle_collector_is_paused_while_importing_and_left_as_it_was(run, monkeypatch, enabled_before):
+    """Issue 11: an import's many short-lived objects are not walked by the collector again and again; a
+    process that had it off (a caller's own choice) keeps it off."""
+    import gc
+
+    from elections.importing import service
+
+    seen: list[bool] = []
+    read = service._read
+    monkeypatch.setattr(service, "_read", lambda *args: (seen.append(gc.isenabled()), read(*args))[1])
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        run(hamlet_row(hamlet="Xóm 1"))
+        assert seen == [False]
+        assert gc.isenabled() is enabled_before
+    finally:
+        gc.enable()
