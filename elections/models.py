@@ -136,7 +136,8 @@ class HamletTerm(Versioned):
     # start_year <= S < until_year, so the figures find it with a plain join.
     start_year = models.PositiveSmallIntegerField(null=True, editable=False)
     until_year = models.PositiveSmallIntegerField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["start_year", "until_year"])
+    # a history is read by its row's own id or hamlet (elections.history): the other indexes only slowed writes
+    history = HistoricalRecords(excluded_fields=["start_year", "until_year"], no_db_index=["term"])
 
     objects = HamletTermQuerySet.as_manager()
 
@@ -187,7 +188,8 @@ class Congress(Derived, Versioned):
                                            blank=True)
     # derived from the ethnicity (``text.is_minority``): None when blank
     secretary_minority = models.BooleanField(null=True, editable=False)
-    history = HistoricalRecords()
+    # a history is read by its row's own id or hamlet (elections.history): the other indexes only slowed writes
+    history = HistoricalRecords(no_db_index=["term"])
 
     objects = CongressQuerySet.as_manager()
 
@@ -248,7 +250,8 @@ class ChiefElection(Derived, Versioned):
     # Kept in step by ``elections.intervals``: the day of the hamlet's next election of the term (None: the
     # latest). The chief is in office on D when held_on <= D < until, so the figures find him with a join.
     until = models.DateField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["until"])
+    # a history is read by its row's own id or hamlet (elections.history): the other indexes only slowed writes
+    history = HistoricalRecords(excluded_fields=["until"], no_db_index=["term"])
 
     objects = ChiefElectionQuerySet.as_manager()
 

@@ -43,7 +43,8 @@ class ChiefPlan(Derived, Versioned):
                                  validators=[bounds.validate_day])
     application_on = models.DateField(_("ngày nộp đơn xin vào Đảng"), null=True, blank=True,
                                       validators=[bounds.validate_day])
-    history = HistoricalRecords()
+    # a history is read by its row's own id or hamlet (elections.history): the other indexes only slowed writes
+    history = HistoricalRecords(no_db_index=["term"])
 
     objects = HamletChildQuerySet.as_manager()
 

@@ -221,7 +221,9 @@ class Hamlet(NamedUnit):
     party_members = models.PositiveIntegerField(_("số đảng viên"), default=0, validators=bounds.PARTY_MEMBERS)
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["name_sort"], bases=[NoSortKey, models.Model])
+    # a history is read by its row's own id or hamlet (elections.history): the other indexes only slowed writes
+    history = HistoricalRecords(excluded_fields=["name_sort"], bases=[NoSortKey, models.Model],
+                                no_db_index=["name_key", "search", "commune", "new_commune", "province"])
 
     objects = HamletQuerySet.as_manager()
 
@@ -346,7 +348,8 @@ class PartyMember(models.Model):
     official_on = models.DateField(_("ngày chính thức"), null=True, blank=True, validators=[bounds.validate_day])
     left_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True, validators=[bounds.validate_day])
     sitting_chief = models.BooleanField(_("đang là trưởng thôn khi kết nạp"), default=False)
-    history = HistoricalRecords()
+    # a history is read by its row's own id or hamlet (elections.history): the other indexes only slowed writes
+    history = HistoricalRecords(no_db_index=["search"])
 
     objects = HamletChildQuerySet.as_manager()
 
