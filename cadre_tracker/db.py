@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.db import connection, models
+from django.apps import apps
+from django.db import connection, models, transaction
+from django_tasks import task
 
 
 def analyze(tables: Iterable[type[models.Model]]) -> bool:
@@ -44,3 +46,19 @@ def analyze_changed(written: Mapping[type[models.Model], int]) -> list[str]:
                     if counted.get(name, -1) <= 0 or count >= ANALYZE_THRESHOLD + ANALYZE_SCALE * counted[name])
     analyze(tables[name][0] for name in chosen)
     return chosen
+
+
+def analyze_after_commit(written: Mapping[type[models.Model], int]) -> None:
+    """``analyze_changed`` of a bulk write, handed to the background worker once the write's transaction has
+    committed (nothing if it rolls back): the statistics are upkeep that the clerk who imports need not wait
+    for (~0.3-0.5 s of a 5,000-row import into a province of 10,000 hamlets, issue 11), and the worker runs
+    it right after, well before autovacuum would."""
+    labels = {model._meta.label: count for model, count in written.items() if count}
+    if labels:
+        transaction.on_commit(lambda: analyze_written.enqueue(labels))
+
+
+@task()
+def analyze_written(written: dict[str, int]) -> list[str]:
+    """The worker's side of ``analyze_after_commit``: model labels and how many rows of each were written."""
+    return analyze_changed({apps.get_model(label): count for label, count in written.items()})

@@ -5,7 +5,7 @@ import math
 import pytest
 from django.db import connection
 
-from cadre_tracker.db import analyze, analyze_changed
+from cadre_tracker.db import analyze, analyze_changed, analyze_written
 from hamlets.models import Hamlet, PartyMember
 from tests.factories import HamletFactory
 
@@ -52,3 +52,14 @@ def test_a_bulk_write_refreshes_the_tables_it_changed_by_autovacuums_rule():
     assert last_analyze(table) == before
     assert analyze_changed({Hamlet: grown}) == [table]
     assert last_analyze(table) > before
+
+
+def test_the_workers_task_analyses_the_models_it_is_named():
+    """``analyze_after_commit`` hands the worker model labels (a task's arguments are JSON): they name the
+    same tables as the models."""
+    if connection.vendor != "postgresql":
+        assert analyze_written.call({"hamlets.Hamlet": 500}) == []
+        return
+    HamletFactory.create_batch(3)
+    analyze([Hamlet, PartyMember])
+    assert analyze_written.call({"hamlets.Hamlet": 54, "hamlets.PartyMember": 0}) == [Hamlet._meta.db_table]

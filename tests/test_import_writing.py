@@ -209,18 +209,28 @@ def test_a_workbook_with_only_targets_writes_only_targets(run):
     assert [name for name in before if before[name] != after[name]] == ["Term", "Target"]
 
 
-def test_a_large_import_refreshes_the_planner_statistics(run, monkeypatch):
-    """Issue 9, item 11: after a bulk import PostgreSQL's planner knows the new rows."""
+def test_a_large_import_has_the_worker_refresh_the_planner_statistics_once_committed(
+        run, monkeypatch, settings, django_capture_on_commit_callbacks):
+    """Issue 9, item 11: after a bulk import PostgreSQL's planner knows the new rows; issue 11: the clerk does
+    not wait for it, the worker does it once the import has committed (never for one rolled back)."""
+    from cadre_tracker import db
     from elections.importing import writer
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     analysed: list[set[str]] = []
-    monkeypatch.setattr(writer, "analyze_changed",  # which of them it analyses: tests/test_analyze.py
+    monkeypatch.setattr(db, "analyze_changed",  # which of them it analyses: tests/test_analyze.py
                         lambda written: analysed.append({m.__name__ for m, count in written.items() if count}))
     monkeypatch.setattr(writer, "ANALYZE_AFTER", 8)  # one row writes 5 objects (hamlet, record, cell, ...)
-    run(hamlet_row(hamlet="Xóm 1"))
-    assert analysed == []  # a small import leaves it to autovacuum
-    run(hamlet_row(hamlet="Xóm 2"), hamlet_row(hamlet="Xóm 3"))
-    assert analysed and {"Hamlet", "HamletTerm"} <= analysed[0]
+    with django_capture_on_commit_callbacks(execute=True) as small:
+        run(hamlet_row(hamlet="Xóm 1"))
+    assert small == [] and analysed == []  # a small import leaves it to autovacuum
+    with django_capture_on_commit_callbacks(execute=True) as large:
+        run(hamlet_row(hamlet="Xóm 2"), hamlet_row(hamlet="Xóm 3"))
+        assert analysed == []  # not inside the import's transaction
+    assert len(large) == 1 and len(analysed) == 1 and {"Hamlet", "HamletTerm"} <= analysed[0]
+    with django_capture_on_commit_callbacks(execute=False) as rolled_back:
+        run(hamlet_row(hamlet="Xóm 4"), hamlet_row(hamlet="Xóm 5"))
+    assert len(rolled_back) == 1 and len(analysed) == 1  # a callback never run (the rollback's case) analyses nothing
 
 
 @pytest.mark.parametrize("enabled_before", [True, False])

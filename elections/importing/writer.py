@@ -34,7 +34,7 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cadre_tracker.db import analyze_changed
+from cadre_tracker.db import analyze_after_commit
 from elections.facts import Pending
 from elections.intervals import kept_once
 from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
@@ -47,7 +47,8 @@ from .plan import Plan, Tracker, chunks
 BATCH = 500
 REASON_LENGTH = 100  # simple-history's history_change_reason
 # After a write this large, PostgreSQL's planner statistics of the tables it changed by as much as
-# autovacuum's own rule are refreshed at once (cadre_tracker.db.analyze_changed): autovacuum may be late or off.
+# autovacuum's own rule are refreshed by the worker once it commits (cadre_tracker.db.analyze_after_commit):
+# autovacuum may be late or off.
 ANALYZE_AFTER = 1000
 
 
@@ -118,7 +119,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
         (Hamlet, plan.hamlets), (HamletTerm, plan.records), (PartyCell, plan.cells), (Congress, plan.congresses),
         (ChiefElection, plan.elections), (PartyMember, plan.members))}
     if sum(written.values()) >= ANALYZE_AFTER:
-        analyze_changed(written)
+        analyze_after_commit(written)
 
 
 def _check(plan: Plan, versions: dict[int, int], expected: Mapping[int, int] | None) -> None:
