@@ -456,3 +456,22 @@ def test_a_nul_character_in_the_address_gets_a_plain_400(world):
         response = world.client("admin").get(url, {"q": "Xóm\x001"})
         assert response.status_code == 400, url
         assert "NUL" in response.content.decode()
+
+
+def test_today_is_vietnams_and_is_worked_out_again_after_its_midnight(monkeypatch):
+    """``bounds.today`` keeps the day until the next midnight in Vietnam (as a timestamp), then asks again."""
+    import time as clock
+
+    from django.utils import timezone
+
+    from hamlets import bounds
+
+    monkeypatch.setattr(bounds, "_today", (0.0, bounds.EARLIEST))
+    assert bounds.today() == timezone.localdate(timezone=bounds.VIETNAM)
+    midnight = dt.datetime.combine(bounds.today() + dt.timedelta(days=1), dt.time(), tzinfo=bounds.VIETNAM)
+    assert bounds._today[0] == midnight.timestamp() > clock.time()
+    stale = dt.date(2001, 1, 1)
+    monkeypatch.setattr(bounds, "_today", (clock.time() + 60, stale))
+    assert bounds.today() == stale  # kept until its midnight
+    monkeypatch.setattr(bounds, "_today", (clock.time() - 1, stale))
+    assert bounds.today() == timezone.localdate(timezone=bounds.VIETNAM)  # past it: today again

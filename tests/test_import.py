@@ -221,3 +221,21 @@ def test_a_clash_of_creations_is_rolled_back_and_reported(units, tmp_path, monke
     assert str(result.problems[0]).endswith("hãy nhập lại")
     assert snapshot() == theirs["state"] and history_count() == theirs["history"]
     assert Hamlet.objects.count() == 1 and ChiefElection.objects.count() == 1
+
+
+def test_a_value_repeated_down_a_column_is_judged_at_every_row(units, tmp_path):
+    """Each different cell of a column is parsed once per import (issue 11); a wrong one repeated is still a
+    problem at each of its rows, and a right one repeated is read in each."""
+    path = write_workbook(tmp_path / "w.xlsx", {"Hamlets": [
+        hamlet_row(hamlet="Bản A", party_members="ba"), hamlet_row(hamlet="Bản B", party_members="ba"),
+        hamlet_row(hamlet="Bản C", congress_held_on="31/02/2023"),
+        hamlet_row(hamlet="Bản D", congress_held_on="31/02/2023")]})
+    problems = [str(p) for p in import_workbook(path).problems]
+    assert [p.split(":")[0] for p in problems[:2]] == ["Hamlets!H2", "Hamlets!H3"]
+    assert problems[0].split(":")[1] == problems[1].split(":")[1]
+    assert len(problems) == 4 and problems[2].split(":")[1] == problems[3].split(":")[1]
+    assert problems[2].split("!")[1][0] == problems[3].split("!")[1][0] and problems[2] != problems[3]
+    path = write_workbook(tmp_path / "ok.xlsx", {"Hamlets": [
+        hamlet_row(hamlet=name, congress_held_on="02/03/2023") for name in ("Bản A", "Bản B")]})
+    assert import_workbook(path).ok
+    assert sorted(Congress.objects.values_list("held_on", flat=True)) == [dt.date(2023, 3, 2)] * 2

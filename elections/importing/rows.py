@@ -39,6 +39,8 @@ class SheetCheck:
     order: int
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # (parser, column, type, cell value) -> the value parsed, or the CellError it raised (``RowContext.parse``)
+    parsed: dict[tuple, Any] = field(default_factory=dict)
 
     def at(self, names: str | tuple[str, ...], row: int, message: str) -> Problem:
         name = self.columns.later((names,) if isinstance(names, str) else names)
@@ -96,11 +98,27 @@ class RowContext:
         if required and rules.is_blank(value):
             self.problem(name, msg.required(self.label(name)))
             return None
+        if options:
+            try:
+                return parser(value, self.label(name), **options)
+            except rules.CellError as error:
+                self.problem(name, error.message)
+                return None
+        # A sheet's dates, yes/no, terms and roles repeat from row to row: each different cell of a column is
+        # parsed once (the parsers are pure; the type is in the key, as 1, 1.0 and True are equal keys).
+        key = (parser, name, type(value), value)
         try:
-            return parser(value, self.label(name), **options)
-        except rules.CellError as error:
-            self.problem(name, error.message)
+            parsed = self.sheet.parsed[key]
+        except KeyError:
+            try:
+                parsed = parser(value, self.label(name))
+            except rules.CellError as error:
+                parsed = error
+            self.sheet.parsed[key] = parsed
+        if isinstance(parsed, rules.CellError):
+            self.problem(name, parsed.message)
             return None
+        return parsed
 
 
 @dataclass(slots=True)
