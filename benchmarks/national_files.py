@@ -216,8 +216,9 @@ def vacuum_written() -> None:
     models = (Hamlet, HamletTerm, PartyCell, Congress, ChiefElection)
     tables = [m._meta.db_table for m in models]
     tables += [m.history.model._meta.db_table for m in models]  # type: ignore[attr-defined]
+    tables.append(HamletFact._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM " + ", ".join(connection.ops.quote_name(t) for t in [*tables, HamletFact._meta.db_table]))
+        cursor.execute("VACUUM " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def copy_rows(rows: list[dict[str, Any]]) -> None:
