@@ -278,9 +278,10 @@ def _raw_row(number: int, row: list[Any], marks: dict[int, str],
              fields: list[tuple[str, int, int, bool]]) -> RawRow | None:
     values: dict[str, Any] = {}
     bad: dict[str, str] = {}
+    width = len(row)
     for name, index, column, percent in fields:
-        value = row[index] if 0 <= index < len(row) else None
-        mark = marks.get(column)
+        value = row[index] if 0 <= index < width else None
+        mark = marks.get(column) if marks else None
         if mark == "f":
             bad[name] = msg.FORMULA_WITHOUT_VALUE
             continue
@@ -288,10 +289,11 @@ def _raw_row(number: int, row: list[Any], marks: dict[int, str],
             bad[name] = msg.formula_error(mark)
             continue
         if isinstance(value, str):
-            if value.strip() in ERROR_CODES:
-                bad[name] = msg.formula_error(value.strip())
+            stripped = value.strip()
+            if not stripped:
                 continue
-            if not value.strip():
+            if stripped in ERROR_CODES:
+                bad[name] = msg.formula_error(stripped)
                 continue
         elif value is None:
             continue
