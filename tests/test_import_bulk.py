@@ -155,3 +155,20 @@ def test_fresh_builds_the_objects_init_would(units):
     assert unsaved.party_cell is cell_fast  # the one-to-one's reverse side points at the last one made
     with pytest.raises(TypeError, match="colour"):
         fresh(Hamlet, name="x", colour="red")
+
+
+def test_copy_reads_the_attribute_itself_only_where_pre_save_would_return_it(units, tmp_path):
+    """``copying`` skips ``pre_save`` where it is the attribute as it is (issue 11); an ``auto_now`` field's is
+    still run (it sets the time), and for every other field of every model written the two agree."""
+    from elections.importing.copying import _plain_pre_save
+
+    assert not _plain_pre_save(Hamlet._meta.get_field("updated_at"))
+    assert _plain_pre_save(ChiefElection._meta.get_field("held_on")) and _plain_pre_save(Hamlet._meta.get_field("name"))
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(2)})).written
+    for model in CREATED:
+        obj = model.objects.first()
+        for field in model._meta.concrete_fields:
+            if _plain_pre_save(field):
+                assert field.pre_save(obj, True) == getattr(obj, field.attname), (model, field.name)
+            else:
+                assert getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False), (model, field.name)

@@ -54,11 +54,15 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
     _check_parents(model, objs)
     for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
         obj.pk = pk
-    texts = [_text(field) for field in fields]
+    # (attname, None, text) where ``pre_save`` is Django's own (the attribute as it is), else (_, field, text)
+    reads = [(field.attname, None if _plain_pre_save(field) else field, _text(field)) for field in fields]
     rows = []
     alias = connection.alias
     for obj in objs:
-        rows.append([text(field.pre_save(obj, True)) for field, text in zip(fields, texts, strict=True)])
+        data = obj.__dict__
+        rows.append([text(field.pre_save(obj, True) if field is not None else
+                          data[attname] if attname in data else getattr(obj, attname))
+                     for attname, field, text in reads])
         obj._state.adding = False
         obj._state.db = alias
     _copy(model._meta.db_table, [f.column for f in fields], rows)
@@ -98,11 +102,12 @@ def _check_parents(model: type[models.Model], objs: Sequence[models.Model]) -> N
     for field in model._meta.concrete_fields:
         if not field.is_relation:
             continue
-        target = field.target_field.attname
+        target, name = field.target_field.attname, field.cache_name
         for obj in objs:
-            if not field.is_cached(obj):
+            cache = obj._state.fields_cache  # what field.is_cached / get_cached_value read, without two calls
+            if name not in cache:
                 continue
-            parent = field.get_cached_value(obj)
+            parent = cache[name]
             if parent is None:
                 continue
             if parent.pk is None:
@@ -137,6 +142,16 @@ def _history_rows(history: type[models.Model], objs: Sequence[models.Model], use
         row += [now, copy_value(why), kind, copy_value(getattr(who, "pk", None))]
         rows.append(row)
     return columns, rows
+
+
+def _plain_pre_save(field: models.Field) -> bool:
+    """Whether ``field.pre_save(obj, add=True)`` is the attribute itself: ``Field``'s own, or a date field's
+    without ``auto_now``/``auto_now_add`` (which then calls ``Field``'s)."""
+    method = type(field).pre_save
+    if method is models.Field.pre_save:
+        return True
+    return (method in (models.DateField.pre_save, models.DateTimeField.pre_save)
+            and not field.auto_now and not field.auto_now_add)  # type: ignore[attr-defined]
 
 
 def _text(field: models.Field) -> Callable[[Any], str]:
