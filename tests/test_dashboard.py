@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -67,6 +68,20 @@ def test_english_numbers_and_labels(nghe_an, province):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     text = client.get("/", PERIOD).content.decode()
     assert "98.17%" in text
+
+
+def test_each_language_keeps_its_own_percentages_one_request_after_another(nghe_an, province):
+    """Shown percentages are shared between requests (issue 11), by language: Vietnamese then English then
+    Vietnamese again, each page writes its own."""
+    client = client_for(make_user("tinh", province=nghe_an))
+    pages = []
+    for language in ("vi", "en", "vi"):
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        pages.append(client.get("/", PERIOD).content.decode())
+    assert "<small>98,17\u00a0%</small>" in pages[0] and "<small>98.17%</small>" not in pages[0]
+    assert "<small>98.17%</small>" in pages[1] and "98,17" not in pages[1]
+    shown = [re.findall(r"<small>([^<]*)</small>", page) for page in pages]
+    assert shown[2] == shown[0] != shown[1] and len(shown[0]) == len(shown[1]) > 20
 
 
 @pytest.mark.parametrize("level", ["district", "commune"])
