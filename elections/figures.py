@@ -134,6 +134,11 @@ class Ratios(Mapping[str, Ratio]):
             made = self._made[code] = Ratio(self._row[numerator] or 0, self._row[denominator] or 0)
         return made
 
+    def get(self, code: str, default: Ratio | None = None) -> Ratio | None:  # type: ignore[override]
+        """``Mapping.get`` without its ``KeyError``: a unit's special-area figures lack most codes, and the
+        dashboard asks for each (~3,000 raised and caught a page)."""
+        return self[code] if code in self._columns else default
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
 
