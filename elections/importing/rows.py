@@ -39,7 +39,7 @@ class SheetCheck:
     order: int
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    # (parser, column, type, cell value) -> the value parsed, or the CellError it raised (``RowContext.parse``)
+    # (parser, column, type, cell value) -> the value parsed, or its ``Refused`` (``RowContext.parse``)
     parsed: dict[tuple, Any] = field(default_factory=dict)
 
     def at(self, names: str | tuple[str, ...], row: int, message: str) -> Problem:
@@ -113,12 +113,21 @@ class RowContext:
             try:
                 parsed = parser(value, self.label(name))
             except rules.CellError as error:
-                parsed = error
+                parsed = Refused(error.message)  # its message only: the error would keep the frames alive
             self.sheet.parsed[key] = parsed
-        if isinstance(parsed, rules.CellError):
+        if isinstance(parsed, Refused):
             self.problem(name, parsed.message)
             return None
         return parsed
+
+
+class Refused:
+    """A cell value a parser refused, with the message it gave (``RowContext.parse``)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
 
 
 @dataclass(slots=True)
