@@ -90,20 +90,14 @@ class RowContext:
                 return ""
         return value
 
-    def parse(self, name: str, parser: Callable[..., Any], *, required: bool = False, **options: Any) -> Any:
-        """``parser(value, label, **options)``; a CellError becomes a problem at the cell."""
+    def parse(self, name: str, parser: Callable[[Any, Label], Any], *, required: bool = False) -> Any:
+        """``parser(value, label)``; a CellError becomes a problem at the cell."""
         if name in self.failed:
             return None
         value = self.raw.values.get(name)
         if required and rules.is_blank(value):
             self.problem(name, msg.required(self.label(name)))
             return None
-        if options:
-            try:
-                return parser(value, self.label(name), **options)
-            except rules.CellError as error:
-                self.problem(name, error.message)
-                return None
         # A sheet's dates, yes/no, terms and roles repeat from row to row: each different cell of a column is
         # parsed once (the parsers are pure; the type is in the key, as 1, 1.0 and True are equal keys).
         key = (parser, name, type(value), value)
