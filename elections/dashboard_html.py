@@ -49,19 +49,13 @@ class Cells:
 
     def __init__(self) -> None:
         self._language = get_language()
-        self._percents: dict[Decimal, str] = {}
         self._notes: dict[tuple[Decimal, Decimal | None], str] = {}
         self._meters: dict[tuple[Decimal, Decimal | None], str] = {}
 
     def percent(self, value: Decimal | None) -> str:
-        """``percent`` escaped, once per value (it depends on the value only, not on its exponent)."""
-        if value is None:
-            return "—"
-        try:
-            return self._percents[value]
-        except KeyError:
-            shown = self._percents[value] = _percent(self._language, value)
-            return shown
+        """``percent`` escaped, once per language and value (``_percent``: it depends on the value only, not on
+        its exponent)."""
+        return "—" if value is None else _percent(self._language, value)
 
     def figure(self, ratio: Ratio, shown: Decimal | None) -> str:
         return f'<span class="figure">{ratio.numerator}/{ratio.denominator} <small>{self.percent(shown)}</small></span>'
