@@ -6,7 +6,8 @@ hamlet's term record's ``until_year`` is the start year of its next record (None
 "the record in force for a term starting in S" is the one row with ``start_year <= S < until_year``.
 Both used to be correlated subqueries that PostgreSQL re-ran per hamlet and per figure.
 
-``relink(hamlet_ids)`` recomputes both for those hamlets with two UPDATEs, then their facts rows
+``relink(hamlet_ids)`` recomputes both for those hamlets (on PostgreSQL one UPDATE per table from a window,
+elsewhere correlated subqueries), then their facts rows
 (``elections.facts``, which read both); it runs in the writer's
 transaction: after every ``save()``/``delete()`` of an election or a record (signals, below), after
 the import's bulk writes (``importing.writer``) and after bulk generators (demo and national data).
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -50,8 +52,51 @@ def relink(hamlet_ids: Iterable[int] | None = None, *, elections: type = ChiefEl
     """Recompute the interval columns of these hamlets' elections and records (None: of every hamlet),
     then (``with_facts``) their facts rows, which read them (``elections.facts``). The models are
     parameters so that a migration can pass its historical ones (with no facts table yet)."""
-    start_year = Subquery(terms.objects.filter(pk=OuterRef("term")).values("start_year")[:1])
     ids = None if hamlet_ids is None else sorted(set(hamlet_ids))
+    if connection.vendor == "postgresql":
+        if ids is None or ids:
+            _relink_set_based(ids, elections, records, terms)
+    else:
+        _relink_correlated(ids, elections, records, terms)
+    if with_facts:
+        refresh(ids)
+
+
+def _relink_set_based(ids: list[int] | None, elections: type, records: type, terms: type) -> None:
+    """PostgreSQL: each table's intervals in one ``UPDATE`` from a window over these hamlets' rows (``LEAD``:
+    the unique constraints make the next row the next election day, the next record's term), writing only
+    the rows whose columns change. A large import's 5,000 hamlets took 30 statements of correlated
+    subqueries, ~280 ms; this is two statements."""
+    quote = connection.ops.quote_name
+
+    def column(model: type, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    e, r, t = (quote(m._meta.db_table) for m in (elections, records, terms))
+    e_id, e_hamlet, e_term = column(elections, "id"), column(elections, "hamlet"), column(elections, "term")
+    held_on, until = column(elections, "held_on"), column(elections, "until")
+    r_id, r_hamlet, r_term = column(records, "id"), column(records, "hamlet"), column(records, "term")
+    start, until_year = column(records, "start_year"), column(records, "until_year")
+    t_id, t_start, t_end = column(terms, "id"), column(terms, "start_year"), column(terms, "end_year")
+    mine, params = ("", []) if ids is None else ("WHERE {hamlet} = ANY(%s)", [ids])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {e} AS e SET {until} = n.next FROM (SELECT {e_id} AS id, LEAD({held_on}) OVER "
+            f"(PARTITION BY {e_hamlet}, {e_term} ORDER BY {held_on}) AS next FROM {e} "
+            f"{mine.format(hamlet=e_hamlet)}) AS n WHERE e.{e_id} = n.id AND e.{until} IS DISTINCT FROM n.next",
+            params)
+        cursor.execute(
+            f"UPDATE {r} AS r SET {start} = n.start, {until_year} = n.next FROM (SELECT x.{r_id} AS id, "
+            f"t.{t_start} AS start, LEAD(t.{t_start}) OVER (PARTITION BY x.{r_hamlet} ORDER BY t.{t_start}, "
+            f"t.{t_end}) AS next FROM {r} AS x JOIN {t} AS t ON t.{t_id} = x.{r_term} "
+            f"{mine.format(hamlet='x.' + r_hamlet)}) AS n WHERE r.{r_id} = n.id "
+            f"AND (r.{start} IS DISTINCT FROM n.start OR r.{until_year} IS DISTINCT FROM n.next)", params)
+
+
+def _relink_correlated(ids: list[int] | None, elections: type, records: type, terms: type) -> None:
+    """Other databases (SQLite: the quick start's and the tests'): correlated subqueries, 500 hamlets at a
+    time."""
+    start_year = Subquery(terms.objects.filter(pk=OuterRef("term")).values("start_year")[:1])
     chunks = [None] if ids is None else [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
     for chunk in chunks:
         mine = {} if chunk is None else {"hamlet_id__in": chunk}
@@ -60,8 +105,6 @@ def relink(hamlet_ids: Iterable[int] | None = None, *, elections: type = ChiefEl
         QuerySet.update(elections.objects.filter(**mine), until=_next_election(elections))
         QuerySet.update(records.objects.filter(**mine), start_year=start_year)
         QuerySet.update(records.objects.filter(**mine), until_year=_next_record(records, terms))
-    if with_facts:
-        refresh(ids)
 
 
 @contextmanager
