@@ -168,8 +168,10 @@ def _text(field: models.Field) -> Callable[[Any], str]:
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [table, pk, count])
+        # the sequence named once (MATERIALIZED): named in nextval's argument, it was looked up again for
+        # every row (50 ms for the 23,000 ids of a 5,000-row import, against 6 ms)
+        cursor.execute("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+                       "SELECT nextval(s.seq) FROM s, generate_series(1, %s)", [table, pk, count])
         return [row[0] for row in cursor.fetchall()]
 
 
