@@ -145,3 +145,16 @@ def test_a_2025_workbook_on_the_command_line(db, tmp_path):
     out, err = run(str(path), "-v", "2")
     assert "thôn: 1 thêm" in out and "Hamlets!2: thêm Xóm 1, Xã Đại Đồng (danh mục từ 01/07/2025)" in err
     assert Hamlet.objects.get().commune.name == "Xã Thanh Ngọc"
+
+
+@pytest.mark.parametrize("command", ["import_workbook", "export_report"])
+def test_the_system_checks_are_skipped_unless_asked_and_skip_checks_is_still_accepted(command):
+    """Scripts run these often: the project's checks (~0.2 s) are left to deployment; ``--skip-checks``,
+    which scripts written before may pass, is still read."""
+    from django.core.management import load_command_class
+
+    parser = load_command_class("elections", command).create_parser("manage.py", command)
+    required = ["x.xlsx"] if command == "import_workbook" else ["--term", "2022-2025", "--as-of", "2026-01-01",
+                                                                "--out", "r.xlsx"]
+    assert parser.parse_args(required).skip_checks is True
+    assert parser.parse_args([*required, "--skip-checks"]).skip_checks is True

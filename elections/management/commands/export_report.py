@@ -169,6 +169,10 @@ class Command(LanguageCommand):
             "and as-of date as an .xlsx workbook.")
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # Run by clerks' scripts and cron, often: the project's system checks (URLs, templates, admin: ~0.2 s,
+        # the views' modules imported) belong to deployment (``manage.py check``, ``migrate``), so they are
+        # skipped; ``--skip-checks`` is still accepted, as before.
+        parser.set_defaults(skip_checks=True)
         parser.add_argument("--term", required=True, help="e.g. 2022-2025")
         parser.add_argument("--as-of", required=True, dest="as_of", metavar="YYYY-MM-DD",
                             help="events dated after this day do not count")
