@@ -1,11 +1,18 @@
 // An import job's page while the job runs: polls its progress (JSON) and shows it, then reloads
 // the page when the job has finished, to show its outcome. Without scripts the page refreshes itself.
+// The first poll comes soon (most imports take a second or two), later ones less and less often.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.querySelector("[data-status-url]");
     if (!box) { return; }
     var url = box.getAttribute("data-status-url");
+    var delay = 250;  // ms; grows by half each poll, up to 1.5 s
+
+    function later() {
+      window.setTimeout(poll, delay);
+      delay = Math.min(Math.round(delay * 1.5), 1500);
+    }
 
     function show(name, value) {
       box.querySelectorAll('[data-field="' + name + '"]').forEach(function (element) {
@@ -30,11 +37,11 @@
           if (status.rows_total) { show("rows_total", status.rows_total); }
           var waiting = box.querySelector('[data-field="waiting"]');
           if (waiting) { waiting.hidden = !status.waiting_long; }
-          window.setTimeout(poll, 1500);
+          later();
         })
         .catch(function () { window.setTimeout(poll, 5000); });
     }
 
-    window.setTimeout(poll, 1000);
+    later();
   });
 })();
