@@ -67,7 +67,9 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
         obj._state.db = alias
     _copy(model._meta.db_table, [f.column for f in fields], rows)
     history = model.history.model  # type: ignore[attr-defined]
-    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "+"))
+    # a tracked field written as is in both tables reads its text from the row just written
+    written = {attname: i for i, (attname, _field, text) in enumerate(reads) if text is copy_value}
+    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "+", (written, rows)))
 
 
 def update_with_history(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str], *,
@@ -120,16 +122,23 @@ def _check_parents(model: type[models.Model], objs: Sequence[models.Model]) -> N
 
 
 def _history_rows(history: type[models.Model], objs: Sequence[models.Model], user: Any, reason: str,
-                  kind: str) -> tuple[list[str], list[list[str]]]:
+                  kind: str, written: tuple[dict[str, int], list[list[str]]] | None = None,
+                  ) -> tuple[list[str], list[list[str]]]:
+    """The history rows of ``objs`` (columns, rows). ``written``: the column of each attname in the rows
+    just written for the same objects, in the same order, where those are the text ``copy_value`` gives."""
     fields = {f.attname: f for f in history._meta.concrete_fields}
     tracked = [(f.attname, _text(fields[f.attname])) for f in history.tracked_fields]  # type: ignore[attr-defined]
     columns = [fields[name].column for name, _ in tracked]
+    positions, source = written or ({}, [])
+    # (None, i): the text of column i of the written row; (name, text): worked out from the object
+    reads = [(None, positions[name]) if text is copy_value and name in positions else (name, text)
+             for name, text in tracked]
     columns += [fields[name].column for name in
                 ("history_date", "history_change_reason", "history_type", "history_user_id")]
     now = copy_value(timezone.now())
     anyone, asked = user, bool(user)
     rows = []
-    for obj in objs:
+    for number, obj in enumerate(objs):
         if hasattr(obj, "_history_user"):
             who = obj._history_user
         else:
@@ -137,7 +146,8 @@ def _history_rows(history: type[models.Model], objs: Sequence[models.Model], use
                 # here), the same for every object: asked once, not per row
                 anyone, asked = history.get_default_history_user(obj), True  # type: ignore[attr-defined]
             who = anyone
-        row = [text(getattr(obj, name)) for name, text in tracked]
+        same = source[number] if source else ()
+        row = [same[how] if name is None else how(getattr(obj, name)) for name, how in reads]  # type: ignore[index,operator]
         why = get_change_reason_from_object(obj) or reason
         row += [now, copy_value(why), kind, copy_value(getattr(who, "pk", None))]
         rows.append(row)
