@@ -104,20 +104,19 @@ def _check_parents(model: type[models.Model], objs: Sequence[models.Model]) -> N
     for field in model._meta.concrete_fields:
         if not field.is_relation:
             continue
-        target, name = field.target_field.attname, field.cache_name
+        target, name, attname, empty = field.target_field.attname, field.cache_name, field.attname, field.empty_values
         for obj in objs:
-            cache = obj._state.fields_cache  # what field.is_cached / get_cached_value read, without two calls
-            if name not in cache:
-                continue
-            parent = cache[name]
-            if parent is None:
+            # what field.is_cached / get_cached_value read, in one look-up
+            parent = obj._state.fields_cache.get(name)
+            if parent is None:  # not cached, or cached as None
                 continue
             if parent.pk is None:
                 raise ValueError(f"bulk_create() prohibited to prevent data loss due to unsaved related object "
                                  f"'{field.name}'.")
-            if getattr(obj, field.attname) in field.empty_values:
+            own = obj.__dict__.get(attname)  # a concrete field's attname is a plain attribute
+            if own is None or (type(own) is not int and own in empty):
                 setattr(obj, field.name, parent)
-            elif getattr(parent, target) != getattr(obj, field.attname):
+            elif getattr(parent, target) != own:
                 field.delete_cached_value(obj)
 
 
