@@ -19,8 +19,9 @@ text ``COPY`` reads, built from the objects' attributes in one pass, with the sa
 The ``COPY`` statements go through Django's cursor wrappers and error translation, so they are
 counted and timed like queries (``CaptureQueriesContext``) and a unique clash is Django's
 ``IntegrityError`` (``writer.Conflict``). Changed objects go out in one ``UPDATE ... FROM unnest``
-(``update_with_history``), their "~" history rows by ``COPY``. Other databases keep simple-history's
-``bulk_create_with_history`` and ``bulk_update_with_history``.
+(``update_with_history``), their "~" history rows by ``COPY``; deleted ones in one ``DELETE`` after their
+"-" history rows (``delete_with_history``). Other databases keep simple-history's
+``bulk_create_with_history`` and ``bulk_update_with_history``, and delete object by object.
 """
 
 from __future__ import annotations
@@ -96,6 +97,30 @@ def update_with_history(model: type[models.Model], objs: Sequence[models.Model],
                        f"AS u({', '.join(names)}) WHERE t.{names[0]} = u.{names[0]}", arrays)
     history = model.history.model  # type: ignore[attr-defined]
     _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "~"))
+
+
+def delete_with_history(model: type[models.Model], objs: Sequence[models.Model], *, user: Any, reason: str) -> None:
+    """Delete ``objs`` (stored) and write one "-" history row each, as ``obj.delete()`` would with
+    simple-history, user and reason taken as ``_history_rows`` takes them. On PostgreSQL one ``COPY`` and one
+    ``DELETE``, whatever the number: no signal is sent (as for the bulk creations and updates), so the caller
+    notes what the deletions change (``writer._note_touched``). A model that other rows point at is deleted
+    object by object, so that Django's collector applies their ``on_delete``."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql" or model._meta.related_objects:
+        for obj in objs:
+            obj._history_user = getattr(obj, "_history_user", user)  # type: ignore[attr-defined]
+            obj._change_reason = get_change_reason_from_object(obj) or reason  # type: ignore[attr-defined]
+            obj.delete()
+        return
+    history = model.history.model  # type: ignore[attr-defined]
+    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "-"))
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)",
+                       [[obj.pk for obj in objs]])
+    for obj in objs:
+        obj.pk = None  # as Collector.delete leaves a deleted object
 
 
 def _check_parents(model: type[models.Model], objs: Sequence[models.Model]) -> None:

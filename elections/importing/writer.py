@@ -41,7 +41,7 @@ from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTer
 from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
-from .copying import create_with_history, update_with_history
+from .copying import create_with_history, delete_with_history, update_with_history
 from .plan import Plan, Tracker, chunks
 
 BATCH = 500
@@ -84,8 +84,8 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             if changed := _unversioned(((Official, plan.officials),)):
                 raise Conflict(officials=changed)
             _save_terms(plan)
-            for tracker in (plan.elections, plan.congresses):
-                _delete(tracker, user, reason)
+            for model, tracker in ((ChiefElection, plan.elections), (Congress, plan.congresses)):
+                _delete(model, tracker, user, reason, notes)
             Hamlet.settle_all(plan.hamlets.created)
             _save(Hamlet, plan.hamlets, user, reason, extra=("updated_at",))
             _save(PartyCell, plan.cells, user, reason)
@@ -172,7 +172,7 @@ def _save_terms(plan: Plan) -> None:
 
 def _note_touched(plan: Plan, notes: Pending) -> None:
     """Note what the plan's bulk writes may change the facts of (they send no signal): created or updated
-    hamlets, cells, records and elections, and the cells of its congresses (deletions noted theirs)."""
+    hamlets, cells, records and elections, and the cells of its congresses (``_delete`` noted deletions')."""
     def written(tracker: Tracker) -> list[Any]:
         return [*tracker.created, *tracker.updated()]
 
@@ -183,11 +183,13 @@ def _note_touched(plan: Plan, notes: Pending) -> None:
     notes.cells.update(c.cell_id if c.cell_id is not None else c.cell.pk for c in written(plan.congresses))
 
 
-def _delete(tracker: Tracker, user: Any, reason: str) -> None:
-    for obj in tracker.deleted:
-        obj._history_user = user
-        obj._change_reason = reason
-        obj.delete()
+def _delete(model: type[models.Model], tracker: Tracker, user: Any, reason: str, notes: Pending) -> None:
+    """Delete what the plan removes, with its history; note what that changes (on PostgreSQL no signal is
+    sent, ``copying.delete_with_history``): an election's hamlet, a congress's cell."""
+    deleted = tracker.deleted
+    notes.hamlets.update(o.hamlet_id for o in deleted if model is ChiefElection)
+    notes.cells.update(o.cell_id for o in deleted if model is Congress)
+    delete_with_history(model, deleted, user=user, reason=reason)
 
 
 def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str, extra: tuple[str, ...] = ()) -> None:
