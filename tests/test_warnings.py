@@ -213,3 +213,21 @@ def test_one_chief_of_many_hamlets_names_five_and_counts_the_rest(db, tmp_path, 
 def test_chief_caution_names_all_when_few():
     message = warnings.chief_caution("Lê Văn C", ["Xóm 2", "Xóm 3"], TERM, str).message
     assert "Xóm 2, Xóm 3 trong" in message and "khác" not in message
+
+
+def test_a_stored_hamlet_the_workbook_does_not_name_counts_by_its_latest_chief(db, tmp_path):
+    """A hamlet of the commune that no row names counts too, by the term's latest stored election only."""
+    from elections.models import ChiefElection
+    from tests.factories import HamletFactory, TermFactory
+    from tests.workbooks import make_units
+
+    units = make_units()
+    term = TermFactory(start_year=2022, end_year=2025)
+    stored = HamletFactory(commune=units["Xã Thông Thụ"], name="Bản Na")
+    ChiefElection.objects.create(hamlet=stored, term=term, held_on=dt.date(2022, 5, 1), chief="Lương Văn Bảy")
+    ChiefElection.objects.create(hamlet=stored, term=term, held_on=dt.date(2022, 3, 1), chief="Lò Văn Trước")
+    result = _preview(tmp_path, [_chief(hamlet="Xóm 9", chief="lương văn bảy"),
+                                 _chief(hamlet="Xóm 8", chief="Lò Văn Trước")])
+    chief = {w.cell: w.message for w in result.warnings if w.field == "chief"}
+    assert set(chief) == {"O2"}, [str(w) for w in result.warnings]
+    assert "Bản Na" in chief["O2"] and "(ô" not in chief["O2"].split("Bản Na", 1)[1][:4]
