@@ -35,16 +35,14 @@ from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyMember
 from hamlets.scoping import Scope
 
 from . import charts
+from .admissions import AdmissionRow, admissions, admissions_by_commune
 from .dashboard_people import PATH_CODES, PEOPLE_LABELS, PEOPLE_SHORT, PROFILE_CODES, PeopleBoard
 from .figures import (
     FIGURES_BY_CODE,
-    AdmissionRow,
     Figures,
     Ratio,
     Ratios,
     add_up,
-    admissions,
-    admissions_by_commune,
 )
 from .layout import (
     EARLIER,

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from hamlets.models import NEW_LIST_FROM, Hamlet, PartyMember
 from hamlets.scoping import Scope
 
+from .admissions import AdmissionRow, admitted_by_year
 from .dashboard import (
     COUNT_CODES,
     GAP_SORT,
@@ -49,7 +50,7 @@ from .dashboard import (
     sort_choices,
     texts,
 )
-from .figures import FIGURES_BY_CODE, AdmissionRow, admitted_by_year
+from .figures import FIGURES_BY_CODE
 from .layout import NEW, choose_layout
 from .models import AdmissionTarget, TargetTable, Term
 from .period import Period

@@ -177,7 +177,7 @@ _SAME_ON_FACTS = {
     ("commune.district", "id"): "district", ("commune.district", "province"): "province",
 }
 # Read the other way: a facts row's unit column -> a lookup path from the hamlet that filters the same
-# (``figures.members_of`` says a scope on the members' hamlet with it).
+# (``admissions.members_of`` says a scope on the members' hamlet with it).
 HAMLET_PATHS = {column: "__".join([*filter(None, path.split(".")), field])
                 for (path, field), column in _SAME_ON_FACTS.items()}
 _LOOKUPS = ("exact", "in", "isnull")

@@ -1,5 +1,5 @@
 """Admissions of a set of hamlets read the members through their hamlets' own unit columns when the set is
-a scope said on units (``figures.members_of``): the same members, and the same admissions, as filtering by
+a scope said on units (``admissions.members_of``): the same members, and the same admissions, as filtering by
 the hamlets' ids, for every persona's scope and every unit a dashboard or report names."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from elections.figures import admissions_by_commune, members_of
+from elections.admissions import admissions_by_commune, members_of
 from hamlets.models import Hamlet, PartyMember
 from tests.factories import PartyMemberFactory
 

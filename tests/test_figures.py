@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from elections.figures import Figures, Ratio, admissions
+from elections.admissions import admissions
+from elections.figures import Figures, Ratio
 from elections.models import AdmissionTarget, Target
 from hamlets.models import Hamlet
 from tests.factories import (
@@ -231,7 +232,7 @@ def test_targets_fall_back_to_the_province(term, nghe_an, district_of):
 def test_admissions_by_year_count_each_years_days_exactly(term, django_assert_num_queries):
     """Admissions counted per year of the term by each year's days (``COUNT(*) FILTER``) equal the count
     grouped by the year of each admission, at the years' edges too; later than the date never counts."""
-    from elections.figures import admitted_by_year
+    from elections.admissions import admitted_by_year
     from hamlets.models import PartyMember
     from tests.factories import PartyMemberFactory
 

@@ -45,7 +45,8 @@ from typing import IO, Any
 from hamlets.models import Commune, Hamlet, PartyMember, Province, list_in_force
 from hamlets.scoping import FULL_SCOPE, Scope
 
-from ..figures import AdmissionRow, Figures, Ratio, add_up, admissions, admissions_by_commune
+from ..admissions import AdmissionRow, admissions, admissions_by_commune
+from ..figures import Figures, Ratio, add_up
 from ..layout import NEW, choose_layout, districts_of, new_communes_of
 from ..models import Metric, Target, TargetTable, Term
 from ..people_figures import PeopleFigures
