@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from hamlets import text
-from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, PartyMember, Province
+from hamlets.models import NEW_LIST_FROM, Commune, District, Hamlet, Province
 from hamlets.scoping import Scope
 
 from . import charts
@@ -263,15 +263,14 @@ class Dashboard:
 
     @cached_property
     def admissions(self) -> list[AdmissionRow]:
-        members = PartyMember.objects.restrict(self.scope)
         first = self.term.start_year
         if self.is_new:
-            return admissions_by_commune(self.hamlets, self.as_of, members=members, first_year=first,
+            return admissions_by_commune(self.hamlets, self.as_of, scope=self.scope, first_year=first,
                                          communes=new_communes_of(self.province, self.scope, self.hamlets))
         districts = districts_of(self.province, self.scope)
         if self.district:
             districts = districts.filter(pk=self.district.pk)
-        return admissions(districts, self.as_of, members=members, first_year=first)
+        return admissions(districts, self.as_of, scope=self.scope, first_year=first)
 
     def unit_names(self) -> dict[int | None, str]:
         if self.district:

@@ -42,7 +42,7 @@ from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import IO, Any
 
-from hamlets.models import Commune, Hamlet, PartyMember, Province, list_in_force
+from hamlets.models import Commune, Hamlet, Province, list_in_force
 from hamlets.scoping import FULL_SCOPE, Scope
 
 from ..admissions import AdmissionRow, admissions, admissions_by_commune
@@ -364,10 +364,10 @@ class MeetingReport(Report):
 
     @cached_property
     def _admissions(self) -> list[AdmissionRow]:
-        members = PartyMember.objects.restrict(self.scope)
         first = self.term.start_year
         if self.is_new:
-            return admissions_by_commune(self.hamlets, self.as_of, members=members, first_year=first,
+            return admissions_by_commune(self.hamlets, self.as_of, scope=self.scope, first_year=first,
                                          communes=new_communes_of(self.province, self.scope, self.hamlets))
-        return admissions(districts_of(self.province, self.scope), self.as_of, members=members, first_year=first)
+        return admissions(districts_of(self.province, self.scope), self.as_of, scope=self.scope,
+                          first_year=first)
 
