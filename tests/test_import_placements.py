@@ -159,3 +159,17 @@ def test_a_hamlet_of_an_old_commune_absent_from_the_table_may_go_anywhere_in_its
     assert result.ok, [str(p) for p in result.problems]
     assert dict(Hamlet.objects.values_list("name", "new_commune")) == {
         "Bản Na": units["2025/Xã Thông Thụ"].pk, "Bản Pù": units["2025/Xã Hạnh Lâm"].pk}
+
+
+def test_a_former_district_name_two_districts_share_is_settled_by_the_former_commune_code(run, units, unplaced):
+    """Huyện Kỳ Anh and Thị xã Kỳ Anh: "Kỳ Anh" alone is ambiguous, but with the Former commune code (as the
+    pre-filled download writes it) the code decides, provided its commune lies in a district of that name."""
+    row = new_row(province="Hà Tĩnh", commune="Vũng Áng", hamlet="Thôn Đông Yên", former_district="Kỳ Anh",
+                  former_commune="Kỳ Lợi")
+    ambiguous = run(hamlets=[row])
+    assert ["Kỳ Anh" in p.message for p in ambiguous.problems] == [True], [str(p) for p in ambiguous.problems]
+    assert run(hamlets=[{**row, "former_commune_code": 18796}]).ok
+    assert Hamlet.objects.get(name="Thôn Đông Yên").new_commune == units["2025/Phường Vũng Áng"]
+    elsewhere = run(hamlets=[{**row, "hamlet": "Thôn Hải Phong", "former_district": "Huyện Kỳ Anh",
+                              "former_commune_code": 18796}])  # Kỳ Lợi lies in Thị xã Kỳ Anh
+    assert [p.message for p in elsewhere.problems] == ["Xã Kỳ Lợi, Thị xã Kỳ Anh không thuộc Huyện Kỳ Anh"]

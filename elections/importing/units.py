@@ -316,12 +316,16 @@ class Units:
         candidates = self._candidate_lookup(new_commune.id)
         target = self.label(new_commune)
         district = None
+        districts: list[Unit] | None = None  # with a code: every district the name may mean, the code decides
         if district_name:
-            found = resolve(region.district_lookup, DISTRICT, district_name,
-                            parent=self.province_unit(region.id).name)
-            if found.unit is None:
-                return Resolution(None, found.message, ("district",))
-            district = found.unit
+            if code is not None:
+                districts = region.district_lookup.candidates(district_name) or None
+            if districts is None:
+                found = resolve(region.district_lookup, DISTRICT, district_name,
+                                parent=self.province_unit(region.id).name)
+                if found.unit is None:
+                    return Resolution(None, found.message, ("district",))
+                district = found.unit
         if code is not None:
             unit = candidates.by_code.get(code)
             if unit is None:
@@ -343,6 +347,10 @@ class Units:
                 return Resolution(None, both(
                     f"{self.label(unit).vi} không thuộc {district.name}",
                     f"{self.label(unit).en} is not in {district.name}"), ("district", "code"))
+            if districts is not None and unit.parent_id not in {d.id for d in districts}:
+                return Resolution(None, both(
+                    f"{self.label(unit).vi} không thuộc {district_name}",
+                    f"{self.label(unit).en} is not in {district_name}"), ("district", "code"))
             return Resolution(unit)
         hits = candidates.candidates(name)
         if district is not None:
