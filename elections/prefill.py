@@ -70,11 +70,17 @@ def prefill_download(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     term = chosen_term(request)  # the latest term unless named: the one boards are filling in
     layout = choose_layout(Scope.of(request.user), Period.from_query(request.GET).as_of, units)
+    workbook = prefill_workbook(Hamlet.objects.restrict(request.user), term, layout)
+    return _download(workbook, f"cadre-tracker-{term.name}-{timezone.localdate().isoformat()}.xlsx")
+
+
+def prefill_workbook(hamlets: QuerySet[Hamlet], term: Term, layout: str) -> Any:
+    """The import template with a ``Hamlets`` row for each of ``hamlets`` (``prefill_rows``)."""
     workbook, sheets = template_workbook()
     sheet = sheets[HAMLETS.name]
-    for values in prefill_rows(Hamlet.objects.restrict(request.user), term, layout):
+    for values in prefill_rows(hamlets, term, layout):
         sheet.append(_cells(sheet, values))
-    return _download(workbook, f"cadre-tracker-{term.name}-{timezone.localdate().isoformat()}.xlsx")
+    return workbook
 
 
 def prefilled(hamlets: QuerySet[Hamlet], term: Term, layout: str) -> QuerySet[Hamlet]:

@@ -137,3 +137,20 @@ def test_force_replaces_them_and_a_second_run_needs_no_force(term):
     assert not Hamlet.objects.filter(commune=old, new_commune__isnull=True).exists()
     call_command("generate_national", hamlets=20, members=100, quiet=True, stdout=io.StringIO())  # its own data
     assert Hamlet.objects.count() == 20 and PartyMember.objects.count() == 100
+
+
+@pytest.mark.django_db
+def test_a_prefilled_workbook_of_the_generated_data_imports_back_without_a_problem(generated, tmp_path):
+    """What a board downloads pre-filled and uploads unchanged: no problem and nothing to write, for both
+    terms in their own layout (a chief who is the cell's secretary carries the secretary's profile)."""
+    from elections.importing import import_workbook
+    from elections.layout import EARLIER, NEW
+    from elections.prefill import prefill_workbook
+
+    for term, layout in ((Term.objects.get(start_year=2022), EARLIER), (Term.objects.get(start_year=2025), NEW)):
+        path = tmp_path / f"{term.name}.xlsx"
+        prefill_workbook(Hamlet.objects.all(), term, layout).save(path)
+        result = import_workbook(path, dry_run=True)
+        assert [str(p) for p in result.problems][:5] == [], term
+        assert result.summary.rows["Hamlets"] > HAMLETS * 0.9 and result.summary.written == 0, (
+            term, result.summary_line)

@@ -93,6 +93,8 @@ class Plan:
     cell_id: int | None = None
     # (term index, held on, name index, member since, role, birth year, gender, ethnicity)
     elections: list[tuple] = field(default_factory=list)
+    # per term: None (no congress), or (held on or None: planned, birth year, gender, ethnicity of the secretary)
+    congresses: list[tuple | None] = field(default_factory=list)
 
 
 def _members_count(rng: random.Random, mean: float) -> int:
@@ -149,6 +151,9 @@ class NationalData:
         for h in self.plans:
             self._plan_elections(h)
         self._fit_members(sum(len(sitting_chiefs(h)) for h in self.plans))
+        for h in self.plans:  # once the cells are final (``_fit_members``)
+            self._plan_congresses(h)
+            settle_roles(h)
 
     def _plan_records(self, h: Plan, mean: float) -> None:
         rng = self.rng
@@ -225,6 +230,19 @@ class NationalData:
             if rng.random() < 0.85 else (None, "", "")
         return (t, held, NAME_COUNT - 1 - k, since, role, *profile)
 
+    def _plan_congresses(self, h: Plan) -> None:
+        rng = self.rng
+        spans = ((dt.date(2022, 3, 1), dt.date(2022, 7, 31)), (dt.date(2025, 4, 15), dt.date(2025, 8, 31)))
+        for t in range(len(TERMS)):
+            if not h.cell[t] or rng.random() > (0.95 if t == 0 else 0.9):
+                h.congresses.append(None)
+                continue
+            held = day_between(rng, *spans[t]) if rng.random() > 0.02 else None  # a few planned, not held
+            profile: tuple = (None, "", "")
+            if rng.random() < 0.8:
+                profile = (rng.randint(1955, 1990), people.gender(rng, 0.2), people.ethnicity(rng, h.mountain))
+            h.congresses.append((held, *profile))
+
     # -- writing ----------------------------------------------------------------------------------
     def generate(self, writer: BulkWriter) -> dict[str, int]:
         with transaction.atomic():
@@ -250,3 +268,28 @@ def sitting_chiefs(h: Plan) -> dict[int, tuple]:
         if since is not None and since > election[1]:
             found.setdefault(election[2], election)
     return found
+
+
+ROLE_NAMES = {"secretary": 0, "deputy": 1}  # the holder's name index in a term: NAME_COUNT - 1 - (4t + this)
+
+
+def settle_roles(h: Plan) -> None:
+    """The chiefs' Party roles as the import's rule 8 wants them (a workbook downloaded pre-filled imports
+    back unchanged): a chief is the cell's secretary or deputy only of a term whose congress was held on or
+    after the chief joined the Party, and named as its holder (a chief re-elected into a later term is not
+    that term's holder); a chief who is the secretary gives the congress's secretary the same profile."""
+    for t, congress in enumerate(h.congresses):
+        holders = []
+        for i, (term, held, name, since, role, *profile) in enumerate(h.elections):
+            if term != t or not role:
+                continue
+            if (congress is None or congress[0] is None or since is None or since > congress[0]
+                    or name != NAME_COUNT - 1 - (4 * t + ROLE_NAMES[role])):
+                h.elections[i] = (term, held, name, since, "", *profile)
+            elif role == "secretary":
+                holders.append(i)
+        if holders and congress is not None:  # one person: the latest election's profile, everywhere
+            profile = tuple(h.elections[max(holders, key=lambda i: h.elections[i][1])][5:])
+            h.congresses[t] = (congress[0], *profile)
+            for i in holders:
+                h.elections[i] = (*h.elections[i][:5], *profile)

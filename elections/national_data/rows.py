@@ -22,7 +22,7 @@ from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Pr
 from ..models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, Target
 from ..people_models import ChiefEvaluation, ChiefPlan
 from . import people
-from .people import NAME_COUNT, day_between
+from .people import NAME_COUNT
 
 if TYPE_CHECKING:
     from .generate import NationalData
@@ -97,17 +97,14 @@ class RowWriter:
                 pk += 1
 
     def congresses(self) -> Iterator[tuple]:
-        rng, pk = self.rng, self.writer.next_id(Congress)
-        spans = ((dt.date(2022, 3, 1), dt.date(2022, 7, 31)), (dt.date(2025, 4, 15), dt.date(2025, 8, 31)))
+        pk = self.writer.next_id(Congress)
         for h in self.plans:
             for t, term in enumerate(self.terms):
-                if not h.cell[t] or h.cell_id is None or rng.random() > (0.95 if t == 0 else 0.9):
+                congress = h.congresses[t]
+                if congress is None or h.cell_id is None:
                     continue
-                held = day_between(rng, *spans[t]) if rng.random() > 0.02 else None  # a few planned, not held
+                held, *profile = congress
                 secretary, deputy = h.walk[NAME_COUNT - 1 - 4 * t][0], h.walk[NAME_COUNT - 2 - 4 * t][0]
-                profile: tuple = (None, "", "")
-                if rng.random() < 0.8:
-                    profile = (rng.randint(1955, 1990), people.gender(rng, 0.2), people.ethnicity(rng, h.mountain))
                 yield (pk, 1, self.now, h.cell_id, term, held, secretary, deputy, *profile,
                        people.minority_of(profile[2]))
                 pk += 1
