@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from hamlets.models import Commune, District, Gender, Province
 
-from .models import ChiefElection, Congress, Metric, Target, Term
+from .models import ChiefElection, Congress, Metric, PartyRole, Target, Term
 from .people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea, Rating
 
 MINORITIES = ("Thái", "Mông", "Khơ Mú", "Ơ Đu", "Thổ")
@@ -43,22 +43,28 @@ class People:
         return 2026 - age, gender, ethnicity
 
     def _profiles(self) -> int:
-        elections = list(ChiefElection.objects.filter(hamlet__commune__district__province=self.province)
-                         .select_related("hamlet__commune__district"))
-        for e in elections:
-            e.chief_birth_year, e.chief_gender, e.chief_ethnicity = self._profile(
-                self.mountain(e.hamlet.commune.district), elderly=0.35)
-            e.derive()
-        ChiefElection.objects.bulk_update(elections, ["chief_birth_year", "chief_gender", "chief_ethnicity",
-                                                      "chief_minority"], batch_size=1000)
         congresses = list(Congress.objects.filter(cell__hamlet__commune__district__province=self.province)
                           .select_related("cell__hamlet__commune__district"))
+        secretaries = {}
         for c in congresses:
             c.secretary_birth_year, c.secretary_gender, c.secretary_ethnicity = self._profile(
                 self.mountain(c.cell.hamlet.commune.district), elderly=0.25)
             c.derive()
+            secretaries[(c.cell.hamlet_id, c.term_id)] = (c.secretary_birth_year, c.secretary_gender,
+                                                          c.secretary_ethnicity)
         Congress.objects.bulk_update(congresses, ["secretary_birth_year", "secretary_gender", "secretary_ethnicity",
                                                   "secretary_minority"], batch_size=1000)
+        elections = list(ChiefElection.objects.filter(hamlet__commune__district__province=self.province)
+                         .select_related("hamlet__commune__district"))
+        for e in elections:
+            # a chief who is the cell's secretary is one person with the congress's secretary (import rule 8:
+            # the pre-filled download imports back unchanged)
+            same = secretaries.get((e.hamlet_id, e.term_id)) if e.chief_party_role == PartyRole.SECRETARY else None
+            e.chief_birth_year, e.chief_gender, e.chief_ethnicity = same or self._profile(
+                self.mountain(e.hamlet.commune.district), elderly=0.35)
+            e.derive()
+        ChiefElection.objects.bulk_update(elections, ["chief_birth_year", "chief_gender", "chief_ethnicity",
+                                                      "chief_minority"], batch_size=1000)
         return len(elections) + len(congresses)
 
     def _latest(self, term: Term) -> list[ChiefElection]:

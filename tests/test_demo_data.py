@@ -13,7 +13,7 @@ from hamlets.models import Hamlet, HamletKind
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_fills_once_and_documents_accounts(capsys):
+def test_demo_data_fills_once_and_documents_accounts(capsys, tmp_path):
     call_command("demo_data")
     hamlets = Hamlet.objects.count()
     assert hamlets > 1000 and ChiefElection.objects.exists()
@@ -42,3 +42,19 @@ def test_demo_data_fills_once_and_documents_accounts(capsys):
     call_command("demo_data")
     assert capsys.readouterr().out.endswith("Đã có dữ liệu mẫu: không làm gì.\n")
     assert Hamlet.objects.count() == hamlets
+    # what each demo board downloads pre-filled imports back unchanged: no problem, nothing to write
+    from elections.importing import import_workbook
+    from elections.layout import choose_layout
+    from elections.models import Term
+    from elections.period import Period
+    from elections.prefill import prefill_workbook
+    from hamlets.scoping import Scope
+
+    for username in ("thanhchuong", "xa.hanhlam"):
+        user = User.objects.get(username=username)
+        for term in Term.objects.all():
+            path = tmp_path / f"{username}-{term.name}.xlsx"
+            layout = choose_layout(Scope.of(user), Period.from_query({}).as_of, None)
+            prefill_workbook(Hamlet.objects.restrict(user), term, layout).save(path)
+            result = import_workbook(path, user=user, dry_run=True)
+            assert [str(p) for p in result.problems][:3] == [] and result.summary.written == 0, (username, term)
