@@ -85,7 +85,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
                 raise Conflict(officials=changed)
             _save_terms(plan)
             for model, tracker in ((ChiefElection, plan.elections), (Congress, plan.congresses)):
-                _delete(model, tracker, user, reason, notes)
+                delete_with_history(model, tracker.deleted, user=user, reason=reason)
             Hamlet.settle_all(plan.hamlets.created)
             _save(Hamlet, plan.hamlets, user, reason, extra=("updated_at",))
             _save(PartyCell, plan.cells, user, reason)
@@ -171,25 +171,13 @@ def _save_terms(plan: Plan) -> None:
 
 
 def _note_touched(plan: Plan, notes: Pending) -> None:
-    """Note what the plan's bulk writes may change the facts of (they send no signal): created or updated
-    hamlets, cells, records and elections, and the cells of its congresses (``_delete`` noted deletions')."""
-    def written(tracker: Tracker) -> list[Any]:
-        return [*tracker.created, *tracker.updated()]
-
-    notes.hamlets.update(h.pk for h in written(plan.hamlets))
+    """Note what the plan's bulk writes may change the facts of (they send no signal): created, updated or
+    deleted hamlets, cells, records and elections, and the cells of its congresses."""
+    notes.hamlets.update(h.pk for h in plan.hamlets.changed())
     notes.hamlets.update(o.hamlet_id for tracker in (plan.cells, plan.records, plan.elections)
-                         for o in written(tracker))
+                         for o in tracker.changed())
     # a congress of a cell created by the plan may hold the cell itself rather than its id
-    notes.cells.update(c.cell_id if c.cell_id is not None else c.cell.pk for c in written(plan.congresses))
-
-
-def _delete(model: type[models.Model], tracker: Tracker, user: Any, reason: str, notes: Pending) -> None:
-    """Delete what the plan removes, with its history; note what that changes (on PostgreSQL no signal is
-    sent, ``copying.delete_with_history``): an election's hamlet, a congress's cell."""
-    deleted = tracker.deleted
-    notes.hamlets.update(o.hamlet_id for o in deleted if model is ChiefElection)
-    notes.cells.update(o.cell_id for o in deleted if model is Congress)
-    delete_with_history(model, deleted, user=user, reason=reason)
+    notes.cells.update(c.cell_id if c.cell_id is not None else c.cell.pk for c in plan.congresses.changed())
 
 
 def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str, extra: tuple[str, ...] = ()) -> None:
