@@ -70,11 +70,11 @@ def per_hamlet(hamlets: QuerySet[Hamlet], group: str, first_year: int,
     the province dashboard's time). For a unit's hamlets, not the country's (the national dashboard keeps
     the join, where hashing is right)."""
     years = range(first_year, as_of.year + 1)
+    if not years:  # a day before the term's first year: nothing counted
+        return {}
     try:
         hamlet_sql, hamlet_params = hamlets.order_by().values_list("pk", group).query.sql_with_params()
     except EmptyResultSet:
-        return {}
-    if not years:  # a day before the term's first year: nothing counted
         return {}
     quote = connection.ops.quote_name
     meta = PartyMember._meta
@@ -103,7 +103,7 @@ def admissions(districts: QuerySet[District], as_of: dt.date, members: QuerySet[
     first year) up to ``as_of``, against the districts' annual targets: one query on members, one
     on targets. ``scope``: the members of the hamlets the user sees (instead of ``members``)."""
     targets = AdmissionTarget.objects.filter(district__in=districts)
-    if scope is not None and first_year is not None and connection.vendor == "postgresql":
+    if _hamlet_by_hamlet(scope, first_year):
         hamlets = Hamlet.objects.filter(scope.hamlet_q(), commune__district__in=districts)
         return _rows(per_hamlet(hamlets, "commune__district_id", first_year, as_of), targets, "district_id",
                      as_of, first_year)
@@ -123,11 +123,17 @@ def admissions_by_commune(hamlets: QuerySet[Hamlet], as_of: dt.date, members: Qu
         targets = AdmissionTarget.objects.filter(commune_id__in=hamlets.order_by().values("new_commune_id"))
     else:
         targets = AdmissionTarget.objects.filter(commune__in=communes)
-    if scope is not None and first_year is not None and connection.vendor == "postgresql":
+    if _hamlet_by_hamlet(scope, first_year):
         return _rows(per_hamlet(hamlets.filter(scope.hamlet_q()), "new_commune_id", first_year, as_of), targets,
                      "commune_id", as_of, first_year)
     return _admissions(members_of(hamlets, _members(members, scope)), "hamlet__new_commune_id", targets,
                        "commune_id", as_of, first_year)
+
+
+def _hamlet_by_hamlet(scope: Scope | None, first_year: int | None) -> bool:
+    """Whether a unit's admissions for the user's ``scope`` are counted by ``per_hamlet`` (PostgreSQL, a
+    term's years) rather than by joining the members the scope sees."""
+    return scope is not None and first_year is not None and connection.vendor == "postgresql"
 
 
 def _members(members: QuerySet[PartyMember] | None, scope: Scope | None) -> QuerySet[PartyMember]:
