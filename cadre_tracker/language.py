@@ -71,3 +71,14 @@ class LanguageCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> Any:
         with translation.override(command_language()):
             return super().execute(*args, **options)
+
+
+class ScriptCommand(LanguageCommand):
+    """A command that clerks' scripts and cron run often (imports, reports): Django's system checks (URLs,
+    templates, admin: ~0.2 s, every view's module imported) belong to deployment (``manage.py check``,
+    ``migrate``), so they are skipped unless asked; ``--skip-checks`` is still accepted."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> Any:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.set_defaults(skip_checks=True)
+        return parser

@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from cadre_tracker.language import LanguageCommand, both
+from cadre_tracker.language import ScriptCommand, both
 from elections import layout
 from elections.models import Term
 from elections.reports import MeetingReport, NationalReport, Report
@@ -164,15 +164,11 @@ def write_atomically(report: Report, path: Path) -> None:
             os.remove(partial)
 
 
-class Command(LanguageCommand):
+class Command(ScriptCommand):
     help = ("Write the meeting report of one province (or, with --national, the national report) for a term "
             "and as-of date as an .xlsx workbook.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        # Run by clerks' scripts and cron, often: the project's system checks (URLs, templates, admin: ~0.2 s,
-        # the views' modules imported) belong to deployment (``manage.py check``, ``migrate``), so they are
-        # skipped; ``--skip-checks`` is still accepted, as before.
-        parser.set_defaults(skip_checks=True)
         parser.add_argument("--term", required=True, help="e.g. 2022-2025")
         parser.add_argument("--as-of", required=True, dest="as_of", metavar="YYYY-MM-DD",
                             help="events dated after this day do not count")

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
-from cadre_tracker.language import LanguageCommand
+from cadre_tracker.language import ScriptCommand
 from elections.importing import import_workbook
 from elections.importing.messages import Label, both
 
@@ -22,15 +22,11 @@ ACTIONS = {"create": Label("thêm", "create"), "update": Label("sửa", "update"
            "unchanged": Label("không đổi", "unchanged")}
 
 
-class Command(LanguageCommand):
+class Command(ScriptCommand):
     help = ("Import hamlets, Party cell congresses, chief elections, targets and admissions from an .xlsx "
             "workbook of the import template. All or nothing.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        # Run by clerks' scripts and cron, often: the project's system checks (URLs, templates, admin: ~0.2 s,
-        # the views' modules imported) belong to deployment (``manage.py check``, ``migrate``), so they are
-        # skipped; ``--skip-checks`` is still accepted, as before.
-        parser.set_defaults(skip_checks=True)
         parser.add_argument("path", help="the .xlsx workbook")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--user", metavar="USERNAME",
