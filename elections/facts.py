@@ -55,15 +55,18 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def rows_sql(hamlet_ids: list[int] | None) -> tuple[str, list[Any]]:
+def rows_sql(hamlet_ids: list[int] | None, *, array: bool = False) -> tuple[str, list[Any]]:
     """The facts rows of these hamlets (None: of every hamlet), as a SELECT of ``COLUMNS`` and its
-    parameters; the hamlets are named in each part of the query, so each reads only their rows."""
-    marks = ", ".join(["%s"] * len(hamlet_ids)) if hamlet_ids is not None else ""
+    parameters; the hamlets are named in each part of the query, so each reads only their rows.
+    ``array`` (PostgreSQL): named as one array parameter (``= ANY(%s)``) rather than a mark each."""
+    marks = ", ".join(["%s"] * len(hamlet_ids)) if hamlet_ids is not None and not array else ""
 
     def only(column: str) -> str:
-        return f"{column} IN ({marks})" if hamlet_ids is not None else "1 = 1"
+        if hamlet_ids is None:
+            return "1 = 1"
+        return f"{column} = ANY(%s)" if array else f"{column} IN ({marks})"
 
-    ids = list(hamlet_ids or ())
+    ids: list[Any] = [] if hamlet_ids is None else [list(hamlet_ids)] if array else list(hamlet_ids)
     stretch = f"""
         SELECT e.hamlet_id, e.term_id, e.held_on AS valid_from, e.until AS valid_until, %s AS has_chief,
                e.chief_party_role AS chief_role, e.chief_member_since, e.chief_birth_year, e.chief_gender,
@@ -129,23 +132,31 @@ def held() -> Iterator[Pending]:
         _held.pending = None
 
 
-def _chunks(hamlet_ids: Iterable[int] | None) -> list[list[int] | None]:
+def _chunks(hamlet_ids: Iterable[int] | None, size: int | None) -> list[list[int] | None]:
+    """The hamlets in chunks of ``size`` (None: all in one), none for none; [None] for every hamlet."""
     if hamlet_ids is None:
         return [None]
     ids = sorted({int(pk) for pk in hamlet_ids if pk is not None})
-    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    size = size or len(ids) or 1
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
 def refresh(hamlet_ids: Iterable[int] | None = None) -> None:
-    """Rewrite the facts rows of these hamlets (None: of every hamlet), in the caller's transaction."""
+    """Rewrite the facts rows of these hamlets (None: of every hamlet), in the caller's transaction.
+    PostgreSQL takes the hamlets as one array in one statement whatever their number (the 5,000 of an
+    import were three statements of 2,000 marks, each planned anew: ~40 ms more); SQLite, a mark each, in
+    chunks under its limit of parameters."""
     table = _table(HamletFact)
+    array = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for chunk in _chunks(hamlet_ids):
+        for chunk in _chunks(hamlet_ids, None if array else CHUNK):
             if chunk is None:
                 cursor.execute(f"DELETE FROM {table}")
+            elif array:
+                cursor.execute(f"DELETE FROM {table} WHERE hamlet_id = ANY(%s)", [chunk])
             else:
                 cursor.execute(f"DELETE FROM {table} WHERE hamlet_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            sql, params = rows_sql(chunk)
+            sql, params = rows_sql(chunk, array=array)
             cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}) {sql}", params)
 
 

@@ -157,6 +157,27 @@ def test_fresh_builds_the_objects_init_would(units):
         fresh(Hamlet, name="x", colour="red")
 
 
+def test_a_model_with_init_receivers_is_built_the_ordinary_way(units, tmp_path):
+    """``fresh`` and ``stored`` skip ``__init__`` only while no ``pre_init``/``post_init`` receiver listens."""
+    from django.db.models import signals
+
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(2)})).written
+    seen: list[object] = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    signals.post_init.connect(receiver, sender=PartyCell)
+    try:
+        made = fresh(PartyCell, active=False)
+        read = list(stored(PartyCell.objects.order_by("pk")))
+        others = list(stored(Hamlet.objects.order_by("pk")))  # no receiver for hamlets: built without __init__
+    finally:
+        signals.post_init.disconnect(receiver, sender=PartyCell)
+    assert seen == [made, *read] and len(read) == 2 and len(others) == 2
+    assert fresh(PartyCell, active=True) not in seen  # disconnected: without __init__ again
+
+
 def test_copy_reads_the_attribute_itself_only_where_pre_save_would_return_it(units, tmp_path):
     """``copying`` skips ``pre_save`` where it is the attribute as it is (issue 11); an ``auto_now`` field's is
     still run (it sets the time), and for every other field of every model written the two agree."""

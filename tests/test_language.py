@@ -254,3 +254,28 @@ def test_the_vietnamese_lockout_page_and_the_admin_lists_have_no_english(db):
         assert not [word for word in ADMIN_ENGLISH if re.search(rf"\b{word}\b", text)], (url, text[:3000])
     attempts = visible(admin.get(reverse("admin:axes_accessattempt_changelist")).content.decode())
     assert "Thời điểm thử" in attempts and "Số lần đăng nhập sai" in attempts and "tc" in attempts
+
+
+def test_a_pinned_block_keeps_the_language_it_began_with():
+    """``pinned()`` (an import's messages) reads the active language once: a pair gives the text of the
+    language active when the block began; outside it, each pair asks again."""
+    from cadre_tracker.language import day, pinned
+
+    with translation.override("en"):
+        with pinned():
+            assert both("vi", "en") == "en" and day(dt.date(2022, 3, 5)) == "2022-03-05"
+            translation.activate("vi")
+            assert str(Label("vi", "en")) == "en"  # still the block's
+        assert both("vi", "en") == "vi"  # the block is over: the active language again
+    with translation.override("vi"), pinned():
+        assert day(dt.date(2022, 3, 5)) == "05/03/2022"
+
+
+def test_an_import_in_english_writes_every_message_in_english(tmp_path):
+    """The import runs pinned to the language active when it starts: problems, warnings and changes alike."""
+    make_units()
+    rows = [*BAD_ROWS]
+    with translation.override("en"):
+        result = import_workbook(write_workbook(tmp_path / "bad.xlsx", {"Hamlets": rows}), dry_run=True)
+    texts = [p.message for p in [*result.problems, *result.warnings]]
+    assert texts and all(not re.search("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", t) for t in texts)

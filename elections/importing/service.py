@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cadre_tracker import language
 from hamlets.models import Hamlet
 from hamlets.scoping import FULL_SCOPE, Scope
 
@@ -186,7 +187,7 @@ def import_workbook(source: Source, *, user: Any = None, scope: Scope | None = N
     """
     if scope is None:
         scope = Scope.of(user) if user is not None else FULL_SCOPE
-    with cycles_uncollected():
+    with cycles_uncollected(), language.pinned():  # one language from the first message to the last
         return _import(source, user, scope, dry_run, progress, change_reason, expected_versions)
 
 
