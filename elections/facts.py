@@ -55,6 +55,14 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+# A rebuild of every row writes them in the order of the scopes that read them, a term's rows by (2025)
+# province, then earlier province, commune...: a province's dashboard then reads its ~10,000 rows off some
+# 200 pages rather than 3,900 scattered ones (~9 ms of the page at 100,000 hamlets). Rows rewritten later
+# by a form or an import go where the table has room; the next rebuild lays them out again.
+LAID_OUT = " ORDER BY {}".format(", ".join(str(COLUMNS.index(c) + 1) for c in (
+    "term_id", "new_province", "province", "new_commune", "commune", "hamlet_id")))
+
+
 def rows_sql(hamlet_ids: list[int] | None, *, array: bool = False) -> tuple[str, list[Any]]:
     """The facts rows of these hamlets (None: of every hamlet), as a SELECT of ``COLUMNS`` and its
     parameters; the hamlets are named in each part of the query, so each reads only their rows.
@@ -157,7 +165,8 @@ def refresh(hamlet_ids: Iterable[int] | None = None) -> None:
             else:
                 cursor.execute(f"DELETE FROM {table} WHERE hamlet_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
             sql, params = rows_sql(chunk, array=array)
-            cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}) {sql}", params)
+            cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}) {sql}{LAID_OUT if chunk is None else ''}",
+                           params)
 
 
 def stale() -> list[str]:

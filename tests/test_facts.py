@@ -215,6 +215,29 @@ def test_an_import_keeps_the_facts_in_step(tmp_path):
     same_figures(term, [dt.date(2022, 6, 5), dt.date(2022, 6, 30), dt.date(2022, 12, 31)])
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the physical order of rows (ctid) is PostgreSQL's")
+def test_a_rebuild_of_every_row_lays_them_out_by_term_and_province():
+    """``refresh()`` of every hamlet writes a term's rows province by province (2025 province, then earlier
+    province, communes), whatever order the hamlets were made in; the rows stay those of a recount."""
+    terms = [TermFactory(start_year=2022, end_year=2025), TermFactory(start_year=2025, end_year=2027)]
+    communes = []
+    for _ in range(3):
+        commune, new_commune = CommuneFactory(), NewCommuneFactory(province=NewProvinceFactory())
+        succeed(commune, new_commune)
+        communes.append(commune)
+    for i in range(12):  # made interleaved across the communes, so made out of the order of their provinces
+        HamletFactory(commune=communes[(i * 2) % 3], term=terms[i % 2])
+    place_automatically(Hamlet.objects.all())
+    facts.refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term_id, new_province, province, new_commune, commune, hamlet_id "
+                       f"FROM {HamletFact._meta.db_table} ORDER BY ctid")
+        laid_out = cursor.fetchall()
+    assert len(laid_out) == HamletFact.objects.count() > 12  # both terms (a 2022 record holds in 2025 too)
+    assert laid_out == sorted(laid_out, key=lambda row: tuple((v is None, v) for v in row))  # NULLs last
+    assert facts.stale() == []
+
+
 def test_stale_finds_a_row_a_raw_write_left_behind():
     """The recount is no formality: a write that bypassed everything (raw SQL) shows, until refreshed."""
     term = TermFactory()
