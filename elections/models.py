@@ -333,6 +333,11 @@ class TargetTable:
     def __init__(self, table: dict[TargetKey, Any] | None = None, year: int | None = None):
         self._table: dict[TargetKey, Any] = dict(table or {})
         self.year = year
+        self._years = (year, None) if year is not None else (None,)
+        # the units with a target of their own; the province's targets worked out once per metric (a
+        # province's dashboard asks for 8 metrics of each of its ~170 units, most without targets of their own)
+        self._units = {key[:2] for key in self._table}
+        self._province: dict[tuple[str, bool], Any] = {}
 
     @staticmethod
     def _unit(district_id: int | None, commune_id: int | None) -> tuple[str | None, int | None]:
@@ -343,19 +348,26 @@ class TargetTable:
         """Keep one target row; a row of another year than the table's is left out."""
         if year is not None and year != self.year:
             return
-        self._table[(*self._unit(district_id, commune_id), metric, special_area_only, year)] = percent
+        unit = self._unit(district_id, commune_id)
+        self._table[(*unit, metric, special_area_only, year)] = percent
+        self._units.add(unit)
+        self._province.clear()
 
     def get(self, metric: str, district_id: int | None = None, special_area_only: bool = False,
             commune_id: int | None = None) -> Any:
         unit = self._unit(district_id, commune_id)
-        units = [unit, (None, None)] if unit != (None, None) else [(None, None)]
-        years = [self.year, None] if self.year is not None else [None]
-        for kind, pk in units:
-            for year in years:
-                found = self._table.get((kind, pk, metric, special_area_only, year))
+        if unit in self._units and unit != (None, None):
+            for year in self._years:
+                found = self._table.get((*unit, metric, special_area_only, year))
                 if found is not None:
                     return found
-        return None
+        try:
+            return self._province[(metric, special_area_only)]
+        except KeyError:
+            found = next((self._table[key] for year in self._years
+                          if self._table.get(key := (None, None, metric, special_area_only, year)) is not None), None)
+            self._province[(metric, special_area_only)] = found
+            return found
 
 
 class Target(models.Model):

@@ -49,6 +49,20 @@ def test_lookup_order(term, nghe_an, targets, year, own, other):
     assert table.get(MEMBERS) == (80 if year == 2023 else 100)  # the province itself
 
 
+def test_a_target_added_after_a_lookup_is_found(term, nghe_an, targets):
+    """The table remembers the province's targets and which units have their own: a row added later (the
+    national tables add row by row) is found all the same, before the province's."""
+    own, other = targets
+    table = Target.objects.for_province(nghe_an, term, 2024)
+    assert table.get(MEMBERS) == 100 and table.get(MEMBERS, other.pk) == 100
+    table.add(None, None, MEMBERS, False, 2024, 90)  # the province's annual plan
+    assert table.get(MEMBERS) == 90 and table.get(MEMBERS, other.pk) == 90 and table.get(MEMBERS, own.pk) == 70
+    table.add(other.pk, None, MEMBERS, False, None, 55)  # the other district's term target
+    assert table.get(MEMBERS, other.pk) == 55 and table.get(MEMBERS) == 90
+    table.add(other.pk, None, MEMBERS, False, 2023, 10)  # another year's: left out
+    assert table.get(MEMBERS, other.pk) == 55
+
+
 def test_the_special_area_flag_and_the_metric_keep_apart(term, nghe_an, targets):
     table = Target.objects.for_province(nghe_an, term, 2024)
     assert table.get(MEMBERS, targets[0].pk, special_area_only=True) == 60
