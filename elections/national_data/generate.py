@@ -38,7 +38,7 @@ from ..fact_models import HamletFact
 from ..models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Target, Term
 from ..people_models import ChiefEvaluation, ChiefPlan
 from . import people
-from .people import NAME_COUNT, NameWalk, day_between
+from .people import NameWalk, day_between, slot_name
 from .writer import BulkWriter
 
 MARK = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -205,13 +205,13 @@ class NationalData:
                 (dt.date(2025, 9, 1), dt.date(2026, 4, 30))
             held = day_between(rng, first, last)
             reelected = t == 1 and h.elections and rng.random() < 0.6
-            h.elections.append(self._chief(h, t, held, h.elections[-1] if reelected else None, 2 + 4 * t))
+            h.elections.append(self._chief(h, t, held, h.elections[-1] if reelected else None, "chief"))
             if rng.random() < (0.04 if t == 0 else 0.03):  # a by-election
                 later = (dt.date(2023, 1, 10), dt.date(2024, 12, 20)) if t == 0 else \
                     (dt.date(2026, 5, 1), dt.date(2026, 6, 25))
-                h.elections.append(self._chief(h, t, day_between(rng, *later), None, 3 + 4 * t))
+                h.elections.append(self._chief(h, t, day_between(rng, *later), None, "by_election"))
 
-    def _chief(self, h: Plan, t: int, held: dt.date, again: tuple | None, k: int) -> tuple:
+    def _chief(self, h: Plan, t: int, held: dt.date, again: tuple | None, who: str) -> tuple:
         rng = self.rng
         if again is not None:
             return (t, held, *again[2:])
@@ -225,10 +225,9 @@ class NationalData:
         role = ""
         if since is not None and since <= held and h.cell[t]:
             role = rng.choices(("secretary", "deputy", ""), weights=(25, 35, 40))[0]
-            k = {"secretary": 4 * t, "deputy": 4 * t + 1}.get(role, k)  # the congress's secretary or deputy
         profile = (rng.randint(1955, 1992), people.gender(rng, 0.15), people.ethnicity(rng, h.mountain)) \
             if rng.random() < 0.85 else (None, "", "")
-        return (t, held, NAME_COUNT - 1 - k, since, role, *profile)
+        return (t, held, slot_name(t, role or who), since, role, *profile)  # a secretary or deputy: the congress's
 
     def _plan_congresses(self, h: Plan) -> None:
         rng = self.rng
@@ -270,9 +269,6 @@ def sitting_chiefs(h: Plan) -> dict[int, tuple]:
     return found
 
 
-ROLE_NAMES = {"secretary": 0, "deputy": 1}  # the holder's name index in a term: NAME_COUNT - 1 - (4t + this)
-
-
 def settle_roles(h: Plan) -> None:
     """The chiefs' Party roles as the import's rule 8 wants them (a workbook downloaded pre-filled imports
     back unchanged): a chief is the cell's secretary or deputy only of a term whose congress was held on or
@@ -284,7 +280,7 @@ def settle_roles(h: Plan) -> None:
             if term != t or not role:
                 continue
             if (congress is None or congress[0] is None or since is None or since > congress[0]
-                    or name != NAME_COUNT - 1 - (4 * t + ROLE_NAMES[role])):
+                    or name != slot_name(t, role)):
                 h.elections[i] = (term, held, name, since, "", *profile)
             elif role == "secretary":
                 holders.append(i)

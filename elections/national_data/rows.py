@@ -22,7 +22,7 @@ from hamlets.models import Commune, District, Hamlet, PartyCell, PartyMember, Pr
 from ..models import AdmissionTarget, ChiefElection, Congress, HamletTerm, Metric, Target
 from ..people_models import ChiefEvaluation, ChiefPlan
 from . import people
-from .people import NAME_COUNT
+from .people import slot_name
 
 if TYPE_CHECKING:
     from .generate import NationalData
@@ -104,7 +104,7 @@ class RowWriter:
                 if congress is None or h.cell_id is None:
                     continue
                 held, *profile = congress
-                secretary, deputy = h.walk[NAME_COUNT - 1 - 4 * t][0], h.walk[NAME_COUNT - 2 - 4 * t][0]
+                secretary, deputy = h.walk[slot_name(t, "secretary")][0], h.walk[slot_name(t, "deputy")][0]
                 yield (pk, 1, self.now, h.cell_id, term, held, secretary, deputy, *profile,
                        people.minority_of(profile[2]))
                 pk += 1
@@ -138,7 +138,7 @@ class RowWriter:
                 application = _days(course, rng.randint(10, 90)) if course and rng.random() < 0.4 else None
                 application = application if application and application <= last else None
                 name, key, _search = h.walk[k]
-                yield (pk, h.id, term, name, key, h.walk[NAME_COUNT - 1 - 4 * t][0], started, course, application)
+                yield (pk, h.id, term, name, key, h.walk[slot_name(t, "secretary")][0], started, course, application)
                 pk += 1
 
     def evaluations(self) -> Iterator[tuple]:
