@@ -357,17 +357,19 @@ class TargetTable:
             commune_id: int | None = None) -> Any:
         unit = self._unit(district_id, commune_id)
         if unit in self._units and unit != (None, None):
-            for year in self._years:
-                found = self._table.get((*unit, metric, special_area_only, year))
-                if found is not None:
-                    return found
-        try:
-            return self._province[(metric, special_area_only)]
-        except KeyError:
-            found = next((self._table[key] for year in self._years
-                          if self._table.get(key := (None, None, metric, special_area_only, year)) is not None), None)
-            self._province[(metric, special_area_only)] = found
-            return found
+            if (found := self._first(unit, metric, special_area_only)) is not None:
+                return found
+        key = (metric, special_area_only)
+        if key not in self._province:
+            self._province[key] = self._first((None, None), metric, special_area_only)
+        return self._province[key]
+
+    def _first(self, unit: tuple[str | None, int | None], metric: str, special_area_only: bool) -> Any:
+        """The unit's target for the table's year, else its term target (None: neither)."""
+        for year in self._years:
+            if (found := self._table.get((*unit, metric, special_area_only, year))) is not None:
+                return found
+        return None
 
 
 class Target(models.Model):
