@@ -236,7 +236,7 @@ def _import(source: Source, user: Any, scope: Scope, dry_run: bool, progress: Pr
         step(msg.both("đang ghi", "writing"))
         try:
             write(planner.plan, user=user, reason=change_reason or default_reason(result.name, user),
-                  expected=expected_versions)
+                  expected=expected_versions, versions=result.versions)
         except Conflict as conflict:  # the transaction was rolled back: nothing written
             result.problems = [Problem("", "", _conflict_message(conflict, planner))]
             result.changes = []

@@ -70,11 +70,14 @@ class Conflict(Exception):
         self.busy = busy
 
 
-def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | None = None) -> None:
+def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | None = None,
+          versions: dict[int, int] | None = None) -> None:
     """Write ``plan`` if none of the hamlets it touches changed since they were read (or since
-    ``expected``: hamlet id -> version, a preview's ``ImportResult.versions``); ``Conflict`` otherwise."""
+    ``expected``: hamlet id -> version, a preview's ``ImportResult.versions``); ``Conflict`` otherwise.
+    ``versions``: ``plan.versions()`` when the caller has worked it out already (a walk over every changed
+    object of the plan: ~20 ms of a 5,000-row import)."""
     reason = reason[:REASON_LENGTH]
-    versions = plan.versions()
+    versions = plan.versions() if versions is None else versions
     try:
         # the hamlets' interval columns and facts rows brought in step once, at the end (``kept_once``)
         with transaction.atomic(), kept_once() as notes:
