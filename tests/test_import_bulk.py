@@ -11,6 +11,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
+from elections import intervals
 from elections.importing import import_workbook
 from elections.importing.loading import fresh, stored
 from elections.importing.service import default_reason
@@ -226,3 +227,25 @@ def test_deletions_write_their_history_and_keep_the_facts_in_step_in_a_fixed_num
         assert blanked(3) == blanked(12)
     else:  # object by object elsewhere: the facts and history hold all the same
         blanked(3)
+
+
+def test_new_records_are_written_with_their_interval_columns(units, tmp_path, monkeypatch):
+    """The relink after the write is switched off: what the import itself wrote must already be in step
+    (a new hamlet's records, out of order in the sheet, and a stored hamlet's new latest record)."""
+    old = hamlet_row(hamlet="Bản Cũ", term="2019-2022", congress_held_on=dt.date(2019, 5, 12),
+                     chief_elected_on=dt.date(2019, 5, 20))
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": [old]})).written
+    monkeypatch.setattr(intervals, "relink", lambda *args, **kwargs: None)
+    terms = {"2022-2025": dt.date(2022, 5, 20), "2017-2019": dt.date(2017, 5, 20), "2019-2022": dt.date(2019, 5, 20)}
+    sheet = [hamlet_row(hamlet="Bản Mới", term=term, congress_held_on=day, chief_elected_on=day)
+             for term, day in terms.items()]
+    sheet.append(hamlet_row(hamlet="Bản Cũ", party_members=20))  # 2022-2025: a record of its own
+    result = import_workbook(write_workbook(tmp_path / "b.xlsx", {"Hamlets": sheet}))
+    assert result.ok and result.written, result.problems[:3]
+    new = HamletTerm.objects.filter(hamlet__name="Bản Mới").order_by("term__start_year")
+    assert [(r.start_year, r.until_year) for r in new] == [(2017, 2019), (2019, 2022), (2022, None)]
+    assert HamletTerm.objects.get(hamlet__name="Bản Cũ", term__start_year=2022).until_year is None
+    # the stored record before it is not the import's to guess: left to the relink
+    assert [m for m in intervals.mismatches() if "record" in m] == [
+        f"record {HamletTerm.objects.get(hamlet__name='Bản Cũ', term__start_year=2019).pk}: 2019..None, "
+        "expected 2019..2022"]

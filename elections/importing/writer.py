@@ -94,6 +94,7 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             _save(PartyCell, plan.cells, user, reason)
             for record in plan.records.created:  # the hamlet may have been created just above
                 record.hamlet = record.hamlet
+            _intervals_of_created(plan.records.created)
             _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
             _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
             _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
@@ -171,6 +172,22 @@ def _save_terms(plan: Plan) -> None:
             term.pk = stored.pk
             term._state.adding = False
             term._state.db = stored._state.db
+
+
+def _intervals_of_created(records: Sequence[HamletTerm]) -> None:
+    """The interval columns of new records as the plan tells them: the term's start year, and the start
+    year of the hamlet's next new record (None: none). Right for every record of a hamlet the import
+    creates (all its records are new), and for the common new latest record of a stored hamlet.
+    ``intervals.relink`` still runs after the write and rewrites only what differs; left to it, all the
+    new records of a 5,000-row import were copied, then rewritten with their indexes (~90 ms)."""
+    by_hamlet: dict[int, list[HamletTerm]] = {}
+    for record in records:
+        record.start_year = record.term.start_year
+        by_hamlet.setdefault(record.hamlet_id, []).append(record)
+    for own in by_hamlet.values():
+        own.sort(key=lambda r: (r.term.start_year, r.term.end_year))
+        for record, following in zip(own, [*own[1:], None], strict=True):
+            record.until_year = following.term.start_year if following is not None else None
 
 
 def _note_touched(plan: Plan, notes: Pending) -> None:
