@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -40,8 +39,9 @@ UNPLACED = ' class="unplaced"'  # the row of the hamlets in no 2025 commune yet
 
 
 def esc(value: Any) -> str:
-    """Django's ``escape`` without its lazy-string wrapper (thousands of calls a page); safe text kept."""
-    return value if isinstance(value, SafeString) else escape(str(value))
+    """``charts.escape`` (Django's ``escape`` without its lazy-string wrapper: thousands of calls a page);
+    safe text kept."""
+    return value if isinstance(value, SafeString) else charts.escape(value)
 
 
 class Cells:

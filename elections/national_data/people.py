@@ -26,6 +26,8 @@ GIVEN = ("An", "Bình", "Chung", "Cường", "Dũng", "Duyên", "Đức", "Giang
          "Phong", "Phúc", "Phương", "Quân", "Quyên", "Sơn", "Tâm", "Thảo", "Thắng", "Thu", "Thủy", "Tiến", "Trang",
          "Trung", "Tuấn", "Tùng", "Vân", "Việt", "Xuân", "Yến", "Pó", "Xía", "Sính", "Dình")
 NAME_COUNT = len(FAMILY) * len(MIDDLE) * len(GIVEN)  # 12,000 > the most members a hamlet may have (9,999)
+MINORITIES = ("Tày", "Thái", "Mường", "Hmông", "Nùng", "Dao", "Khmer", "Ê Đê", "Gia Rai", "Ba Na", "Sán Dìu", "Chăm")
+RATINGS = (("excellent", 15), ("good", 50), ("completed", 30), ("not completed", 5))
 # Each term's people hold fixed places among a hamlet's names, counted from its last name: the congress's
 # secretary and deputy, the chief, a by-elected chief (members take the first names).
 SLOTS = {"secretary": 0, "deputy": 1, "chief": 2, "by_election": 3}
@@ -34,8 +36,6 @@ SLOTS = {"secretary": 0, "deputy": 1, "chief": 2, "by_election": 3}
 def slot_name(term: int, who: str) -> int:
     """The index in a hamlet's ``NameWalk`` of ``who`` (``SLOTS``) of its ``term``-th term."""
     return NAME_COUNT - 1 - (4 * term + SLOTS[who])
-MINORITIES = ("Tày", "Thái", "Mường", "Hmông", "Nùng", "Dao", "Khmer", "Ê Đê", "Gia Rai", "Ba Na", "Sán Dìu", "Chăm")
-RATINGS = (("excellent", 15), ("good", 50), ("completed", 30), ("not completed", 5))
 
 
 @lru_cache(maxsize=2)
