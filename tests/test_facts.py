@@ -302,7 +302,8 @@ def test_writes_kept_once_bring_their_hamlets_in_step_once_at_the_end(elections)
         assert notes.hamlets >= {hamlets[1].pk, hamlets[2].pk} and notes.cells == {congress.cell_id}  # noted
         assert facts.stale() != []  # not yet: at the end of the block
     upkeep = [q for q in captured.captured_queries if re.match(
-        r'\s*(UPDATE "elections_(chiefelection|hamletterm)"( AS \w+)? SET "(until|start_year|until_year)"'
+        r'\s*((WITH n AS MATERIALIZED \(.*\) )?UPDATE "elections_(chiefelection|hamletterm)"( AS \w+)? '
+        r'SET "(until|start_year|until_year)"'
         r'|DELETE FROM "elections_hamletfact"'
         r'|INSERT INTO "elections_hamletfact")', q["sql"])]
     # the interval columns' UPDATEs (one per table from a window on PostgreSQL, three correlated elsewhere),

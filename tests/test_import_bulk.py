@@ -249,3 +249,38 @@ def test_new_records_are_written_with_their_interval_columns(units, tmp_path, mo
     assert [m for m in intervals.mismatches() if "record" in m] == [
         f"record {HamletTerm.objects.get(hamlet__name='Bản Cũ', term__start_year=2019).pk}: 2019..None, "
         "expected 2019..2022"]
+
+
+def test_congresses_bring_their_hamlets_facts_in_step_without_looking_their_cells_up(units, tmp_path):
+    """A congress written by an import is noted by its cell's hamlet, whether the cell was stored or is new:
+    the facts of both hamlets follow, and no query goes back for the cells' hamlets."""
+    from elections import facts
+
+    stored_row = hamlet_row(hamlet="Bản Có", congress_held_on=dt.date(2022, 6, 15), secretary="Vi Văn Một")
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": [stored_row]})).written
+    changed = {**stored_row, "congress_held_on": dt.date(2022, 7, 1), "secretary": "Vi Văn Hai"}
+    new = hamlet_row(hamlet="Bản Mới", congress_held_on=dt.date(2022, 6, 20), secretary="Lô Văn Ba")
+    with CaptureQueriesContext(connection) as captured:
+        result = import_workbook(write_workbook(tmp_path / "b.xlsx", {"Hamlets": [changed, new]}))
+    assert result.ok and result.written, result.problems[:3]
+    assert facts.stale() == []
+    names = dict(Hamlet.objects.values_list("pk", "name"))
+    congress_on = {(names[h], day) for h, day in facts.HamletFact.objects.values_list("hamlet_id", "congress_on")}
+    assert congress_on == {("Bản Có", dt.date(2022, 7, 1)), ("Bản Mới", dt.date(2022, 6, 20))}
+    assert not [q for q in captured.captured_queries if 'SELECT "hamlets_partycell"."hamlet_id"' in q["sql"]]
+
+
+def test_the_stored_childrens_queries_name_the_hamlets_read(units, tmp_path):
+    """On PostgreSQL the records, cells, congresses and elections of the stored hamlets are read by the ids
+    just read (one array, which the planner can count), not by a subquery of the communes' hamlets."""
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(4)})).written
+    with CaptureQueriesContext(connection) as captured:
+        again = import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(4)}))
+    assert again.ok and not again.summary.written
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and any(
+        f'FROM "{model._meta.db_table}"' in q["sql"] for model in (HamletTerm, PartyCell, Congress, ChiefElection))]
+    assert len(reads) == 4
+    if connection.vendor == "postgresql":
+        assert all("= ANY(" in sql and 'FROM "hamlets_hamlet"' not in sql for sql in reads), reads
+    else:
+        assert all('FROM "hamlets_hamlet"' in sql for sql in reads), reads

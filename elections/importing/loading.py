@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from django.db import router
-from django.db.models import Field, Model, QuerySet, signals
+from django.db import connections, router
+from django.db.models import F, Field, Lookup, Model, Q, QuerySet, signals
 from django.db.models.base import ModelState
 
 
@@ -35,6 +35,32 @@ def stored[M: Model](queryset: QuerySet[M]) -> Iterator[M]:
         state.db = alias
         obj._state = state
         yield obj
+
+
+class AnyOf(Lookup):
+    """``column = ANY(%s)``: the values as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+class Among:
+    """The rows of the hamlets just read (``ids``, found by ``query``), to filter their children with: on
+    PostgreSQL the ids as one array, whose length the planner counts (as a subquery of communes' hamlets
+    it guessed 18,000 hamlets for 4,200 and read the children's whole tables, ~140 ms of a 5,000-row
+    import at 100,000 hamlets, issue 11); elsewhere the query as a subquery."""
+
+    def __init__(self, query: QuerySet, ids: list[int]):
+        self.query, self.ids = query, ids
+        self.array = connections[query.db].vendor == "postgresql"
+
+    def of(self, field: str) -> Q | Lookup:
+        """The filter of a child whose ``field`` names the hamlet."""
+        return AnyOf(F(field), self.ids) if self.array else Q(**{f"{field}__in": self.query})
 
 
 def fresh[M: Model](model: type[M], **values: object) -> M:

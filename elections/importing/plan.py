@@ -53,7 +53,7 @@ from hamlets.models import Hamlet, PartyCell
 from hamlets.scoping import Scope
 
 from . import messages as msg
-from .loading import fresh, stored
+from .loading import Among, fresh, stored
 from .matching import HamletIndex, HamletKey, Match
 from .messages import Label, both
 from .places import Place
@@ -273,11 +273,13 @@ class Planner:
         for chunk in chunks(commune_ids):
             hamlets = Hamlet.objects.filter(Q(commune_id__in=chunk) | Q(new_commune_id__in=chunk))
             # read before their children: a later change shows as a new version
+            found = []
             for hamlet in stored(hamlets.order_by()):
+                found.append(hamlet.pk)
                 if self.index.add_stored(hamlet):
                     self.plan.read[hamlet.pk] = hamlet.version
-            ids = hamlets.values("pk")
-            for record in stored(HamletTerm.objects.filter(hamlet_id__in=ids)):
+            ids = Among(hamlets.values("pk"), found)
+            for record in stored(HamletTerm.objects.filter(ids.of("hamlet_id"))):
                 term = by_pk[record.term_id]
                 TERM.set_cached_value(record, term)  # as select_related("term") would
                 years = (term.start_year, term.end_year)
@@ -285,17 +287,22 @@ class Planner:
                     self.records[(record.hamlet_id, years)] = self.plan.records.load(record)
                     self.stored_terms[record.hamlet_id].append(years)
                     self.latest[record.hamlet_id] = max(self.latest.get(record.hamlet_id, years), years)
-            for cell in stored(PartyCell.objects.filter(hamlet_id__in=ids)):
+            cells = PartyCell.objects.filter(ids.of("hamlet_id"))
+            found_cells = []
+            for cell in stored(cells):
+                found_cells.append(cell.pk)
                 if cell.hamlet_id not in self.cells:
                     self.cells[cell.hamlet_id] = self.plan.cells.load(cell)
             cell_hamlets = {c.pk: k for k, c in self.cells.items()}
-            for congress in stored(Congress.objects.filter(cell__hamlet_id__in=ids, term_id__in=list(terms))):
+            # by the cells' own ids: through the hamlets PostgreSQL read the whole table (50 ms at 100,000)
+            of_cells = Among(cells.values("pk"), found_cells).of("cell_id")
+            for congress in stored(Congress.objects.filter(of_cells, term_id__in=list(terms))):
                 key = (cell_hamlets[congress.cell_id], terms[congress.term_id])
                 if key not in self.congresses:
                     self.congresses[key] = self.plan.congresses.load(congress)
             loaded = {e.pk for es in self.elections.values() for e in es}
-            for election in stored(ChiefElection.objects.filter(hamlet_id__in=ids,
-                                                                term_id__in=list(terms)).order_by("held_on")):
+            elections = ChiefElection.objects.filter(ids.of("hamlet_id"), term_id__in=list(terms))
+            for election in stored(elections.order_by("held_on")):
                 if election.pk not in loaded:
                     self.elections[(election.hamlet_id, terms[election.term_id])].append(
                         self.plan.elections.load(election))
