@@ -284,3 +284,29 @@ def test_the_stored_childrens_queries_name_the_hamlets_read(units, tmp_path):
         assert all("= ANY(" in sql and 'FROM "hamlets_hamlet"' not in sql for sql in reads), reads
     else:
         assert all('FROM "hamlets_hamlet"' in sql for sql in reads), reads
+
+
+def test_what_a_settled_plan_says_it_updates_is_what_it_wrote(units, tmp_path, monkeypatch):
+    """A plan's changes are worked out once, when every row is applied (``Plan.settle``): after the write the
+    objects each tracker found updated are still exactly those whose tracked values differ from what was read,
+    so the writer changed nothing it did not write."""
+    from elections.importing import service
+
+    assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(6)})).written
+    changed = rows(6)
+    changed[1]["party_members"] = 40
+    changed[2]["chief"] = "Lô Văn Mới"
+    changed[3]["congress_held_on"] = dt.date(2022, 7, 2)
+    seen = []
+    write = service.write
+
+    def checked(plan, **kwargs):
+        write(plan, **kwargs)
+        for tracker in plan.trackers():
+            assert tracker.updated() == tracker._compare()
+            seen.append(len(tracker.updated()))
+
+    monkeypatch.setattr(service, "write", checked)
+    result = import_workbook(write_workbook(tmp_path / "b.xlsx", {"Hamlets": changed}))
+    assert result.ok and result.written and sum(seen) >= 3
+    assert result.summary.records_updated == 1 and result.summary.congresses_updated == 1

@@ -131,20 +131,24 @@ class Tracker:
         self.loaded: list[Any] = []
         self.created: list[Any] = []
         self._deleted: dict[int, Any] = {}
+        self._settled: list[Any] | None = None
 
     def _values(self, obj: Any) -> tuple[Any, ...]:
         return self._get(obj)
 
     def load(self, obj: Any) -> Any:
+        assert self._settled is None, "the plan is settled"
         self._before[id(obj)] = self._values(obj)
         self.loaded.append(obj)
         return obj
 
     def create(self, obj: Any) -> Any:
+        assert self._settled is None, "the plan is settled"
         self.created.append(obj)
         return obj
 
     def delete(self, obj: Any) -> None:
+        assert self._settled is None, "the plan is settled"
         self._deleted[id(obj)] = obj
 
     def is_deleted(self, obj: Any) -> bool:
@@ -155,7 +159,18 @@ class Tracker:
         return list(self._deleted.values())
 
     def updated(self) -> list[Any]:
+        if self._settled is not None:
+            return list(self._settled)
+        return self._compare()
+
+    def _compare(self) -> list[Any]:
         return [o for o in self.loaded if id(o) not in self._deleted and self._values(o) != self._before[id(o)]]
+
+    def settle(self) -> None:
+        """The plan is made: ``updated`` is worked out once from here on. The summary, the versions and the
+        writer asked for it some six times, each comparing every object read (~25,000 at 100,000 hamlets,
+        ~75 ms in all); the writer changes only what it writes (versions, times, derived fields)."""
+        self._settled = self._compare()
 
     def before(self, obj: Any) -> tuple[Any, ...]:
         """The tracked fields of a loaded object as they were read."""
@@ -200,6 +215,14 @@ class Plan:
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: dict[int, int] = field(default_factory=dict)  # stored hamlet pk -> its version when loaded
+
+    def trackers(self) -> list[Tracker]:
+        return [value for value in vars(self).values() if isinstance(value, Tracker)]
+
+    def settle(self) -> None:
+        """Every row is applied: each tracker's changes are worked out once (``Tracker.settle``)."""
+        for tracker in self.trackers():
+            tracker.settle()
 
     def touched(self) -> set[int]:
         """The stored hamlets whose own fields change, or whose records, cell, congresses, chief elections,

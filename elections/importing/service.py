@@ -399,6 +399,7 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
         plan_people.evaluations(planner, reading.evaluations)
     if reading.officials:
         plan_people.officials(planner, reading.officials)
+    planner.plan.settle()
     return planner
 
 
