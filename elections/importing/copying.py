@@ -18,7 +18,8 @@ text ``COPY`` reads, built from the objects' attributes in one pass, with the sa
 
 The ``COPY`` statements go through Django's cursor wrappers and error translation, so they are
 counted and timed like queries (``CaptureQueriesContext``) and a unique clash is Django's
-``IntegrityError`` (``writer.Conflict``). Changed objects go out in one ``UPDATE ... FROM unnest``
+``IntegrityError`` (``writer.Conflict``); inside ``pipeline.pipelined()`` they are sent while the next rows
+are built. Changed objects go out in one ``UPDATE ... FROM unnest``
 (``update_with_history``), their "~" history rows by ``COPY``; deleted ones in one ``DELETE`` after their
 "-" history rows (``delete_with_history``). Other databases keep simple-history's
 ``bulk_create_with_history`` and ``bulk_update_with_history``, and delete object by object.
@@ -27,7 +28,7 @@ counted and timed like queries (``CaptureQueriesContext``) and a unique clash is
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -37,14 +38,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from elections.national_data.writer import copy_value
 
+from .pipeline import send
+
 # Fields whose value is written as is (``copy_value``): their ``get_db_prep_save`` returns it unchanged.
 PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField,
          models.ForeignKey, models.AutoField, models.BigAutoField, models.SmallAutoField)
 
 
 def create_with_history(model: type[models.Model], objs: Sequence[models.Model], *, user: Any, reason: str,
-                        batch_size: int) -> None:
-    """Insert ``objs`` (new, unsaved) and one "+" history row each; see the module's docstring."""
+                        batch_size: int, ids: Sequence[int] | None = None) -> None:
+    """Insert ``objs`` (new, unsaved) and one "+" history row each; see the module's docstring. ``ids``: their
+    primary keys, drawn beforehand (``reserve_ids``), else drawn here."""
     if not objs:
         return
     if connection.vendor != "postgresql":
@@ -53,7 +57,7 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
         return
     fields = list(model._meta.concrete_fields)
     _check_parents(model, objs)
-    for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
+    for obj, pk in zip(objs, _next_ids(model, len(objs)) if ids is None else ids, strict=True):
         obj.pk = pk
     # (attname, None, text) where ``pre_save`` is Django's own (the attribute as it is), else (_, field, text)
     reads = [(field.attname, None if _plain_pre_save(field) else field, _text(field)) for field in fields]
@@ -92,9 +96,9 @@ def update_with_history(model: type[models.Model], objs: Sequence[models.Model],
     unnest = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
     names = [quote(column.column) for column in columns]
     sets = ", ".join(f"{name} = u.{name}" for name in names[1:])
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} FROM unnest({unnest}) "
-                       f"AS u({', '.join(names)}) WHERE t.{names[0]} = u.{names[0]}", arrays)
+    sql = (f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} FROM unnest({unnest}) "
+           f"AS u({', '.join(names)}) WHERE t.{names[0]} = u.{names[0]}")
+    send(lambda cursor: cursor.execute(sql, arrays))
     history = model.history.model  # type: ignore[attr-defined]
     _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "~"))
 
@@ -116,9 +120,9 @@ def delete_with_history(model: type[models.Model], objs: Sequence[models.Model],
     history = model.history.model  # type: ignore[attr-defined]
     _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "-"))
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)",
-                       [[obj.pk for obj in objs]])
+    sql = f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+    ids = [obj.pk for obj in objs]
+    send(lambda cursor: cursor.execute(sql, [ids]))
     for obj in objs:
         obj.pk = None  # as Collector.delete leaves a deleted object
 
@@ -199,6 +203,15 @@ def _text(field: models.Field) -> Callable[[Any], str]:
     return prepared
 
 
+def reserve_ids(counts: Mapping[type[models.Model], int]) -> dict[type[models.Model], list[int]]:
+    """The primary keys of the objects about to be created, drawn before the first of them is sent: on
+    PostgreSQL (``create_with_history``'s ``ids``), nothing elsewhere. Drawn model by model, each draw waited
+    for the statements sent before it (``pipeline``)."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {model: _next_ids(model, count) for model, count in counts.items() if count}
+
+
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
@@ -217,11 +230,13 @@ def _copy(table: str, columns: list[str], rows: list[list[str]]) -> None:
     buffer.seek(0)
 
     def copy(sql: str, params: Any, many: bool, context: dict[str, Any]) -> None:
-        with connection.wrap_database_errors:
+        with context["connection"].wrap_database_errors:
             context["cursor"].cursor.copy_expert(sql, buffer)  # the psycopg2 cursor under Django's wrapper
 
-    with connection.cursor() as cursor:
+    def statement(cursor: Any) -> None:
         # Django's own path for a statement (execute wrappers, the debug log and its clock), private but
         # stable since 2.0: the COPY is then counted and timed like any query.
         with cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else nullcontext():
             cursor._execute_with_wrappers(sql, None, False, copy)
+
+    send(statement)

@@ -41,7 +41,8 @@ from elections.models import AdmissionTarget, ChiefElection, Congress, HamletTer
 from elections.people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea
 from hamlets.models import Hamlet, PartyCell, PartyMember
 
-from .copying import create_with_history, delete_with_history, update_with_history
+from .copying import create_with_history, delete_with_history, reserve_ids, update_with_history
+from .pipeline import pipelined
 from .plan import Plan, Tracker, chunks
 
 BATCH = 500
@@ -87,31 +88,16 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
             if changed := _unversioned(((Official, plan.officials),)):
                 raise Conflict(officials=changed)
             _save_terms(plan)
-            for model, tracker in ((ChiefElection, plan.elections), (Congress, plan.congresses)):
-                delete_with_history(model, tracker.deleted, user=user, reason=reason)
-            Hamlet.settle_all(plan.hamlets.created)
-            _save(Hamlet, plan.hamlets, user, reason, extra=("updated_at",))
-            _save(PartyCell, plan.cells, user, reason)
-            for record in plan.records.created:  # the hamlet may have been created just above
-                record.hamlet = record.hamlet
-            _intervals_of_created(plan.records.created)
-            _save(HamletTerm, plan.records, user, reason, extra=("updated_at",))
-            _save(Congress, plan.congresses, user, reason, extra=("updated_at",))
-            _save(ChiefElection, plan.elections, user, reason, extra=("updated_at",))
-            _note_touched(plan, notes)
-            _save(PartyMember, plan.members, user, reason)
-            _save(Target, plan.targets, user, reason)
-            _save(AdmissionTarget, plan.admission_targets, user, reason)
-            for tracker in (plan.chief_plans, plan.evaluations):
-                for obj in tracker.created:  # the hamlet (or term) may have been created just above
-                    obj.hamlet = obj.hamlet
-            _save(ChiefPlan, plan.chief_plans, user, reason, extra=("updated_at",))
-            _save(ChiefEvaluation, plan.evaluations, user, reason, extra=("updated_at",))
-            _save(Official, plan.officials, user, reason)
-            for area in plan.official_areas.created:  # the official may have been created just above
-                area.official = area.official
-            _save(OfficialArea, plan.official_areas, user, reason)
-            _bump(set(versions) - {h.pk for h in plan.hamlets.updated()})
+            saved = ((Hamlet, plan.hamlets), (PartyCell, plan.cells), (HamletTerm, plan.records),
+                     (Congress, plan.congresses), (ChiefElection, plan.elections), (PartyMember, plan.members),
+                     (Target, plan.targets), (AdmissionTarget, plan.admission_targets),
+                     (ChiefPlan, plan.chief_plans), (ChiefEvaluation, plan.evaluations),
+                     (Official, plan.officials), (OfficialArea, plan.official_areas))
+            ids = reserve_ids({model: len(tracker.created) for model, tracker in saved})
+            with pipelined():  # each table's rows sent while the next are built
+                _write(plan, user, reason, ids)
+                _note_touched(plan, notes)
+                _bump(set(versions) - {h.pk for h in plan.hamlets.updated()})
     except IntegrityError as clash:  # the same hamlet, record, election... created by someone else meanwhile
         raise Conflict() from clash
     except OperationalError as error:
@@ -124,6 +110,33 @@ def write(plan: Plan, *, user: Any, reason: str, expected: Mapping[int, int] | N
         (ChiefElection, plan.elections), (PartyMember, plan.members))}
     if sum(written.values()) >= ANALYZE_AFTER:
         analyze_after_commit(written)
+
+
+def _write(plan: Plan, user: Any, reason: str, ids: Mapping[type[models.Model], list[int]]) -> None:
+    """The plan's deletions, then its new and changed objects, parents first."""
+    for model, tracker in ((ChiefElection, plan.elections), (Congress, plan.congresses)):
+        delete_with_history(model, tracker.deleted, user=user, reason=reason)
+    Hamlet.settle_all(plan.hamlets.created)
+    _save(Hamlet, plan.hamlets, user, reason, ids, extra=("updated_at",))
+    _save(PartyCell, plan.cells, user, reason, ids)
+    for record in plan.records.created:  # the hamlet may have been created just above
+        record.hamlet = record.hamlet
+    _intervals_of_created(plan.records.created)
+    _save(HamletTerm, plan.records, user, reason, ids, extra=("updated_at",))
+    _save(Congress, plan.congresses, user, reason, ids, extra=("updated_at",))
+    _save(ChiefElection, plan.elections, user, reason, ids, extra=("updated_at",))
+    _save(PartyMember, plan.members, user, reason, ids)
+    _save(Target, plan.targets, user, reason, ids)
+    _save(AdmissionTarget, plan.admission_targets, user, reason, ids)
+    for tracker in (plan.chief_plans, plan.evaluations):
+        for obj in tracker.created:  # the hamlet (or term) may have been created just above
+            obj.hamlet = obj.hamlet
+    _save(ChiefPlan, plan.chief_plans, user, reason, ids, extra=("updated_at",))
+    _save(ChiefEvaluation, plan.evaluations, user, reason, ids, extra=("updated_at",))
+    _save(Official, plan.officials, user, reason, ids)
+    for area in plan.official_areas.created:  # the official may have been created just above
+        area.official = area.official
+    _save(OfficialArea, plan.official_areas, user, reason, ids)
 
 
 def _check(plan: Plan, versions: dict[int, int], expected: Mapping[int, int] | None) -> None:
@@ -208,7 +221,8 @@ def _note_touched(plan: Plan, notes: Pending) -> None:
             notes.cells.add(cell)
 
 
-def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str, extra: tuple[str, ...] = ()) -> None:
+def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str,
+          ids: Mapping[type[models.Model], list[int]], extra: tuple[str, ...] = ()) -> None:
     updated = tracker.updated()
     derived = getattr(model, "DERIVED_FIELDS", ())
     for obj in (*updated, *tracker.created):
@@ -225,4 +239,4 @@ def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str, e
         if hasattr(model, "version"):
             fields.append("version")
         update_with_history(model, updated, fields, user=user, reason=reason, batch_size=BATCH)
-    create_with_history(model, tracker.created, user=user, reason=reason, batch_size=BATCH)
+    create_with_history(model, tracker.created, user=user, reason=reason, batch_size=BATCH, ids=ids.get(model))
