@@ -204,9 +204,9 @@ def _text(field: models.Field) -> Callable[[Any], str]:
 
 
 def reserve_ids(counts: Mapping[type[models.Model], int]) -> dict[type[models.Model], list[int]]:
-    """The primary keys of the objects about to be created, drawn before the first of them is sent: on
-    PostgreSQL (``create_with_history``'s ``ids``), nothing elsewhere. Drawn model by model, each draw waited
-    for the statements sent before it (``pipeline``)."""
+    """The primary keys of the objects about to be created (``create_with_history``'s ``ids``), one query per
+    model on PostgreSQL, nothing elsewhere: drawn before the writes are pipelined, since a draw inside
+    ``pipeline.pipelined()`` waits for every statement sent before it."""
     if connection.vendor != "postgresql":
         return {}
     return {model: _next_ids(model, count) for model, count in counts.items() if count}

@@ -229,13 +229,18 @@ class Plan:
         admissions, chiefs' plans or evaluations are created, changed or deleted: the units of conflict
         (``writer.py``)."""
         ids = {h.pk for h in self.hamlets.updated()}
-        cells = {c.pk: c.hamlet_id for c in self.cells.loaded}
         for tracker in (self.records, self.cells, self.elections, self.members, self.chief_plans, self.evaluations):
             ids.update(o.hamlet_id for o in tracker.changed())
-        for congress in self.congresses.changed():
-            ids.add(cells[congress.cell_id] if congress.cell_id in cells else congress.cell.hamlet_id)
+        ids.update(self.congress_hamlets())
         ids.discard(None)  # a child of a hamlet the import creates
         return ids
+
+    def congress_hamlets(self) -> Iterator[int | None]:
+        """The hamlet of each congress created, changed or deleted: its cell's, as read or made by the plan
+        (None: a hamlet not written yet). A congress of a cell the plan creates holds the cell itself."""
+        cells = {c.pk: c.hamlet_id for c in (*self.cells.loaded, *self.cells.created) if c.pk is not None}
+        for congress in self.congresses.changed():
+            yield cells[congress.cell_id] if congress.cell_id in cells else congress.cell.hamlet_id
 
     def versions(self) -> dict[int, int]:
         """Each touched stored hamlet's version as it was read (what the writer checks)."""

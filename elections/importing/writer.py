@@ -205,20 +205,13 @@ def _intervals_of_created(records: Sequence[HamletTerm]) -> None:
 
 def _note_touched(plan: Plan, notes: Pending) -> None:
     """Note what the plan's bulk writes may change the facts of (they send no signal): created, updated or
-    deleted hamlets, cells, records and elections, and the cells of its congresses."""
+    deleted hamlets, cells, records and elections, and the hamlets of its congresses."""
     notes.hamlets.update(h.pk for h in plan.hamlets.changed())
     notes.hamlets.update(o.hamlet_id for tracker in (plan.cells, plan.records, plan.elections)
                          for o in tracker.changed())
     # a congress's hamlet is its cell's, which the plan read or made: noted as cells, they were looked up
-    # again at the end (~15 ms at 100,000 hamlets). A congress of a cell created by the plan may hold the
-    # cell itself rather than its id.
-    hamlets = {c.pk: c.hamlet_id for c in (*plan.cells.loaded, *plan.cells.created)}
-    for congress in plan.congresses.changed():
-        cell = congress.cell_id if congress.cell_id is not None else congress.cell.pk
-        if hamlets.get(cell) is not None:
-            notes.hamlets.add(hamlets[cell])
-        else:
-            notes.cells.add(cell)
+    # again at the end (~15 ms at 100,000 hamlets)
+    notes.hamlets.update(plan.congress_hamlets())
 
 
 def _save(model: type[models.Model], tracker: Tracker, user: Any, reason: str,
