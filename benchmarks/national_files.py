@@ -304,7 +304,8 @@ def import_outcomes(runs: int) -> list[Outcome]:
                 seconds, queries[1], second = timed(lambda: import_workbook(path))
                 again.append(seconds)
                 sql[1].append(LAST_SQL_SECONDS[0])
-                note = f"{result.summary_line}; again: {second.summary.written} written"
+                note = (f"{result.summary_line}; again: {second.summary.written} written, {second.known:,} rows known "
+                        "unchanged")
                 transaction.set_rollback(True)
             with transaction.atomic():
                 started = time.perf_counter()

@@ -15,7 +15,7 @@ from elections import intervals
 from elections.importing import import_workbook
 from elections.importing.loading import fresh, stored
 from elections.importing.service import default_reason
-from elections.models import ChiefElection, Congress, HamletTerm, Term
+from elections.models import ChiefElection, Congress, HamletTerm, KnownRow, Term
 from hamlets import text
 from hamlets.models import Hamlet, PartyCell, PartyMember
 from tests.workbooks import hamlet_row, history_count, make_units, snapshot, write_workbook
@@ -79,18 +79,26 @@ def test_writing_costs_the_same_queries_for_few_rows_and_many(units, tmp_path):
 
 
 def test_an_unchanged_reimport_writes_nothing_in_a_fixed_number_of_queries(units, tmp_path):
-    def again(count: int) -> int:
+    """Read in full (no row recorded by the import that wrote it) and with every row known unchanged
+    (``known.py``): each in as many queries for 5 rows as for 50."""
+    def again(count: int, known: bool) -> int:
         path = write_workbook(tmp_path / f"{count}.xlsx", {"Hamlets": rows(count)})
         assert import_workbook(path).written
+        if not known:
+            KnownRow.objects.all().delete()
         before, histories = snapshot(), history_count()
         with CaptureQueriesContext(connection) as captured:
-            result = import_workbook(path)
+            result = import_workbook(path, dry_run=True)
         assert result.ok and not result.written and result.summary.written == 0
-        assert {c.action for c in result.changes} == {"unchanged"}
+        assert [(c.row, c.action) for c in result.changes] == [(n, "unchanged") for n in range(2, count + 2)]
         assert snapshot() == before and history_count() == histories
+        for model in (KnownRow, *reversed(CREATED)):
+            model.objects.all().delete()
         return len(captured)
 
-    assert again(5) == again(50)
+    in_full, known = again(5, known=False), again(5, known=True)
+    assert (again(50, known=False), again(50, known=True)) == (in_full, known)
+    assert known == 3  # the recorded rows, the hamlets of their communes, the terms
 
 
 def test_a_row_changed_since_by_a_form_is_written_back(units, tmp_path):
@@ -274,6 +282,7 @@ def test_the_stored_childrens_queries_name_the_hamlets_read(units, tmp_path):
     """On PostgreSQL the records, cells, congresses and elections of the stored hamlets are read by the ids
     just read (one array, which the planner can count), not by a subquery of the communes' hamlets."""
     assert import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(4)})).written
+    KnownRow.objects.all().delete()  # every row read in full
     with CaptureQueriesContext(connection) as captured:
         again = import_workbook(write_workbook(tmp_path / "a.xlsx", {"Hamlets": rows(4)}))
     assert again.ok and not again.summary.written

@@ -70,11 +70,11 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
                      for attname, field, text in reads])
         obj._state.adding = False
         obj._state.db = alias
-    _copy(model._meta.db_table, [f.column for f in fields], rows)
+    copy_rows(model._meta.db_table, [f.column for f in fields], rows)
     history = model.history.model  # type: ignore[attr-defined]
     # a tracked field written as is in both tables reads its text from the row just written
     written = {attname: i for i, (attname, _field, text) in enumerate(reads) if text is copy_value}
-    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "+", (written, rows)))
+    copy_rows(history._meta.db_table, *_history_rows(history, objs, user, reason, "+", (written, rows)))
 
 
 def update_with_history(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str], *,
@@ -100,7 +100,7 @@ def update_with_history(model: type[models.Model], objs: Sequence[models.Model],
            f"AS u({', '.join(names)}) WHERE t.{names[0]} = u.{names[0]}")
     send(lambda cursor: cursor.execute(sql, arrays))
     history = model.history.model  # type: ignore[attr-defined]
-    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "~"))
+    copy_rows(history._meta.db_table, *_history_rows(history, objs, user, reason, "~"))
 
 
 def delete_with_history(model: type[models.Model], objs: Sequence[models.Model], *, user: Any, reason: str) -> None:
@@ -118,7 +118,7 @@ def delete_with_history(model: type[models.Model], objs: Sequence[models.Model],
             obj.delete()
         return
     history = model.history.model  # type: ignore[attr-defined]
-    _copy(history._meta.db_table, *_history_rows(history, objs, user, reason, "-"))
+    copy_rows(history._meta.db_table, *_history_rows(history, objs, user, reason, "-"))
     quote = connection.ops.quote_name
     sql = f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)"
     ids = [obj.pk for obj in objs]
@@ -222,7 +222,8 @@ def _next_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy(table: str, columns: list[str], rows: list[list[str]]) -> None:
+def copy_rows(table: str, columns: list[str], rows: list[list[str]]) -> None:
+    """``COPY`` these rows (text, as ``copy_value`` writes them) into ``table``, sent as ``pipeline.send`` sends."""
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     buffer = io.StringIO()

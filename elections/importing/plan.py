@@ -406,8 +406,7 @@ class Planner:
             details += self._congress(key, term, row, election)
         details += election_details
         action = "create" if created else "update" if details else "unchanged"
-        subject = f"{row.name}, {row.place.commune.name}, {row.place.district.name} ({term.name})" if (
-            row.place.district) else ""
+        subject = str(self.subject(key, row)) if row.place.district else ""
         if not subject:
             self._subjects.append((len(self.plan.changes), key, row))
         self.plan.changes.append(Change(check.columns.sheet, row.row, subject, action, tuple(details)))
@@ -415,11 +414,19 @@ class Planner:
     def finish(self) -> None:
         """Name the hamlets of 2025-list rows now that every namesake is known (``Xóm 1 (Thanh Lâm cũ)``)."""
         for position, key, row in self._subjects:
-            assert row.place.commune is not None
-            hamlet, where = self.index.display(key), self.units.label(row.place.commune)
-            term = self.plan.terms[row.term].name
-            self.plan.changes[position] = replace(self.plan.changes[position], subject=msg.text_of(
-                f"{hamlet.vi}, {where.vi} ({term})", f"{hamlet.en}, {where.en} ({term})"))
+            self.plan.changes[position] = replace(self.plan.changes[position],
+                                                  subject=str(self.subject(key, row)))
+
+    def subject(self, key: HamletKey, row: HamletRow) -> Label:
+        """What a Hamlets row's change names: the row's hamlet, commune and district (earlier list), or the
+        hamlet as the 2025 commune tells it from its namesakes, with the commune; and the term."""
+        assert row.place.commune is not None
+        term = self.plan.terms[row.term].name
+        if row.place.district:
+            named = f"{row.name}, {row.place.commune.name}, {row.place.district.name} ({term})"
+            return Label(named, named)
+        hamlet, where = self.index.display(key), self.units.label(row.place.commune)
+        return Label(f"{hamlet.vi}, {where.vi} ({term})", f"{hamlet.en}, {where.en} ({term})")
 
     def _record(self, key: HamletKey, hamlet: Hamlet, term: Term, row: HamletRow,
                 values: dict[str, Any]) -> list[str]:

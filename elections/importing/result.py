@@ -128,6 +128,7 @@ class ImportResult:
     refused: bool = False
     written: bool = False
     versions: dict[int, int] = field(default_factory=dict)  # hamlet id -> version read, for those it changes
+    known: int = 0  # Hamlets rows applied before and unchanged since, not checked again (``known.py``)
 
     @property
     def ok(self) -> bool:

@@ -70,6 +70,7 @@ from cadre_tracker import language
 from hamlets.models import Hamlet
 from hamlets.scoping import FULL_SCOPE, Scope
 
+from . import known as known_rows
 from . import messages as msg
 from . import plan_people, plan_sheets
 from .chiefs import repeated_chiefs
@@ -87,7 +88,7 @@ from .people_rows import (
 from .placements import PlacementRow, check_placement
 from .placements import duplicate_message as placement_duplicate
 from .plan import Planner, load_terms
-from .result import ImportResult, Problem
+from .result import Change, ImportResult, Problem
 from .rows import (
     AdmissionRow,
     AdmissionTargetRow,
@@ -136,6 +137,8 @@ class Reading:
     officials: list[OfficialRow] = field(default_factory=list)
     failed_hamlets: set[tuple] = field(default_factory=set)  # named by Hamlets rows with problems
     units: Units = field(default_factory=Units)
+    known: known_rows.Known = field(default_factory=known_rows.Known)  # Hamlets rows read again (``known.py``)
+    use_known: bool = True
 
     @property
     def problems(self) -> list[Problem]:
@@ -224,12 +227,16 @@ def _import(source: Source, user: Any, scope: Scope, dry_run: bool, progress: Pr
     step(msg.both(f"Đã đọc {reading.total} dòng; đang so sánh với dữ liệu đã có",
                   f"{reading.total} rows read; comparing with the database"))
     planner = _plan(reading, scope)
+    if reading.known.rows and (reading.known.clash or _crossed(reading, planner)):  # see _crossed
+        reading = _read(source, scope, progress, result, use_known=False)
+        planner = _plan(reading, scope)
+    result.known = len(reading.known.rows)
     result.problems = sorted([*reading.problems, *planner.plan.problems], key=lambda p: p.sort_key)
     result.warnings = sorted([*reading.warnings, *planner.plan.warnings], key=lambda p: p.sort_key)
     result.summary.rows = dict(reading.rows)
     if not result.ok:
         return result
-    result.changes = planner.plan.changes
+    result.changes = _with_known(reading, planner.plan.changes)
     result.summary = planner.plan.summary(reading.rows)
     result.versions = planner.plan.versions()
     if not dry_run and result.summary.written:
@@ -242,7 +249,55 @@ def _import(source: Source, user: Any, scope: Scope, dry_run: bool, progress: Pr
             result.changes = []
             return result
         result.written = True
+    if not dry_run:
+        _remember(reading, planner, result)
     return result
+
+
+def _with_known(reading: Reading, changes: list[Change]) -> list[Change]:
+    """The plan's changes with an unchanged one for each known Hamlets row, in row order (the Hamlets
+    rows are planned first)."""
+    if not reading.known.rows:
+        return changes
+    sheet = reading.checks["Hamlets"].columns.sheet
+    count = next((i for i, change in enumerate(changes) if change.sheet != sheet), len(changes))
+    known = [Change(sheet, number, str(subject), "unchanged") for number, subject in
+             reading.known.subjects.items()]
+    return sorted([*changes[:count], *known], key=lambda change: change.row) + changes[count:]
+
+
+def _crossed(reading: Reading, planner: Planner) -> bool:
+    """Whether a row read in full names, or another sheet changes, a hamlet of a known row: then every row
+    is read in full (a duplicate is found, and rows of one hamlet are applied together), as when a row
+    comes twice or two known rows name one hamlet and term (``Known.clash``)."""
+    known = reading.known.hamlets
+    return any(key in known for key, _years in planner.seen) or not known.isdisjoint(planner.plan.touched())
+
+
+def _remember(reading: Reading, planner: Planner, result: ImportResult) -> None:
+    """Record the Hamlets rows applied with neither a problem nor a warning (``known.py``), with their
+    hamlets' versions as the write left them."""
+    check = reading.checks.get("Hamlets")
+    if check is None or not reading.known.digests:
+        return
+    flagged = {p.row for p in [*result.warnings, *result.problems] if p.sheet == check.columns.sheet}
+    rows = {row.row: row for row in reading.hamlets}
+    plan, created = planner.plan, {id(h) for h in planner.plan.hamlets.created}
+    applied = []
+    for (key, years), number in planner.seen.items():
+        row, digest = rows.get(number), reading.known.digests.get(number)
+        hamlet, term = planner.index.objects.get(key), plan.terms[years]
+        if row is None or not digest or number in flagged or hamlet is None or hamlet.pk is None or term.pk is None:
+            continue
+        if id(hamlet) in created:
+            version = hamlet.version
+        elif hamlet.pk in result.versions:
+            version = result.versions[hamlet.pk] + 1 if result.written else plan.read[hamlet.pk]
+        else:
+            version = plan.read[hamlet.pk]
+        applied.append(known_rows.Applied(digest, hamlet, term.pk, version, row_communes(row, reading.units),
+                                          planner.subject(key, row)))
+    known_rows.record(applied, planner.index.objects.values())
 
 
 def _conflict_message(conflict: Conflict, planner: Planner) -> str:
@@ -271,7 +326,8 @@ def _name(source: Source) -> str:
     return Path(str(raw)).name
 
 
-def _read(source: Source, scope: Scope, progress: Progress | None, result: ImportResult) -> Reading:
+def _read(source: Source, scope: Scope, progress: Progress | None, result: ImportResult, *,
+          use_known: bool = True) -> Reading:
     if scope.nothing:
         raise Refused(msg.NO_SCOPE)
     with Workbook(source) as book:
@@ -284,7 +340,7 @@ def _read(source: Source, scope: Scope, progress: Progress | None, result: Impor
                 raise Refused(msg.missing_sheet(spec.name, book.sheet_titles))
             if title is not None:
                 titles[spec.name] = title
-        reading = Reading()
+        reading = Reading(use_known=use_known)
         for order, spec in enumerate(SHEETS):
             if spec.name in titles:
                 reading.checks[spec.name] = SheetCheck(book.columns(spec, titles[spec.name]), order)
@@ -302,11 +358,16 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
     results_sheet = spec in (HAMLETS, ADMISSIONS, CHIEF_PLANS, CHIEF_EVALUATIONS)
     seen: dict[tuple, int] = {}
     count = 0
-    for raw in book.rows(check.columns, progress):
+    known = None
+    if spec is HAMLETS and reading.use_known and scope.can_edit_results:
+        known = reading.known = known_rows.Known(scope, check.columns.columns)
+    for raw in book.rows(check.columns, progress, known):
         count += 1
         if results_sheet and not scope.can_edit_results:
             check.problems.append(Problem(check.columns.sheet, "", msg.NO_RESULTS, order=check.order))
             break
+        if raw.known:  # applied before and unchanged since: changes nothing
+            continue
         ctx = RowContext(check, raw)
         if spec is HAMLETS:
             hamlet, key = check_hamlet(ctx, units, scope)
@@ -404,19 +465,25 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
 
 
 def _communes(reading: Reading) -> set[int]:
-    """The communes of either list whose hamlets the rows may find: a row's own commune, the one the
-    table places its old commune in (adoption), its former commune and the candidates of its 2025 one."""
-    units, ids = reading.units, set()
+    """The communes of either list whose hamlets the rows may find (``row_communes``)."""
+    ids: set[int] = set()
     for row in [*reading.hamlets, *reading.admissions, *reading.chief_plans, *reading.evaluations]:
-        place = row.place
-        assert place.commune is not None
-        ids.add(place.commune.id)
-        if place.new:
-            ids.update(units.candidates(place.commune.id))
-            if place.former is not None:
-                ids.add(place.former.id)
-        elif (sole := units.sole_successor(place.commune.id)) is not None:
-            ids.add(sole)
+        ids |= row_communes(row, reading.units)
     for placement in reading.placements:
         ids.update((placement.old.id, placement.commune.id))
     return ids
+
+
+def row_communes(row: HamletRow | AdmissionRow | ChiefPlanRow | EvaluationRow, units: Units) -> frozenset[int]:
+    """The communes of either list whose hamlets one row may find: its own commune, the one the table
+    places its old commune in (adoption), its former commune and the candidates of its 2025 one."""
+    place = row.place
+    assert place.commune is not None
+    ids = {place.commune.id}
+    if place.new:
+        ids.update(units.candidates(place.commune.id))
+        if place.former is not None:
+            ids.add(place.former.id)
+    elif (sole := units.sole_successor(place.commune.id)) is not None:
+        ids.add(sole)
+    return frozenset(ids)

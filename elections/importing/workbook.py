@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import python_calamine
 from django.conf import settings
@@ -52,6 +52,7 @@ MAX_ROWS = 100_000  # data rows: a value in a row numbered above MAX_ROWS + 1 re
 MAX_CELLS = 4_000_000  # rows x columns calamine may hold for one sheet: 100,001 rows up to column AN
 MAX_HEADER_COLUMNS = 256
 PROGRESS_EVERY = 1000
+BATCH = 5000  # rows digested before they are looked up (``Known``)
 
 
 def read_seconds() -> float:
@@ -87,6 +88,15 @@ class RawRow:
     number: int
     values: dict[str, Any]
     bad: dict[str, str] = field(default_factory=dict)  # field -> why the cell cannot be read
+    known: bool = False  # applied before and unchanged since (``known.py``): cells not read
+
+
+class Known(Protocol):
+    """What ``rows`` asks about each row (``known.Known``)."""
+
+    def digest(self, cells: list[Any], marks: dict[int, str]) -> str: ...
+
+    def find(self, batch: list[tuple[int, str]]) -> set[int]: ...
 
 
 class _Source:
@@ -213,9 +223,12 @@ class Workbook:
         """At most how many data rows the sheet holds (its last row with a value, less the header)."""
         return max(self._scan(title, Deadline(read_seconds(), title)).last_row - 1, 0)
 
-    def rows(self, columns: ColumnMap, progress: Callable[[str], None] | None = None) -> Iterator[RawRow]:
+    def rows(self, columns: ColumnMap, progress: Callable[[str], None] | None = None,
+             known: Known | None = None) -> Iterator[RawRow]:
         """The non-blank data rows (from row 2) with their cells by field.
 
+        ``known`` (``known.Known``): each row's cells digested, looked up ``BATCH`` rows at a time; a row
+        known unchanged comes as ``RawRow(number, {}, known=True)``, its cells left unread.
         Refused when the sheet (its scan and parse included) is not read within
         ``IMPORT_READ_SECONDS``; the time the caller spends on each row is not counted.
         """
@@ -227,21 +240,39 @@ class Workbook:
                   for name, index in columns.columns.items()]
         marks = self._marks(sheet, columns, deadline)
         count = 0
+        batch: list[tuple[int, list[Any], dict[int, str], str]] = []
+
+        def flush() -> Iterator[RawRow]:
+            nonlocal count
+            hits = known.find([(number, digest) for number, _row, _marks, digest in batch]) if known else set()
+            for number, row, at, _digest in batch:
+                raw = RawRow(number, {}, known=True) if number in hits else _raw_row(number, row, at, fields)
+                if raw is None:
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
+                if progress and count % PROGRESS_EVERY == 0:
+                    progress(msg.both(f"{title}: đã đọc {count} dòng", f"{title}: {count} rows read"))
+                deadline.pause()
+                yield raw
+                deadline.resume()
+            batch.clear()
+
+        indexes = [index for _name, index, _column, _percent in fields]
         for number, row in enumerate(_guard(sheet.data.iter_rows, title), start=sheet.first_row + 1):
             deadline.check()
             if number < 2:
                 continue
-            raw = _raw_row(number, row, marks.at(number) if marks else {}, fields)
-            if raw is None:
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
-            if progress and count % PROGRESS_EVERY == 0:
-                progress(msg.both(f"{title}: đã đọc {count} dòng", f"{title}: {count} rows read"))
-            deadline.pause()
-            yield raw
-            deadline.resume()
+            at = marks.at(number) if marks else {}
+            digest = ""
+            if known is not None:
+                width = len(row)
+                digest = known.digest([row[i] if 0 <= i < width else None for i in indexes], at)
+            batch.append((number, row, at, digest))
+            if len(batch) >= (BATCH if known is not None else 1):
+                yield from flush()
+        yield from flush()
         self._sheets.pop(title, None)
 
     def _marks(self, sheet: _Sheet, columns: ColumnMap, deadline: Deadline) -> _Marks | None:
