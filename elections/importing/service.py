@@ -9,7 +9,9 @@ row of every sheet, in the order Hamlets, Targets, Admissions, Admission
 targets, Placements, Chief plans, Chief evaluations, Area officials
 (``rows.py``, ``people_rows.py``, ``places.py``, ``rules.py``); the rows that
 pass find their hamlets (``matching.py``, either list) and are compared with
-the database (``plan.py``, ``plan_sheets.py``, ``plan_people.py``). Any problem anywhere and nothing is written;
+the database (``plan.py``, ``plan_sheets.py``, ``plan_people.py``); a Hamlets row an earlier import
+applied cleanly, unchanged since with all it depends on, is counted unchanged without either
+(``known.py``). Any problem anywhere and nothing is written;
 otherwise everything is written in one transaction (``writer.py``). A dry
 run stops before writing and still reports what would be written. A hamlet
 changed by someone else between the reading and the writing (or between a
