@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import DatabaseError
 from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import translation
@@ -231,3 +232,19 @@ def test_the_record_of_a_row_is_its_hamlet_as_written(units, tmp_path):
     assert record == {"hamlet_id": hamlet.pk, "term_id": HamletTerm.objects.get().term_id, "version": hamlet.version,
                       "facts": facts, "subject_vi": subject, "subject_en": subject}
     assert str(units["Xã Thông Thụ"].pk) in KnownRow.objects.get().communes.split(",")
+
+
+def test_a_record_that_cannot_be_written_leaves_the_import_written(units, tmp_path, monkeypatch, caplog):
+    def refuse(rows: Any, hamlets: Any) -> None:
+        KnownRow.objects.create(digest="x" * 32, hamlet_id=0, term_id=0, version=1, facts=0, places="", communes="",
+                                subject_vi="", subject_en="")
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(known_module, "_replace", refuse)
+    result = import_workbook(book(tmp_path, earlier_rows()))
+    assert result.ok and result.written and Hamlet.objects.count() == len(earlier_rows())
+    assert not KnownRow.objects.exists()  # the savepoint rolled back whatever the record began
+    assert "could not record" in caplog.text
+    monkeypatch.undo()
+    assert import_workbook(book(tmp_path, earlier_rows())).known == 0  # read in full once more, and recorded
+    assert import_workbook(book(tmp_path, earlier_rows())).known == len(earlier_rows())
