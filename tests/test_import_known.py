@@ -201,6 +201,19 @@ def test_only_rows_applied_without_a_warning_are_recorded_and_only_by_a_write(un
     assert again.known == len(rows) - 1 and [w.row for w in again.warnings] == [len(rows) + 1]
 
 
+def test_a_chief_of_two_hamlets_is_asked_about_once_and_then_known(units, tmp_path):
+    """The preview asks about one person as chief of two hamlets only where a row changes the chief: once the
+    rows are written, reading them in full asks nothing, so they are recorded as rows without a warning."""
+    rows = [*earlier_rows()[:2], hamlet_row(hamlet="Bản Ba", chief=earlier_rows()[0]["chief"], chief_party_role=None)]
+    path = book(tmp_path, rows)
+    first = import_workbook(path)
+    assert first.written and sorted(w.row for w in first.warnings) == [2, 4]
+    assert KnownRow.objects.count() == len(rows)
+    with_known, in_full = both_ways(path)
+    assert with_known.known == len(rows) and not in_full.warnings
+    assert outcome(with_known) == outcome(in_full)
+
+
 def test_a_repeated_row_or_hamlet_is_found_as_in_full(units, tmp_path):
     assert import_workbook(book(tmp_path, earlier_rows())).written
     rows = earlier_rows()
