@@ -214,6 +214,19 @@ def test_a_chief_of_two_hamlets_is_asked_about_once_and_then_known(units, tmp_pa
     assert outcome(with_known) == outcome(in_full)
 
 
+def test_a_row_warned_of_a_later_election_it_removes_is_known_once_written(units, tmp_path):
+    path = book(tmp_path, earlier_rows())
+    assert import_workbook(path).written
+    hamlet = Hamlet.objects.get(name="Bản Đỉ")
+    ChiefElection.objects.create(hamlet=hamlet, term=HamletTerm.objects.get(hamlet=hamlet).term,
+                                 held_on=dt.date(2023, 3, 1), chief="Lò Văn Mới")  # a by-election, entered by hand
+    removed = import_workbook(path)
+    assert removed.written and [w.row for w in removed.warnings] == [2] and removed.summary.elections_deleted == 1
+    with_known, in_full = both_ways(path)
+    assert with_known.known == len(earlier_rows()) and not in_full.warnings
+    assert outcome(with_known) == outcome(in_full)
+
+
 def test_a_repeated_row_or_hamlet_is_found_as_in_full(units, tmp_path):
     assert import_workbook(book(tmp_path, earlier_rows())).written
     rows = earlier_rows()

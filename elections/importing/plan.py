@@ -213,6 +213,8 @@ class Plan:
     official_areas: Tracker = field(default_factory=lambda: Tracker("official_id", "district_id", "commune_id"))
     changes: list[Change] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # warnings about what the write itself changes: once written, the same row gives none (``known.py``)
+    passing: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     read: dict[int, int] = field(default_factory=dict)  # stored hamlet pk -> its version when loaded
 
@@ -514,11 +516,13 @@ class Planner:
         for election in later:
             self.plan.elections.delete(election)
             details.append(msg.election_removed(election.held_on))
-            self.plan.warnings.append(self.checks["Hamlets"].at("chief_elected_on", row.row, both(
+            removed = self.checks["Hamlets"].at("chief_elected_on", row.row, both(
                 f"Cuộc bầu trưởng thôn ngày {msg.day(election.held_on)} ({election.chief}) đã lưu sau ngày bầu của "
                 "dòng này nên bị xoá",
                 f"The stored chief election of {msg.day(election.held_on)} ({election.chief}) is later than this "
-                "row's and is removed")))
+                "row's and is removed"))
+            self.plan.warnings.append(removed)
+            self.plan.passing.append(removed)
         values = {"held_on": day, "chief": row.chief, "chief_member_since": row.chief_member_since,
                   "chief_party_role": row.chief_party_role,
                   **{name: row.profile[name] for name in CHIEF_FIELDS if name in row.profile}}

@@ -141,7 +141,6 @@ class Reading:
     units: Units = field(default_factory=Units)
     known: known_rows.Known = field(default_factory=known_rows.Known)  # Hamlets rows read again (``known.py``)
     use_known: bool = True
-    asked: list[Problem] = field(default_factory=list)  # chiefs of two hamlets (``chiefs.py``), once planned
 
     @property
     def problems(self) -> list[Problem]:
@@ -283,11 +282,11 @@ def _remember(reading: Reading, planner: Planner, result: ImportResult) -> None:
     check = reading.checks.get("Hamlets")
     if check is None or not reading.known.digests:
         return
-    # a chief of two hamlets is asked about only where the row changes the chief (``chiefs.py``): once written,
-    # the same row asks nothing again, and is recorded like a row without a warning
-    asked = {id(warning) for warning in reading.asked} if result.written else set()
+    # a warning about what the write changes (a chief of two hamlets asked about, a later election removed)
+    # does not come again once written: its row is recorded like a row without a warning
+    passing = {id(warning) for warning in planner.plan.passing} if result.written else set()
     flagged = {p.row for p in [*result.warnings, *result.problems] if p.sheet == check.columns.sheet
-               and id(p) not in asked}
+               and id(p) not in passing}
     rows = {row.row: row for row in reading.hamlets}
     plan, created = planner.plan, {id(h) for h in planner.plan.hamlets.created}
     applied = []
@@ -452,9 +451,9 @@ def _plan(reading: Reading, scope: Scope) -> Planner:
     for row in reading.hamlets:
         planner.hamlet_row(row)
     planner.finish()
-    asked = repeated_chiefs(planner, reading.hamlets)
+    asked = repeated_chiefs(planner, reading.hamlets)  # only where a row changes the chief
     planner.plan.warnings += asked
-    reading.asked = asked
+    planner.plan.passing += asked
     if reading.admissions:
         plan_sheets.admissions(planner, reading.admissions)
     if reading.targets:
