@@ -21,6 +21,7 @@ from tests.factories import (
 )
 from tests.workbooks import (
     HEADERS_2025,
+    IN_THANH_CHUONG,
     admission_row,
     hamlet_row,
     history_count,
@@ -32,7 +33,6 @@ from tests.workbooks import (
 )
 
 pytestmark = pytest.mark.django_db
-THANH_CHUONG = {"district": "Thanh Chương", "chief_party_role": None}
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_2025_row_creates_a_hamlet_of_the_new_commune_with_no_earlier_commune(
 
 
 def test_a_2025_row_finds_the_hamlet_an_earlier_row_entered(run, units):
-    assert run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Đức", hamlet="Bản Khe Nóng")]).ok
+    assert run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Đức", hamlet="Bản Khe Nóng")]).ok
     hamlet = Hamlet.objects.get()
     assert (hamlet.commune, hamlet.new_commune) == (units["Xã Thanh Đức"], units["2025/Xã Hạnh Lâm"])
     result = run(hamlets=[new_row(commune="Hạnh Lâm", hamlet="bản khe nóng", party_members=9)])
@@ -82,7 +82,7 @@ def test_a_2025_row_finds_the_hamlet_an_earlier_row_entered(run, units):
 
 def test_code_17713_is_thi_tran_dung_in_the_earlier_list_and_xa_dai_dong_in_the_2025_list(run, units, tmp_path):
     headers = {"Hamlets": [*HEADERS_2025["Hamlets"], "District code", "Commune code"]}
-    rows = [hamlet_row(**THANH_CHUONG, commune="Dùng", hamlet="Khối 1", commune_code=17713),
+    rows = [hamlet_row(**IN_THANH_CHUONG, commune="Dùng", hamlet="Khối 1", commune_code=17713),
             new_row(commune="Đại Đồng", hamlet="Xóm Mới", commune_code=17713)]
     result = import_workbook(write_workbook(tmp_path / "codes.xlsx", {"Hamlets": rows}, headers=headers))
     assert result.ok, problems(result)
@@ -94,7 +94,7 @@ def test_code_17713_is_thi_tran_dung_in_the_earlier_list_and_xa_dai_dong_in_the_
 
 
 def test_the_same_name_in_both_lists_is_two_units_and_messages_say_which(run, units):
-    result = run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Hạnh Lâm", hamlet="Xóm 3"),
+    result = run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Hạnh Lâm", hamlet="Xóm 3"),
                           new_row(commune="Hạnh Lâm", hamlet="Xóm 9")])
     assert result.ok, problems(result)
     old, new = Hamlet.objects.get(name="Xóm 3"), Hamlet.objects.get(name="Xóm 9")
@@ -119,8 +119,8 @@ def test_the_same_name_in_both_lists_is_two_units_and_messages_say_which(run, un
 
 
 def test_namesakes_of_a_merged_commune_need_their_former_commune(run, units):
-    assert run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1"),
-                        hamlet_row(**THANH_CHUONG, commune="Thanh Ngọc", hamlet="Xóm 1", party_members=20)]).ok
+    assert run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1"),
+                        hamlet_row(**IN_THANH_CHUONG, commune="Thanh Ngọc", hamlet="Xóm 1", party_members=20)]).ok
     ambiguous = run(hamlets=[new_row(hamlet="Xóm 1")])
     assert problems(ambiguous) == [
         'Hamlets!S2: Có 2 thôn "Xóm 1" ở Xã Đại Đồng (danh mục từ 01/07/2025): Xóm 1 (Thanh Phong cũ), '
@@ -152,7 +152,7 @@ def test_former_commune_creates_the_hamlet_in_the_old_commune_and_places_it(run,
 
 
 def test_a_hamlet_with_no_earlier_commune_is_chosen_first(run, units):
-    assert run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 2"),
+    assert run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 2"),
                         new_row(hamlet="Xóm 2", former_commune="Thanh Ngọc")]).ok
     plain = HamletFactory(name="Xóm 2", commune=None, new_commune=units["2025/Xã Đại Đồng"], term=False)
     result = run(hamlets=[new_row(hamlet="Xóm 2", party_members=30)])
@@ -165,7 +165,7 @@ def test_an_earlier_row_adopts_the_namesake_entered_without_former_commune(run, 
     assert run(hamlets=[new_row(hamlet="Xóm 7", party_members=25)]).ok
     adoptee = Hamlet.objects.get()
     assert adoptee.commune is None
-    result = run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 7", party_members=19)])
+    result = run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 7", party_members=19)])
     assert result.ok, problems(result)
     hamlet = Hamlet.objects.get()  # no second hamlet
     assert hamlet.pk == adoptee.pk and hamlet.commune == units["Xã Thanh Phong"]
@@ -186,21 +186,21 @@ def test_a_2025_row_with_former_commune_adopts_the_namesake_entered_without(run,
 def test_rule_9_compares_the_hamlets_found_across_both_lists(run, units):
     result = run(hamlets=[new_row(hamlet="Xóm 7", term="2022-2025", congress_held_on=dt.date(2022, 5, 1),
                                   chief_elected_on=dt.date(2022, 5, 9)),
-                          hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 7")])
+                          hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 7")])
     assert problems(result) == ["Hamlets!D3: Thôn này với nhiệm kỳ 2022-2025 đã có ở dòng 2"]
     assert not Hamlet.objects.exists()
-    same = run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 5"),
+    same = run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 5"),
                         new_row(hamlet="Xóm 5", former_commune="Thanh Phong", term="2022-2025")])
     assert [p.cell for p in same.problems] == ["D3"]
-    found = run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 5"),
+    found = run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 5"),
                          new_row(hamlet="Xóm 5", term="2022-2025")])  # the only Xóm 5 of Đại Đồng
     assert [p.cell for p in found.problems] == ["D3"]
-    assert run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 5"),
+    assert run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 5"),
                         new_row(hamlet="Xóm 5")]).ok  # another term
 
 
 def test_a_2025_2027_import_leaves_the_2022_2025_record_as_it_was(run, units):
-    assert run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1", party_members=12,
+    assert run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1", party_members=12,
                                    special_area="yes")]).ok
     result = run(hamlets=[new_row(hamlet="Xóm 1", party_members=31, special_area="no", party_cell="yes")])
     assert result.ok, problems(result)
@@ -210,7 +210,7 @@ def test_a_2025_2027_import_leaves_the_2022_2025_record_as_it_was(run, units):
     assert (new.party_members, new.special_area) == (31, False)
     hamlet = Hamlet.objects.get()
     assert (hamlet.party_members, hamlet.special_area) == (31, False)
-    again = run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1", party_members=13,
+    again = run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1", party_members=13,
                                     special_area="yes")])  # a 2022 correction does not touch the 2025 copy
     assert again.ok and Hamlet.objects.get().party_members == 31
     assert HamletTerm.objects.get(term__start_year=2022).party_members == 13
@@ -263,8 +263,8 @@ def test_targets_and_admission_targets_of_a_2025_commune(run, units):
 
 
 def test_admissions_of_a_2025_row_name_the_hamlet_as_on_hamlets(run, units):
-    assert run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1"),
-                        hamlet_row(**THANH_CHUONG, commune="Thanh Ngọc", hamlet="Xóm 1")]).ok
+    assert run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1"),
+                        hamlet_row(**IN_THANH_CHUONG, commune="Thanh Ngọc", hamlet="Xóm 1")]).ok
     row = admission_row(district=None, commune="Đại Đồng", hamlet="Xóm 1", full_name="Hồ Văn Cảnh",
                         birth_year=1988, admitted_on=dt.date(2026, 9, 2))
     assert [p.cell for p in run(admissions=[row]).problems] == ["L2"]  # two Xóm 1: which one?
@@ -278,7 +278,7 @@ def test_admissions_of_a_2025_row_name_the_hamlet_as_on_hamlets(run, units):
 
 
 def test_former_cells_on_an_earlier_row_are_ignored_with_a_warning(run, units):
-    result = run(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1",
+    result = run(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1",
                                      former_commune="Thanh Ngọc")])
     assert result.ok and [w.cell for w in result.warnings] == ["S2"]
     assert Hamlet.objects.get().commune == units["Xã Thanh Phong"]
@@ -320,8 +320,6 @@ def test_a_2025_row_takes_a_merged_province_with_a_warning_and_a_wrong_prefix(tm
         "Thành phố Bắc Ninh"]
     assert set(Hamlet.objects.values_list("province", flat=True)) == {bac_ninh.pk}
     assert Province.objects.count() == 3 and Hamlet.objects.count() == 3
-
-
 
 
 def test_the_example_workbooks_import_after_loading_the_official_lists(tmp_path):

@@ -23,6 +23,7 @@ from tests.factories import HamletFactory
 from tests.workbooks import (
     HEADERS_2025,
     HEADERS_PROFILES,
+    IN_THANH_CHUONG,
     hamlet_row,
     history_count,
     make_both_lists,
@@ -32,7 +33,6 @@ from tests.workbooks import (
 )
 
 pytestmark = pytest.mark.django_db
-THANH_CHUONG = {"district": "Thanh Chương", "chief_party_role": None}
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def earlier_rows() -> list[dict[str, Any]]:
                    special_area="yes", project01="yes", party_members=40),
         hamlet_row(hamlet="Bản Năm", congress_held_on=None, secretary="Lô Văn Năm", deputy_secretary=None,
                    chief_party_role=None),
-        hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1", chief_member_since=None),
-        hamlet_row(**THANH_CHUONG, commune="Thanh Ngọc", hamlet="Xóm 1", party_members=20, chief="Lê Văn Ngọc"),
+        hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1", chief_member_since=None),
+        hamlet_row(**IN_THANH_CHUONG, commune="Thanh Ngọc", hamlet="Xóm 1", party_members=20, chief="Lê Văn Ngọc"),
     ]
 
 

@@ -10,7 +10,14 @@ from elections.importing import import_workbook
 from elections.models import Target
 from hamlets.models import Hamlet, UserScope
 from hamlets.scoping import Scope
-from tests.workbooks import admission_target_row, hamlet_row, make_units, target_row, write_workbook
+from tests.workbooks import (
+    IN_THANH_CHUONG,
+    admission_target_row,
+    hamlet_row,
+    make_units,
+    target_row,
+    write_workbook,
+)
 
 pytestmark = pytest.mark.django_db
 VINH = {"district": "Thành phố Vinh", "commune": "Hà Huy Tập", "hamlet": "Khối 6"}
@@ -122,16 +129,13 @@ def commune_board(name: str, commune) -> User:
     return user
 
 
-THANH_CHUONG = {"district": "Thanh Chương", "chief_party_role": None}
-
-
 def test_a_commune_board_imports_only_hamlets_that_lie_or_come_to_lie_in_its_commune(both_lists, book_2025):
     from tests.workbooks import new_row
 
     dai_dong = commune_board("daidong", both_lists["2025/Xã Đại Đồng"])
     path = book_2025(hamlets=[new_row(hamlet="Xóm Mới"), new_row(commune="Hạnh Lâm", hamlet="Bản Khe Nóng"),
-                              hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1"),
-                              hamlet_row(**THANH_CHUONG, commune="Thanh Đức", hamlet="Xóm 2")])
+                              hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1"),
+                              hamlet_row(**IN_THANH_CHUONG, commune="Thanh Đức", hamlet="Xóm 2")])
     assert problems(import_workbook(path, user=dai_dong)) == [
         "Hamlets!C3: Xã Hạnh Lâm (danh mục từ 01/07/2025) nằm ngoài xã của bạn",
         "Hamlets!D5: Xóm 2 (Xã Thanh Đức, Huyện Thanh Chương; Xã Hạnh Lâm (danh mục từ 01/07/2025)) nằm "
@@ -143,7 +147,7 @@ def test_a_commune_board_imports_only_hamlets_that_lie_or_come_to_lie_in_its_com
             "commune"]
     assert not Hamlet.objects.exists()
     result = import_workbook(book_2025(hamlets=[new_row(hamlet="Xóm Mới"), hamlet_row(
-        **THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1")]), user=dai_dong)
+        **IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1")]), user=dai_dong)
     assert result.ok, problems(result)
     assert set(Hamlet.objects.values_list("new_commune", flat=True)) == {both_lists["2025/Xã Đại Đồng"].pk}
 
@@ -170,7 +174,7 @@ def test_a_commune_board_places_unplaced_hamlets_into_its_own_commune_only(both_
 def test_a_commune_board_may_not_set_targets_or_admit_in_another_commune(both_lists, book_2025):
     from tests.workbooks import admission_row
 
-    assert import_workbook(book_2025(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Đức", hamlet="Xóm 2")])).ok
+    assert import_workbook(book_2025(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Đức", hamlet="Xóm 2")])).ok
     dai_dong = commune_board("daidong", both_lists["2025/Xã Đại Đồng"])
     result = import_workbook(book_2025(
         targets=[target_row(term="2025-2027", commune="Đại Đồng")],
@@ -184,7 +188,7 @@ def test_a_district_board_imports_2025_rows_of_hamlets_of_its_district_only(both
     from tests.workbooks import new_row
 
     thanh_chuong = account("thanhchuong", district=both_lists["Huyện Thanh Chương"])
-    assert import_workbook(book_2025(hamlets=[hamlet_row(**THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1")]),
+    assert import_workbook(book_2025(hamlets=[hamlet_row(**IN_THANH_CHUONG, commune="Thanh Phong", hamlet="Xóm 1")]),
                            user=thanh_chuong).ok
     rows = [new_row(hamlet="Xóm 1", party_members=40),  # found: Thanh Phong's
             new_row(hamlet="Xóm 3", former_commune="Thanh Ngọc"),

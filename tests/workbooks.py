@@ -78,6 +78,9 @@ def make_units() -> dict[str, Any]:
     return made
 
 
+# A Hamlets row of Huyện Thanh Chương (its chief holds no office in the cell): ``hamlet_row(**IN_THANH_CHUONG, ...)``.
+IN_THANH_CHUONG = {"district": "Thanh Chương", "chief_party_role": None}
+
 # Huyện Thanh Chương (Nghệ An), whose communes merged into the 2025 Xã Đại Đồng (code 17713, which was
 # Thị trấn Dùng's) and Xã Hạnh Lâm (the earlier list had a smaller Xã Hạnh Lâm).
 THANH_CHUONG = ((428, "Huyện Thanh Chương"), [
