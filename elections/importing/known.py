@@ -151,8 +151,7 @@ class Known:
     apps (``code_digest``), the user's scope and where each field's column is."""
 
     def __init__(self, scope: Scope | None = None, columns: dict[str, int] | None = None):
-        self.key = hashlib.blake2b(repr((code_digest(), repr(scope), sorted((columns or {}).items()))).encode(),
-                                   digest_size=16).digest()
+        self._keyed_by = (repr(scope), sorted((columns or {}).items()))
         self.digests: dict[int, str] = {}
         self.rows: dict[int, tuple[int, int]] = {}
         self.subjects: dict[int, Label] = {}
@@ -163,6 +162,11 @@ class Known:
     @property
     def hamlets(self) -> set[int]:
         return {hamlet for hamlet, _term in self.rows.values()}
+
+    @functools.cached_property
+    def key(self) -> bytes:
+        """Worked out at the first digest: an import's ``Reading`` starts with an empty ``Known``."""
+        return hashlib.blake2b(repr((code_digest(), *self._keyed_by)).encode(), digest_size=16).digest()
 
     def digest(self, cells: list[Any], marks: dict[int, str]) -> str:
         data = pickle.dumps((cells, marks) if marks else cells, protocol=5)

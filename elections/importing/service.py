@@ -297,8 +297,8 @@ def _remember(reading: Reading, planner: Planner, result: ImportResult) -> None:
             continue
         if id(hamlet) in created:
             version = hamlet.version
-        elif hamlet.pk in result.versions:
-            version = result.versions[hamlet.pk] + 1 if result.written else plan.read[hamlet.pk]
+        elif result.written and hamlet.pk in result.versions:
+            version = result.versions[hamlet.pk] + 1  # the writer's bump
         else:
             version = plan.read[hamlet.pk]
         applied.append(known_rows.Applied(digest, hamlet, term.pk, version, row_communes(row, reading.units),
