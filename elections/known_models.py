@@ -35,3 +35,28 @@ class KnownRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest} → {self.hamlet_id} v{self.version}"
+
+
+class KnownSheet(models.Model):
+    """A Hamlets sheet an import read in full, by the digest of the whole file's bytes (``file``) and a key
+    of the code, the user's scope and the sheet's title (``key``): what its scan found, where its columns
+    are, and the digest of each row holding a value, in order. The same file again needs neither the scan
+    nor calamine's parse to know its rows' digests; whether each row is known unchanged is still asked of
+    ``KnownRow`` (``elections.importing.again``)."""
+
+    key = models.CharField(max_length=32)
+    file = models.CharField(max_length=32)
+    columns = models.JSONField()  # field -> 1-based column number (``ColumnMap.columns``)
+    last_row = models.PositiveIntegerField()  # ``SheetScan``
+    last_column = models.PositiveIntegerField()
+    formulas = models.BooleanField()
+    errors = models.BooleanField()
+    refs = models.BooleanField()
+    rows = models.TextField()  # "number:digest" of each row holding a value, ","-separated
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "file"], name="known_sheet_file")]
+
+    def __str__(self) -> str:
+        return f"{self.key}/{self.file}"

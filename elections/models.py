@@ -491,5 +491,5 @@ from .job_models import (  # noqa: E402, F401
     ImportJobLine,
     import_job_seconds,
 )
-from .known_models import KnownRow  # noqa: E402, F401
+from .known_models import KnownRow, KnownSheet  # noqa: E402, F401
 from .people_models import ChiefEvaluation, ChiefPlan, Official, OfficialArea, Rating  # noqa: E402, F401

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from elections.importing import import_workbook
 from elections.importing import known as known_module
-from elections.models import ChiefElection, HamletFact, HamletTerm, KnownRow
+from elections.models import ChiefElection, HamletFact, HamletTerm, KnownRow, KnownSheet
 from hamlets.models import Hamlet
 from hamlets.scoping import Scope
 from tests.factories import HamletFactory
@@ -63,13 +63,19 @@ def outcome(result: Any) -> tuple:
 
 
 def both_ways(path: Any, **options: Any) -> tuple[Any, Any]:
-    """A dry run with the recorded rows, and one with none (read in full); the records are kept."""
+    """A dry run with the records (the sheet's and its rows'), one with the rows' alone (the sheet scanned,
+    parsed and its rows digested again) and one with none (read in full); the first two must say the same
+    thing, and the records are kept."""
     with_known = import_workbook(path, dry_run=True, **options)
-    kept = list(KnownRow.objects.all())
+    sheets, rows = list(KnownSheet.objects.all()), list(KnownRow.objects.all())
+    KnownSheet.objects.all().delete()
+    rows_only = import_workbook(path, dry_run=True, **options)
     KnownRow.objects.all().delete()
     in_full = import_workbook(path, dry_run=True, **options)
-    KnownRow.objects.bulk_create(kept)
-    assert in_full.known == 0
+    KnownSheet.objects.bulk_create(sheets)
+    KnownRow.objects.bulk_create(rows)
+    assert in_full.known == 0 and rows_only.known == with_known.known
+    assert outcome(rows_only) == outcome(with_known)
     return with_known, in_full
 
 

@@ -17,7 +17,7 @@ with what it must find again to be known:
   congresses or elections rewrites its facts rows (``elections.facts``), even a write that forgot the
   version;
 * ``places``: a digest of every hamlet lying, in either list, in the communes the row's matching looks
-  at (``service.row_communes``): their ids, folded names and communes. A hamlet created, renamed, moved
+  at (``places.row_communes``): their ids, folded names and communes. A hamlet created, renamed, moved
   or deleted there could make the same cells find another hamlet, or none;
 * what its change names (``Planner.subject``), in both languages.
 
@@ -150,8 +150,11 @@ class Known:
     the sheet's XML (``workbook._Marks``): the same digest, the same ``RawRow``. Keyed by the code of the
     apps (``code_digest``), the user's scope and where each field's column is."""
 
-    def __init__(self, scope: Scope | None = None, columns: dict[str, int] | None = None):
+    def __init__(self, scope: Scope | None = None, columns: dict[str, int] | None = None,
+                 recorded: list[tuple[int, str]] | None = None):
         self._keyed_by = (repr(scope), sorted((columns or {}).items()))
+        self.recorded = recorded  # the digests of the rows holding a value, where the same file was read before
+        self.numbers: list[int] = []  # the rows holding a value, as they are read
         self.digests: dict[int, str] = {}
         self.rows: dict[int, tuple[int, int]] = {}
         self.subjects: dict[int, Label] = {}
@@ -198,6 +201,10 @@ class Known:
                 self.rows[number], self.subjects[number] = hit
                 numbers.add(number)
         return numbers
+
+    def find_all(self, rows: list[tuple[int, str]]) -> set[int]:
+        """``find`` for rows whose digests are known already, ``BATCH`` at a time."""
+        return {number for start in range(0, len(rows), BATCH) for number in self.find(rows[start:start + BATCH])}
 
 
 def _recorded(digests: list[str]) -> list[tuple[str, int, int, str, str, str, str]]:

@@ -15,7 +15,7 @@ planner checks the rest on the hamlet the row finds (``Scope.covers``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from hamlets.scoping import Scope
 
@@ -225,3 +225,25 @@ def unit_place(ctx: RowContext, units: Units, scope: Scope, *, whole_province: b
         ctx.problem("district", msg.district_or_commune(ctx.label("district"), ctx.label("commune")))
         return None
     return earlier_place(ctx, units, scope, commune=False)
+
+
+class Placed(Protocol):
+    """A checked row with its units (Hamlets, Admissions, Chief plans, Chief evaluations)."""
+
+    @property
+    def place(self) -> Place: ...
+
+
+def row_communes(row: Placed, units: Units) -> frozenset[int]:
+    """The communes of either list whose hamlets one row may find: its own commune, the one the table
+    places its old commune in (adoption), its former commune and the candidates of its 2025 one."""
+    place = row.place
+    assert place.commune is not None
+    ids = {place.commune.id}
+    if place.new:
+        ids.update(units.candidates(place.commune.id))
+        if place.former is not None:
+            ids.add(place.former.id)
+    elif (sole := units.sole_successor(place.commune.id)) is not None:
+        ids.add(sole)
+    return frozenset(ids)

@@ -11,7 +11,8 @@ targets, Placements, Chief plans, Chief evaluations, Area officials
 pass find their hamlets (``matching.py``, either list) and are compared with
 the database (``plan.py``, ``plan_sheets.py``, ``plan_people.py``); a Hamlets row an earlier import
 applied cleanly, unchanged since with all it depends on, is counted unchanged without either
-(``known.py``). Any problem anywhere and nothing is written;
+(``known.py``), and the same file again has its Hamlets sheet's rows known without scanning or parsing
+it (``again.py``). Any problem anywhere and nothing is written;
 otherwise everything is written in one transaction (``writer.py``). A dry
 run stops before writing and still reports what would be written. A hamlet
 changed by someone else between the reading and the writing (or between a
@@ -72,9 +73,9 @@ from cadre_tracker import language
 from hamlets.models import Hamlet
 from hamlets.scoping import FULL_SCOPE, Scope
 
+from . import again, plan_people, plan_sheets
 from . import known as known_rows
 from . import messages as msg
-from . import plan_people, plan_sheets
 from .chiefs import repeated_chiefs
 from .matching import Match
 from .messages import Label
@@ -89,8 +90,9 @@ from .people_rows import (
 )
 from .placements import PlacementRow, check_placement
 from .placements import duplicate_message as placement_duplicate
+from .places import row_communes
 from .plan import Planner, load_terms
-from .result import Change, ImportResult, Problem
+from .result import ImportResult, Problem
 from .rows import (
     AdmissionRow,
     AdmissionTargetRow,
@@ -104,6 +106,7 @@ from .rows import (
     check_target,
     duplicate,
 )
+from .sheetxml import SheetScan
 from .template import (
     ADMISSION_TARGETS,
     ADMISSIONS,
@@ -116,7 +119,7 @@ from .template import (
     TARGETS,
 )
 from .units import Units
-from .workbook import Refused, Source, Workbook
+from .workbook import ColumnMap, Refused, Source, Workbook
 from .writer import Conflict, write
 
 Progress = Callable[[str], None]
@@ -141,6 +144,9 @@ class Reading:
     units: Units = field(default_factory=Units)
     known: known_rows.Known = field(default_factory=known_rows.Known)  # Hamlets rows read again (``known.py``)
     use_known: bool = True
+    sheet_key: again.SheetKey | None = None  # of the Hamlets sheet, where rows may be known (``again.py``)
+    sheet: again.RecordedSheet | None = None  # what reading the same file before recorded
+    hamlets_scan: SheetScan | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -229,7 +235,7 @@ def _import(source: Source, user: Any, scope: Scope, dry_run: bool, progress: Pr
     step(msg.both(f"Đã đọc {reading.total} dòng; đang so sánh với dữ liệu đã có",
                   f"{reading.total} rows read; comparing with the database"))
     planner = _plan(reading, scope)
-    if reading.known.rows and (reading.known.clash or _crossed(reading, planner)):  # see _crossed
+    if reading.known.rows and (reading.known.clash or again.crossed(reading, planner)):  # see crossed
         reading = _read(source, scope, progress, result, use_known=False)
         planner = _plan(reading, scope)
     result.known = len(reading.known.rows)
@@ -238,7 +244,7 @@ def _import(source: Source, user: Any, scope: Scope, dry_run: bool, progress: Pr
     result.summary.rows = dict(reading.rows)
     if not result.ok:
         return result
-    result.changes = _with_known(reading, planner.plan.changes)
+    result.changes = again.with_known(reading, planner.plan.changes)
     result.summary = planner.plan.summary(reading.rows)
     result.versions = planner.plan.versions()
     if not dry_run and result.summary.written:
@@ -252,58 +258,8 @@ def _import(source: Source, user: Any, scope: Scope, dry_run: bool, progress: Pr
             return result
         result.written = True
     if not dry_run:
-        _remember(reading, planner, result)
+        again.remember(reading, planner, result)
     return result
-
-
-def _with_known(reading: Reading, changes: list[Change]) -> list[Change]:
-    """The plan's changes with an unchanged one for each known Hamlets row, in row order (the Hamlets
-    rows are planned first)."""
-    if not reading.known.rows:
-        return changes
-    sheet = reading.checks["Hamlets"].columns.sheet
-    count = next((i for i, change in enumerate(changes) if change.sheet != sheet), len(changes))
-    known = [Change(sheet, number, str(subject), "unchanged") for number, subject in
-             reading.known.subjects.items()]
-    return sorted([*changes[:count], *known], key=lambda change: change.row) + changes[count:]
-
-
-def _crossed(reading: Reading, planner: Planner) -> bool:
-    """Whether a row read in full names, or another sheet changes, a hamlet of a known row: then every row
-    is read in full (a duplicate is found, and rows of one hamlet are applied together), as when a row
-    comes twice or two known rows name one hamlet and term (``Known.clash``)."""
-    known = reading.known.hamlets
-    return any(key in known for key, _years in planner.seen) or not known.isdisjoint(planner.plan.touched())
-
-
-def _remember(reading: Reading, planner: Planner, result: ImportResult) -> None:
-    """Record the Hamlets rows applied with neither a problem nor a warning (``known.py``), with their
-    hamlets' versions as the write left them."""
-    check = reading.checks.get("Hamlets")
-    if check is None or not reading.known.digests:
-        return
-    # a warning about what the write changes (a chief of two hamlets asked about, a later election removed)
-    # does not come again once written: its row is recorded like a row without a warning
-    passing = {id(warning) for warning in planner.plan.passing} if result.written else set()
-    flagged = {p.row for p in [*result.warnings, *result.problems] if p.sheet == check.columns.sheet
-               and id(p) not in passing}
-    rows = {row.row: row for row in reading.hamlets}
-    plan, created = planner.plan, {id(h) for h in planner.plan.hamlets.created}
-    applied = []
-    for (key, years), number in planner.seen.items():
-        row, digest = rows.get(number), reading.known.digests.get(number)
-        hamlet, term = planner.index.objects.get(key), plan.terms[years]
-        if row is None or not digest or number in flagged or hamlet is None or hamlet.pk is None or term.pk is None:
-            continue
-        if id(hamlet) in created:
-            version = hamlet.version
-        elif result.written and hamlet.pk in result.versions:
-            version = result.versions[hamlet.pk] + 1  # the writer's bump
-        else:
-            version = plan.read[hamlet.pk]
-        applied.append(known_rows.Applied(digest, hamlet, term.pk, version, row_communes(row, reading.units),
-                                          planner.subject(key, row)))
-    known_rows.record(applied, planner.index.objects.values())
 
 
 def _conflict_message(conflict: Conflict, planner: Planner) -> str:
@@ -347,11 +303,21 @@ def _read(source: Source, scope: Scope, progress: Progress | None, result: Impor
             if title is not None:
                 titles[spec.name] = title
         reading = Reading(use_known=use_known)
+        hamlets = titles.get(HAMLETS.name)
+        if hamlets is not None and use_known and scope.can_edit_results:  # the same file read before? (again.py)
+            reading.sheet_key = again.sheet_key(book, scope, hamlets)
+            reading.sheet = again.find_sheet(reading.sheet_key)
+            if reading.sheet is not None:
+                book.adopt(hamlets, reading.sheet.scan)
         for order, spec in enumerate(SHEETS):
             if spec.name in titles:
-                reading.checks[spec.name] = SheetCheck(book.columns(spec, titles[spec.name]), order)
+                columns = (ColumnMap(hamlets, HAMLETS, reading.sheet.columns) if spec is HAMLETS and reading.sheet
+                           else book.columns(spec, titles[spec.name]))
+                reading.checks[spec.name] = SheetCheck(columns, order)
         for title in titles.values():
             book.check_size(title)
+        if reading.sheet_key is not None:
+            reading.hamlets_scan = book.scan(hamlets)  # type: ignore[arg-type]
         for name, check in reading.checks.items():
             reading.rows[name] = _read_sheet(book, check, reading.units, scope, progress, reading)
         return reading
@@ -366,7 +332,8 @@ def _read_sheet(book: Workbook, check: SheetCheck, units: Units, scope: Scope, p
     count = 0
     known = None
     if spec is HAMLETS and reading.use_known and scope.can_edit_results:
-        known = reading.known = known_rows.Known(scope, check.columns.columns)
+        recorded = reading.sheet.rows if reading.sheet is not None else None
+        known = reading.known = known_rows.Known(scope, check.columns.columns, recorded)
     for raw in book.rows(check.columns, progress, known):
         count += 1
         if results_sheet and not scope.can_edit_results:
@@ -480,18 +447,3 @@ def _communes(reading: Reading) -> set[int]:
     for placement in reading.placements:
         ids.update((placement.old.id, placement.commune.id))
     return ids
-
-
-def row_communes(row: HamletRow | AdmissionRow | ChiefPlanRow | EvaluationRow, units: Units) -> frozenset[int]:
-    """The communes of either list whose hamlets one row may find: its own commune, the one the table
-    places its old commune in (adoption), its former commune and the candidates of its 2025 one."""
-    place = row.place
-    assert place.commune is not None
-    ids = {place.commune.id}
-    if place.new:
-        ids.update(units.candidates(place.commune.id))
-        if place.former is not None:
-            ids.add(place.former.id)
-    elif (sole := units.sole_successor(place.commune.id)) is not None:
-        ids.add(sole)
-    return frozenset(ids)

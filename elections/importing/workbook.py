@@ -25,6 +25,8 @@ and ``MAX_UNCOMPRESSED`` bytes), and the time it took counts.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import math
 import os
@@ -94,9 +96,14 @@ class RawRow:
 class Known(Protocol):
     """What ``rows`` asks about each row (``known.Known``)."""
 
+    recorded: list[tuple[int, str]] | None  # (number, digest) of each row holding a value, when recorded
+    numbers: list[int]  # the rows holding a value, as they are read
+
     def digest(self, cells: list[Any], marks: dict[int, str]) -> str: ...
 
     def find(self, batch: list[tuple[int, str]]) -> set[int]: ...
+
+    def find_all(self, rows: list[tuple[int, str]]) -> set[int]: ...
 
 
 class _Source:
@@ -122,6 +129,13 @@ class _Source:
 
     def open(self) -> str | IO[bytes]:
         return self.path if self.path is not None else io.BytesIO(self.data or b"")
+
+    def digest(self) -> str:
+        """The blake2b of the file's bytes (at most the size limit: ``check_archive`` refused a larger one)."""
+        if self.path is None:
+            return hashlib.blake2b(self.data or b"", digest_size=16).hexdigest()
+        with open(self.path, "rb") as stream:
+            return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
 @dataclass
@@ -186,6 +200,19 @@ class Workbook:
                                                               max_cells=MAX_CELLS, deadline=deadline), title)
         return self._scans[title]
 
+    def scan(self, title: str) -> SheetScan:
+        """The sheet's scan (done once, or given by ``adopt``)."""
+        return self._scan(title, Deadline(read_seconds(), title))
+
+    def adopt(self, title: str, scan: SheetScan) -> None:
+        """The scan an earlier reading of these very bytes made (``again.py``, which does not keep the
+        sheet's member): not done again."""
+        if title in self._parts.sheets:
+            self._scans[title] = dataclasses.replace(scan, path=self._parts.sheets[title])
+
+    def file_digest(self) -> str:
+        return self._source.digest()
+
     def _sheet(self, title: str, deadline: Deadline) -> _Sheet:
         """The sheet parsed by calamine once its scan allows it; kept while the kept sheets fit ``MAX_CELLS``."""
         if title in self._sheets:
@@ -228,52 +255,76 @@ class Workbook:
         """The non-blank data rows (from row 2) with their cells by field.
 
         ``known`` (``known.Known``): each row's cells digested, looked up ``BATCH`` rows at a time; a row
-        known unchanged comes as ``RawRow(number, {}, known=True)``, its cells left unread.
+        known unchanged comes as ``RawRow(number, {}, known=True)``, its cells left unread. Where
+        ``known.recorded`` already holds the digests of the rows holding a value (the same file read before,
+        ``again.py``), those are looked up first: every one known, the sheet is not parsed at all; else the
+        rows not known are read from calamine, the others' cells left unread.
         Refused when the sheet (its scan and parse included) is not read within
         ``IMPORT_READ_SECONDS``; the time the caller spends on each row is not counted.
         """
         title = columns.sheet
+        recorded = known.recorded if known is not None else None
+        hits = known.find_all(recorded) if known is not None and recorded is not None else None
+        if recorded is not None and hits is not None and len(hits) == len(recorded):
+            deadline = Deadline(read_seconds(), title)
+            yield from self._counted(title, (RawRow(number, {}, known=True) for number, _ in recorded), progress,
+                                     deadline, known)
+            return
         cached = self._sheets.get(title)
         deadline = Deadline(read_seconds(), title, spent=cached.seconds if cached else 0.0)
         sheet = cached or self._sheet(title, deadline)
         fields = [(name, index - 1 - sheet.first_column, index, columns.spec.column(name).percent)
                   for name, index in columns.columns.items()]
         marks = self._marks(sheet, columns, deadline)
-        count = 0
         batch: list[tuple[int, list[Any], dict[int, str], str]] = []
 
-        def flush() -> Iterator[RawRow]:
-            nonlocal count
-            hits = known.find([(number, digest) for number, _row, _marks, digest in batch]) if known else set()
+        def flush() -> Iterator[RawRow | None]:
+            found = known.find([(number, digest) for number, _row, _marks, digest in batch]) if known else set()
             for number, row, at, _digest in batch:
-                raw = RawRow(number, {}, known=True) if number in hits else _raw_row(number, row, at, fields)
-                if raw is None:
-                    continue
-                count += 1
-                if count > MAX_ROWS:
-                    raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
-                if progress and count % PROGRESS_EVERY == 0:
-                    progress(msg.both(f"{title}: đã đọc {count} dòng", f"{title}: {count} rows read"))
-                deadline.pause()
-                yield raw
-                deadline.resume()
+                yield RawRow(number, {}, known=True) if number in found else _raw_row(number, row, at, fields)
             batch.clear()
 
-        indexes = [index for _name, index, _column, _percent in fields]
-        for number, row in enumerate(_guard(sheet.data.iter_rows, title), start=sheet.first_row + 1):
-            deadline.check()
-            if number < 2:
-                continue
-            at = marks.at(number) if marks else {}
-            digest = ""
-            if known is not None:
-                width = len(row)
-                digest = known.digest([row[i] if 0 <= i < width else None for i in indexes], at)
-            batch.append((number, row, at, digest))
-            if len(batch) >= (BATCH if known is not None else 1):
-                yield from flush()
-        yield from flush()
+        def read() -> Iterator[RawRow | None]:
+            indexes = [index for _name, index, _column, _percent in fields]
+            for number, row in enumerate(_guard(sheet.data.iter_rows, title), start=sheet.first_row + 1):
+                deadline.check()
+                if number < 2:
+                    continue
+                at = marks.at(number) if marks else {}
+                if hits is not None:  # the digests are recorded, and were looked up
+                    yield RawRow(number, {}, known=True) if number in hits else _raw_row(number, row, at, fields)
+                    continue
+                digest = ""
+                if known is not None:
+                    width = len(row)
+                    digest = known.digest([row[i] if 0 <= i < width else None for i in indexes], at)
+                batch.append((number, row, at, digest))
+                if len(batch) >= (BATCH if known is not None else 1):
+                    yield from flush()
+            yield from flush()
+
+        yield from self._counted(title, read(), progress, deadline, known)
         self._sheets.pop(title, None)
+
+    @staticmethod
+    def _counted(title: str, raws: Iterator[RawRow | None], progress: Callable[[str], None] | None,
+                 deadline: Deadline, known: Known | None) -> Iterator[RawRow]:
+        """The rows holding a value, counted (refused beyond ``MAX_ROWS``, progress every ``PROGRESS_EVERY``);
+        the deadline paused while the caller works on each."""
+        count = 0
+        for raw in raws:
+            if raw is None:
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise Refused(msg.too_many_rows(title, MAX_ROWS), title)
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(msg.both(f"{title}: đã đọc {count} dòng", f"{title}: {count} rows read"))
+            if known is not None:
+                known.numbers.append(raw.number)
+            deadline.pause()
+            yield raw
+            deadline.resume()
 
     def _marks(self, sheet: _Sheet, columns: ColumnMap, deadline: Deadline) -> _Marks | None:
         percent = self._percent if any(columns.spec.column(n).percent for n in columns.columns) else frozenset()
