@@ -119,7 +119,7 @@ def test_a_sheet_that_cannot_be_recorded_leaves_the_import_written(units, tmp_pa
         Hamlet.objects.filter(name="Bản Đỉ").delete()  # undone with the savepoint
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(KnownSheet.objects, "update_or_create", refuse)
+    monkeypatch.setattr(KnownSheet.objects, "create", refuse)
     path = book(tmp_path, earlier_rows())
     result = import_workbook(path)
     assert result.written and Hamlet.objects.filter(name="Bản Đỉ").exists()

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from elections.models import KnownSheet
@@ -77,17 +78,17 @@ def find_sheet(key: SheetKey) -> RecordedSheet | None:
 def record_sheet(key: SheetKey, columns: dict[str, int], scan: SheetScan, rows: list[tuple[int, str]]) -> None:
     """Record (or record again) the sheet; the scope's oldest records beyond ``KEEP`` go. A failure is logged:
     the file is read in full next time."""
-    values = {"columns": columns, "last_row": scan.last_row, "last_column": scan.last_column,
-              "formulas": scan.formulas, "errors": scan.errors, "refs": scan.refs,
-              "rows": ",".join(f"{number}:{digest}" for number, digest in rows)}
+    rows_text = ",".join(f"{number}:{digest}" for number, digest in rows)
     try:
         with transaction.atomic():  # a savepoint within a caller's transaction
-            KnownSheet.objects.update_or_create(key=key.key, file=key.file, defaults=values)
-            scope = KnownSheet.objects.filter(key=key.key)
-            kept = list(scope.order_by("-recorded_at", "-pk").values_list("pk", flat=True)[:KEEP])
-            scope.exclude(pk__in=kept).delete()
             old = timezone.now() - dt.timedelta(days=KEEP_DAYS)
-            KnownSheet.objects.filter(recorded_at__lt=old).delete()
+            KnownSheet.objects.filter(Q(key=key.key, file=key.file) | Q(recorded_at__lt=old)).delete()
+            KnownSheet.objects.create(key=key.key, file=key.file, columns=columns, last_row=scan.last_row,
+                                      last_column=scan.last_column, formulas=scan.formulas, errors=scan.errors,
+                                      refs=scan.refs, rows=rows_text)
+            scope = KnownSheet.objects.filter(key=key.key)
+            kept = scope.order_by("-recorded_at", "-pk").values("pk")[:KEEP]
+            scope.exclude(pk__in=Subquery(kept)).delete()
     except DatabaseError:
         logger.warning("could not record the sheet of an import as read", exc_info=True)
 
