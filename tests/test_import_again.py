@@ -128,3 +128,13 @@ def test_a_sheet_that_cannot_be_recorded_leaves_the_import_written(units, tmp_pa
     monkeypatch.undo()
     assert import_workbook(path).known == len(earlier_rows())  # by the rows' digests; the sheet recorded now
     assert KnownSheet.objects.count() == 1
+
+
+def test_an_uploaded_file_is_known_by_its_bytes_as_a_path_is(units, tmp_path, monkeypatch):
+    path = book(tmp_path, earlier_rows())
+    with open(path, "rb") as upload:
+        assert import_workbook(upload).written  # a file-like object, as the web upload gives it
+    neither_scanned_nor_parsed(monkeypatch)
+    with open(path, "rb") as upload:
+        assert import_workbook(upload, dry_run=True).known == len(earlier_rows())
+    assert import_workbook(path, dry_run=True).known == len(earlier_rows())  # the same bytes from a path

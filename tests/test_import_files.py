@@ -286,6 +286,38 @@ def test_a_range_too_large_to_hold_is_refused(units, monkeypatch):
         assert "a cell beyond column XFD" in refused(upload(hostile.raw_workbook({"Hamlets": xml})))
 
 
+@pytest.mark.parametrize("chunk", [97, 4 << 20])
+def test_the_quick_scan_finds_the_extent_of_every_cell_wherever_it_lies(monkeypatch, chunk):
+    """The quick scan reads a piece by its last cell and its first row: a cell beyond either (a wider row
+    in the middle, a row numbered out of order, a reference in small letters or with a leading zero) is
+    found as reading every tag finds it."""
+    monkeypatch.setattr(sheetxml, "CHUNK_BYTES", chunk)
+    values = hostile.hamlet_values()
+    sheets = {
+        "wider": [hostile.row(3, [hostile.cell("A3", "x"), hostile.cell("AB3", "y")])],
+        "higher": [hostile.row(40, [hostile.cell("C40", "x")])],
+        "small letters": [hostile.row(5, [hostile.cell("a5", "x"), hostile.cell("r5", "y")])],
+        "leading zero": [hostile.row(6, [hostile.cell("B06", "x")])],
+        "plain": [],
+    }
+    for name, middle in sheets.items():
+        rows = [hostile.header_row(), hostile.values_row(2, values), *middle,
+                *(hostile.values_row(n, values) for n in (7, 8, 9))]  # plain rows after the odd one, in its piece
+        archive = zipfile.ZipFile(io.BytesIO(hostile.raw_workbook({"Hamlets": hostile.sheet_xml(rows)})))
+        member = sheetxml.workbook_parts(archive).sheets["Hamlets"]
+
+        def scan(archive=archive, member=member) -> sheetxml.SheetScan:
+            return sheetxml.scan_sheet(archive, member, "Hamlets", max_row=100, max_cells=10_000,
+                                       deadline=sheetxml.Deadline(60))
+
+        quick = scan()
+        with monkeypatch.context() as tag_by_tag:
+            tag_by_tag.setattr(sheetxml._Extent, "quick", lambda self, data, end: False)
+            assert quick == scan(), name
+        expected = {"wider": (9, 28), "higher": (40, 17), "small letters": (9, 18)}.get(name, (9, 17))
+        assert (quick.last_row, quick.last_column) == expected, name
+
+
 def test_a_tag_the_scan_cannot_read_is_refused(units):
     xml = hostile.sheet_xml([hostile.header_row(), '<row r="2"><c broken r="A9999999"><v>1</v></c></row>'])
     assert refused(upload(hostile.raw_workbook({"Hamlets": xml}))).endswith(

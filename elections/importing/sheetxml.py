@@ -24,6 +24,7 @@ Every loop checks a ``Deadline`` between chunks.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -159,6 +160,31 @@ _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _LAST_ROW_REF = re.compile(rb'<row r="(\d+)"')
 
 
+def _at_most(bound: str, first: str, low: str, high: str) -> str:
+    """A pattern of the words of ``len(bound)`` characters from ``low``-``high`` (``first``-``high`` for the
+    first) that sort at or before ``bound``: the same length, so the order is that of their values."""
+    choices = []
+    for at, char in enumerate(bound):
+        start = first if at == 0 else low
+        if char > start:
+            rest = len(bound) - at - 1
+            choices.append(re.escape(bound[:at]) + f"[{start}-{chr(ord(char) - 1)}]"
+                           + (f"[{low}-{high}]{{{rest}}}" if rest else ""))
+    choices.append(re.escape(bound))
+    return "|".join(choices)
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(row: int, column: int) -> re.Pattern[bytes]:
+    """A cell reference beyond ``row`` or ``column``, or not written ``A1`` with capitals and no leading zero."""
+    letters, digits = get_column_letter(column), str(row)
+    shorter_letters = f"[A-Z]{{1,{len(letters) - 1}}}|" if len(letters) > 1 else ""
+    shorter_digits = f"[1-9][0-9]{{0,{len(digits) - 2}}}|" if len(digits) > 1 else ""
+    within = (f"(?:{shorter_letters}{_at_most(letters, 'A', 'A', 'Z')})"
+              f"(?:{shorter_digits}{_at_most(digits, '1', '0', '9')})")
+    return re.compile(rb'<c r="(?!' + within.encode() + rb'")')
+
+
 class _Extent:
     """The last row and column holding a value, and the counters of rows and cells without ``r``."""
 
@@ -173,25 +199,47 @@ class _Extent:
 
     def quick(self, data: bytes, end: int) -> bool:
         """A piece as Excel, LibreOffice and openpyxl write it: no namespace prefix, every ``<row`` and
-        ``<c`` with ``r`` first, no self-closing cell. Read in bulk; False (nothing done) for any other."""
+        ``<c`` with ``r`` first, no self-closing cell. Read in bulk; False (nothing done) for any other.
+
+        The extent is that of the piece's last cell (its row) and of the widest cell seen so far, in this
+        piece's first row or before it (its column), when one search finds no cell beyond both (nor a
+        reference written otherwise): a few passes over the piece in C. Else every cell's reference is
+        read (``_every_cell``)."""
         piece = data[:end]
         cells = piece.count(b"<c ")
         if (piece.count(b"</c>") != cells or b"<c>" in piece or b"<c/" in piece or b":c " in piece
                 or b":row" in piece or piece.count(b"<row ") != piece.count(b'<row r="') or b"<row>" in piece
-                or b"<row/" in piece):
-            return False
-        rows = _CELL_ROW.findall(piece)
-        if len(rows) != cells:
-            return False
-        last = max(map(int, rows), default=0)
-        if last > self.max_row:  # read again tag by tag, to name the first row beyond the limit
+                or b"<row/" in piece or piece.count(b'<c r="') != cells):
             return False
         last_row_tag = piece.rfind(b"<row ")
         if last_row_tag >= 0:
             self.row = int(_LAST_ROW_REF.match(piece, last_row_tag).group(1))  # type: ignore[union-attr]
             self.column = 0
-        if not rows:
+        if not cells:
             return True
+        last_cell = _CELL_REF.match(piece, piece.rfind(b"<c "))
+        if last_cell is None:
+            return False
+        first_row = piece.find(b"</row>")
+        widest = max(map(self.column_of, set(_CELL_COLUMN.findall(piece, 0, first_row if first_row > 0 else end))),
+                     default=0)
+        row, column = int(last_cell.group(2)), max(self.last_column, widest, self.column_of(last_cell.group(1)))
+        if row > self.max_row or column > MAX_COLUMN or _beyond(row, column).search(piece):
+            return self._every_cell(piece, cells, last_row_tag)
+        if last_cell.start() > last_row_tag:
+            self.column = self.column_of(last_cell.group(1))
+        self.reach(row, column)
+        return True
+
+    def _every_cell(self, piece: bytes, cells: int, last_row_tag: int) -> bool:
+        """``quick`` reading every cell's reference: a piece whose last cell is not its last row, or whose
+        widest cell is not in its first row."""
+        rows = _CELL_ROW.findall(piece)
+        if len(rows) != cells:
+            return False
+        last = max(map(int, set(rows)), default=0)
+        if last > self.max_row:  # read again tag by tag, to name the first row beyond the limit
+            return False
         last_cell = _CELL_REF.match(piece, piece.rfind(b"<c "))
         if last_cell.start() > last_row_tag:  # type: ignore[union-attr]
             self.column = self.column_of(last_cell.group(1))  # type: ignore[union-attr]
