@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import DatabaseError, transaction
 from django.db.models import Q, Subquery
@@ -36,11 +36,24 @@ from .workbook import Workbook
 
 if TYPE_CHECKING:
     from .plan import Planner
-    from .service import Reading
+    from .rows import HamletRow, SheetCheck
+    from .units import Units
 
 logger = logging.getLogger(__name__)
 KEEP = 20  # files recorded per user's scope and sheet title: older ones are deleted
 KEEP_DAYS = 366  # nor kept longer (a deployed change of the code makes them unreachable)
+
+
+class Reading(Protocol):
+    """What ``service.Reading`` holds that reading again uses (the service imports this module)."""
+
+    checks: dict[str, SheetCheck]
+    hamlets: list[HamletRow]
+    units: Units
+    known: known_rows.Known
+    sheet: RecordedSheet | None
+    sheet_key: SheetKey | None
+    hamlets_scan: SheetScan | None
 
 
 @dataclass(frozen=True)
