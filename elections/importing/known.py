@@ -278,7 +278,11 @@ def _replace(rows: list[tuple[Any, ...]], hamlets: list[int]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {KnownRow._meta.db_table} WHERE hamlet_id = ANY(%s) OR digest = ANY(%s)",
                            [hamlets, digests])
-        copy_rows(KnownRow._meta.db_table, COLUMNS, [[copy_value(value) for value in row] for row in rows])
+        stamp = copy_value(rows[0][-1]) if rows else ""
+        # digests, ids and the communes' list need no escaping: only the subjects go through ``copy_value``
+        copy_rows(KnownRow._meta.db_table, COLUMNS, [
+            [digest, str(hamlet), str(term), str(version), str(facts), places, communes, copy_value(vi),
+             copy_value(en), stamp] for digest, hamlet, term, version, facts, places, communes, vi, en, _now in rows])
         return
     for chunk in chunks(hamlets):
         KnownRow.objects.filter(hamlet_id__in=chunk).delete()
