@@ -49,7 +49,7 @@ def test_the_same_file_again_is_neither_scanned_nor_parsed(units, tmp_path, monk
     recorded = KnownSheet.objects.get()
     assert [int(item.split(":")[0]) for item in recorded.rows.split(",")] == [2, 3, 4, 6, 7, 8, 9]
     with Workbook(path) as opened:
-        scan = opened.scan("Hamlets")
+        scan = opened.check_size("Hamlets")
     assert (recorded.last_row, recorded.last_column, recorded.formulas, recorded.errors, recorded.refs) == (
         scan.last_row, scan.last_column, scan.formulas, scan.errors, scan.refs)
     with_known, in_full = both_ways(path)

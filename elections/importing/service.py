@@ -314,10 +314,9 @@ def _read(source: Source, scope: Scope, progress: Progress | None, result: Impor
                 columns = (ColumnMap(hamlets, HAMLETS, reading.sheet.columns) if spec is HAMLETS and reading.sheet
                            else book.columns(spec, titles[spec.name]))
                 reading.checks[spec.name] = SheetCheck(columns, order)
-        for title in titles.values():
-            book.check_size(title)
-        if reading.sheet_key is not None:
-            reading.hamlets_scan = book.scan(hamlets)  # type: ignore[arg-type]
+        scans = {title: book.check_size(title) for title in titles.values()}
+        if hamlets is not None:
+            reading.hamlets_scan = scans[hamlets]
         for name, check in reading.checks.items():
             reading.rows[name] = _read_sheet(book, check, reading.units, scope, progress, reading)
         return reading

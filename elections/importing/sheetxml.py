@@ -204,7 +204,7 @@ class _Extent:
         The extent is that of the piece's last cell (its row) and of the widest cell seen so far, in this
         piece's first row or before it (its column), when one search finds no cell beyond both (nor a
         reference written otherwise): a few passes over the piece in C. Else every cell's reference is
-        read (``_every_cell``)."""
+        read."""
         piece = data[:end]
         cells = piece.count(b"<c ")
         if (piece.count(b"</c>") != cells or b"<c>" in piece or b"<c/" in piece or b":c " in piece
@@ -225,25 +225,16 @@ class _Extent:
                      default=0)
         row, column = int(last_cell.group(2)), max(self.last_column, widest, self.column_of(last_cell.group(1)))
         if row > self.max_row or column > MAX_COLUMN or _beyond(row, column).search(piece):
-            return self._every_cell(piece, cells, last_row_tag)
+            rows = _CELL_ROW.findall(piece)  # every cell's reference read
+            if len(rows) != cells:
+                return False
+            row = max(map(int, set(rows)))
+            if row > self.max_row:  # read again tag by tag, to name the first row beyond the limit
+                return False
+            column = max(map(self.column_of, set(_CELL_COLUMN.findall(piece))))
         if last_cell.start() > last_row_tag:
             self.column = self.column_of(last_cell.group(1))
         self.reach(row, column)
-        return True
-
-    def _every_cell(self, piece: bytes, cells: int, last_row_tag: int) -> bool:
-        """``quick`` reading every cell's reference: a piece whose last cell is not its last row, or whose
-        widest cell is not in its first row."""
-        rows = _CELL_ROW.findall(piece)
-        if len(rows) != cells:
-            return False
-        last = max(map(int, set(rows)), default=0)
-        if last > self.max_row:  # read again tag by tag, to name the first row beyond the limit
-            return False
-        last_cell = _CELL_REF.match(piece, piece.rfind(b"<c "))
-        if last_cell.start() > last_row_tag:  # type: ignore[union-attr]
-            self.column = self.column_of(last_cell.group(1))  # type: ignore[union-attr]
-        self.reach(last, max(map(self.column_of, set(_CELL_COLUMN.findall(piece)))))
         return True
 
     def precise(self, data: bytes, end: int) -> None:

@@ -200,10 +200,6 @@ class Workbook:
                                                               max_cells=MAX_CELLS, deadline=deadline), title)
         return self._scans[title]
 
-    def scan(self, title: str) -> SheetScan:
-        """The sheet's scan (done once, or given by ``adopt``)."""
-        return self._scan(title, Deadline(read_seconds(), title))
-
     def adopt(self, title: str, scan: SheetScan) -> None:
         """The scan an earlier reading of these very bytes made (``again.py``, which does not keep the
         sheet's member): not done again."""
@@ -242,9 +238,10 @@ class Workbook:
             raise Refused(msg.missing_headers(title, missing), title)
         return ColumnMap(title, spec, found)
 
-    def check_size(self, title: str) -> None:
-        """Refuse a sheet with a value beyond row ``MAX_ROWS + 1`` (or too wide), before reading any row."""
-        self._scan(title, Deadline(read_seconds(), title))
+    def check_size(self, title: str) -> SheetScan:
+        """Refuse a sheet with a value beyond row ``MAX_ROWS + 1`` (or too wide), before reading any row; its
+        scan (done once, or given by ``adopt``)."""
+        return self._scan(title, Deadline(read_seconds(), title))
 
     def data_rows(self, title: str) -> int:
         """At most how many data rows the sheet holds (its last row with a value, less the header)."""
@@ -263,13 +260,13 @@ class Workbook:
         ``IMPORT_READ_SECONDS``; the time the caller spends on each row is not counted.
         """
         title = columns.sheet
-        recorded = known.recorded if known is not None else None
-        hits = known.find_all(recorded) if known is not None and recorded is not None else None
-        if recorded is not None and hits is not None and len(hits) == len(recorded):
-            deadline = Deadline(read_seconds(), title)
-            yield from self._counted(title, (RawRow(number, {}, known=True) for number, _ in recorded), progress,
-                                     deadline, known)
-            return
+        hits: set[int] | None = None  # the rows known unchanged, where the digests are recorded
+        if known is not None and known.recorded is not None:
+            hits = known.find_all(known.recorded)
+            if len(hits) == len(known.recorded):  # every row: the sheet is not parsed
+                rows = (RawRow(number, {}, known=True) for number, _ in known.recorded)
+                yield from self._counted(title, rows, progress, Deadline(read_seconds(), title), known)
+                return
         cached = self._sheets.get(title)
         deadline = Deadline(read_seconds(), title, spent=cached.seconds if cached else 0.0)
         sheet = cached or self._sheet(title, deadline)
